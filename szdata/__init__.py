@@ -1,0 +1,58 @@
+"""szdata: Shenzhen government COVID-19 news of 2020 as traceable, validated tables.
+
+The package is a Frictionless data package (``datapackage.json``) of tables read from
+raw texts kept byte for byte as published. This module stays light: pandas, polars,
+frictionless, pandera and pydantic are imported only when a function needs them.
+
+Examples
+--------
+>>> import szdata
+>>> "figures" in szdata.tables()
+True
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from szdata._errors import BuildError, PackageError, ParseError, SzdataError, ValidationFailed
+from szdata._typing import Backend, TableName
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    pass
+
+__all__ = [
+    "Backend",
+    "BuildError",
+    "PackageError",
+    "ParseError",
+    "SzdataError",
+    "TableName",
+    "ValidationFailed",
+    "__version__",
+    "data_version",
+    "open_package",
+]
+
+# public name -> module that defines it; imported on first use (PEP 562).
+_LAZY: dict[str, str] = {
+    "open_package": "szdata._package",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("__version__", "data_version"):
+        from szdata._package import open_package
+
+        return open_package().version
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'szdata' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

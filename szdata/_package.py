@@ -1,0 +1,186 @@
+"""Find, read and check a copy of the data package: its descriptor, schemas and files.
+
+The installed package is found through :mod:`importlib.resources`: a wheel carries the
+descriptor, schemas and data under ``szdata/_pkg/``; a source checkout (or an editable
+install) has them at the repository root, next to the ``szdata/`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from szdata._errors import PackageError
+from szdata._schema import TableSchema
+
+DESCRIPTOR = "datapackage.json"
+RAW_PREFIX = "raw-"
+_UNSAFE = re.compile(r"(^[/\\~])|(\.\.)|(\$)|(://)|(^[A-Za-z]:)|\\|(%[A-Za-z_]+%)")
+
+
+def default_root() -> Path:
+    """The folder of the installed package's ``datapackage.json``.
+
+    Examples
+    --------
+    >>> (default_root() / "datapackage.json").is_file()
+    True
+    """
+    shipped = resources.files("szdata") / "_pkg" / DESCRIPTOR
+    if shipped.is_file():
+        return Path(str(shipped)).parent
+    checkout = Path(str(resources.files("szdata"))).parent
+    if (checkout / DESCRIPTOR).is_file():
+        return checkout
+    raise PackageError(
+        "the installed szdata has no datapackage.json: neither szdata/_pkg/ (a wheel) "
+        f"nor {checkout} (a source checkout) holds one; reinstall szdata"
+    )
+
+
+def check_relative_path(value: Any, *, what: str) -> str:
+    """Refuse a descriptor path that could leave the package folder.
+
+    Absolute paths, ``..``, home (``~``) and environment (``$VAR``, ``%VAR%``) references,
+    backslashes and URLs are refused, with one sentence naming the path.
+
+    Examples
+    --------
+    >>> check_relative_path("data/figures.csv", what="resource 'figures'")
+    'data/figures.csv'
+    >>> check_relative_path("../etc/passwd", what="resource 'figures'")
+    Traceback (most recent call last):
+    ...
+    szdata._errors.PackageError: resource 'figures' has an unsafe path '../etc/passwd': ...
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise PackageError(f"{what} has no path (got {value!r}); give a path relative to the package")
+    if _UNSAFE.search(value):
+        raise PackageError(
+            f"{what} has an unsafe path {value!r}: paths must be relative to the package folder, "
+            "without '..', '~', '$VAR', backslashes or URLs"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Package:
+    """A copy of the data package on disk: its root folder and parsed descriptor.
+
+    Use :func:`open_package` to make one; it checks every path of the descriptor first.
+    """
+
+    root: Path
+    descriptor: dict[str, Any] = field(repr=False)
+
+    @property
+    def version(self) -> str:
+        """The package's version (the one version of code and data)."""
+        return str(self.descriptor.get("version", ""))
+
+    @cached_property
+    def _resources(self) -> dict[str, dict[str, Any]]:
+        return {r["name"]: r for r in self.descriptor.get("resources", [])}
+
+    def table_names(self) -> list[str]:
+        """The names of the tabular resources, in descriptor order."""
+        return [n for n, r in self._resources.items() if r.get("type", "table") == "table"]
+
+    def raw_resources(self) -> list[dict[str, Any]]:
+        """The descriptor's entries for the raw texts (``type: text``)."""
+        return [r for r in self._resources.values() if r.get("type") == "text"]
+
+    def resource(self, name: str) -> dict[str, Any]:
+        """The descriptor of resource ``name``."""
+        try:
+            return self._resources[name]
+        except KeyError:
+            known = ", ".join(self.table_names())
+            raise PackageError(
+                f"the package at {self.root} has no resource {name!r}; known tables: {known}"
+            ) from None
+
+    def path_of(self, name: str) -> Path:
+        """The file of resource ``name`` (checked to be inside the package)."""
+        rel = self.resource(name)["path"]
+        return self.root / rel
+
+    def file(self, relative: str) -> Path:
+        """A file of the package given by a relative path, refused if unsafe."""
+        return self.root / check_relative_path(relative, what="the path")
+
+    def schema(self, name: str) -> TableSchema:
+        """The Table Schema of table ``name``."""
+        return self._schemas[name]
+
+    @cached_property
+    def _schemas(self) -> dict[str, TableSchema]:
+        out: dict[str, TableSchema] = {}
+        for name in self.table_names():
+            ref = self.resource(name).get("schema")
+            if isinstance(ref, dict):
+                out[name] = TableSchema.from_descriptor(name, ref)
+                continue
+            path = self.root / check_relative_path(ref, what=f"the schema of resource {name!r}")
+            try:
+                out[name] = TableSchema.from_path(name, path)
+            except FileNotFoundError:
+                raise PackageError(f"the schema of resource {name!r} is missing: {path}") from None
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise PackageError(f"the schema file {path} is not a valid Table Schema: {exc}") from None
+        return out
+
+
+def open_package(path: str | Path | None = None) -> Package:
+    """Open the package at ``path`` (a folder or its ``datapackage.json``), or the installed one.
+
+    Parameters
+    ----------
+    path
+        A folder holding ``datapackage.json``, the descriptor itself, or ``None`` for the
+        package installed with szdata.
+
+    Raises
+    ------
+    PackageError
+        When the descriptor is missing, is not JSON, or names a path that is unsafe
+        (absolute, ``..``, ``~``, ``$VAR``, a URL) or a file that does not exist.
+
+    Examples
+    --------
+    >>> pkg = open_package()
+    >>> "figures" in pkg.table_names()
+    True
+    """
+    if path is None:
+        root = default_root()
+        descriptor_path = root / DESCRIPTOR
+    else:
+        p = Path(path).expanduser()
+        descriptor_path = p / DESCRIPTOR if p.is_dir() else p
+        root = descriptor_path.parent
+    if not descriptor_path.is_file():
+        raise PackageError(f"no data package descriptor at {descriptor_path}")
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackageError(f"{descriptor_path} is not UTF-8: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{descriptor_path} is not valid JSON: {exc}") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise PackageError(f"{descriptor_path} has no list of resources")
+    for res in descriptor["resources"]:
+        if not isinstance(res, dict) or "name" not in res:
+            raise PackageError(f"{descriptor_path} has a resource without a name: {res!r}")
+        what = f"resource {res['name']!r}"
+        rel = check_relative_path(res.get("path"), what=what)
+        if not (root / rel).is_file():
+            raise PackageError(f"{what} points to a missing file: {root / rel}")
+        if isinstance(res.get("schema"), str):
+            check_relative_path(res["schema"], what=f"the schema of {what}")
+    return Package(root=root.resolve(), descriptor=descriptor)

@@ -1,0 +1,29 @@
+"""Names shared across szdata: the table names, typed so that editors complete them."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+TableName = Literal[
+    "organizations",
+    "aliases",
+    "units",
+    "articles",
+    "reviews",
+    "items",
+    "figures",
+    "dates",
+    "mentions",
+    "decisions",
+]
+"""The tables of the package, in the order of ``datapackage.json``."""
+
+TABLE_NAMES: tuple[TableName, ...] = get_args(TableName)
+
+BuiltTableName = Literal["articles", "items", "figures", "dates", "mentions"]
+"""The tables ``szdata build`` derives from the raw texts and the curation decisions."""
+
+BUILT_TABLES: tuple[BuiltTableName, ...] = get_args(BuiltTableName)
+
+Backend = Literal["pandas", "polars"]
+"""The data frame libraries :func:`szdata.load` can return."""
