@@ -20,24 +20,56 @@ from szdata._errors import BuildError, PackageError, ParseError, SzdataError, Va
 from szdata._typing import Backend, TableName
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    pass
+    from szdata._export import export
+    from szdata._loader import Tables, describe, load, load_all, records, tables
+    from szdata._site import build_site
 
 __all__ = [
     "Backend",
     "BuildError",
+    "BuildResult",
+    "Issue",
     "PackageError",
     "ParseError",
+    "ParsedArticle",
+    "Report",
     "SzdataError",
     "TableName",
+    "Tables",
     "ValidationFailed",
     "__version__",
+    "build",
+    "build_site",
     "data_version",
+    "describe",
+    "export",
+    "load",
+    "load_all",
     "open_package",
+    "parse",
+    "records",
+    "tables",
+    "validate",
 ]
 
 # public name -> module that defines it; imported on first use (PEP 562).
 _LAZY: dict[str, str] = {
     "open_package": "szdata._package",
+    "parse": "szdata._parse",
+    "ParsedArticle": "szdata._parse",
+    "build": "szdata._build",
+    "BuildResult": "szdata._build",
+    "validate": "szdata._validate",
+    "Report": "szdata._validate",
+    "Issue": "szdata._validate",
+    "build_site": "szdata._site",
+    "tables": "szdata._loader",
+    "load": "szdata._loader",
+    "load_all": "szdata._loader",
+    "records": "szdata._loader",
+    "describe": "szdata._loader",
+    "Tables": "szdata._loader",
+    "export": "szdata._export",
 }
 
 

@@ -59,7 +59,9 @@ def check_relative_path(value: Any, *, what: str) -> str:
     szdata._errors.PackageError: resource 'figures' has an unsafe path '../etc/passwd': ...
     """
     if not isinstance(value, str) or not value.strip():
-        raise PackageError(f"{what} has no path (got {value!r}); give a path relative to the package")
+        raise PackageError(
+            f"{what} has no path (got {value!r}); give a path relative to the package"
+        )
     if _UNSAFE.search(value):
         raise PackageError(
             f"{what} has an unsafe path {value!r}: paths must be relative to the package folder, "
@@ -132,7 +134,9 @@ class Package:
             except FileNotFoundError:
                 raise PackageError(f"the schema of resource {name!r} is missing: {path}") from None
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise PackageError(f"the schema file {path} is not a valid Table Schema: {exc}") from None
+                raise PackageError(
+                    f"the schema file {path} is not a valid Table Schema: {exc}"
+                ) from None
         return out
 
 

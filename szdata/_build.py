@@ -1,0 +1,466 @@
+"""``szdata build``: regenerate the built tables from the raw texts and the curation decisions.
+
+The build is deterministic: the same raw texts and curated files give the same bytes
+(rows in id order, i.e. by article then start offset; LF line endings; integers written
+without ``.0``; dates in ISO 8601). It
+
+1. parses every ``data/raw/*.txt`` with :func:`szdata.parse` (a publication date set by a
+   decision is passed to the parser as its reference date);
+2. applies ``data/curation/decisions.csv`` in id order: ``set`` gives a column its curated
+   value, refusing (:class:`~szdata.BuildError`) a decision whose ``parsed_value`` is no
+   longer what the parser read; ``add`` adds the row given as JSON (origin ``curation``);
+   ``remove`` drops a parsed row; ``note`` changes nothing but must name a row that exists;
+3. fills ``review_status`` from ``data/curation/reviews.csv`` (``unreviewed`` when absent);
+4. writes ``data/{articles,items,figures,dates,mentions}.csv`` and, in ``datapackage.json``,
+   only the raw-text resources and the ``sources`` list, each file atomically, all together.
+
+``check=True`` writes nothing and reports the difference instead.
+
+Examples
+--------
+>>> result = build(check=True)
+>>> result.ok
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from szdata._errors import BuildError
+from szdata._typing import BUILT_TABLES
+
+if TYPE_CHECKING:
+    from szdata._package import Package
+    from szdata._parse import ParsedArticle, Registry
+
+RAW_DIR = "data/raw"
+DESCRIPTOR = "datapackage.json"
+MAX_DIFF_LINES = 200
+"""Lines of unified diff shown per file by ``--check``."""
+
+Row = dict[str, Any]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, and how it differs from the files on disk.
+
+    Attributes
+    ----------
+    root
+        The package folder.
+    contents
+        Relative path -> the content the build produces.
+    changed
+        The relative paths whose content on disk differs (before writing).
+    written
+        Whether the changed files were written (never with ``check``).
+    warnings
+        What the parser could not read, per article.
+    """
+
+    root: Path
+    contents: dict[str, str]
+    changed: list[str] = field(default_factory=list)
+    written: bool = False
+    warnings: list[str] = field(default_factory=list)
+    _old: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the files on disk are (now) what the build produces."""
+        return not self.changed or self.written
+
+    def diff(self, max_lines: int = MAX_DIFF_LINES) -> str:
+        """A unified diff of every changed file (on disk -> built), cut after ``max_lines``."""
+        parts = []
+        for rel in self.changed:
+            lines = list(
+                difflib.unified_diff(
+                    self._old.get(rel, "").splitlines(keepends=True),
+                    self.contents[rel].splitlines(keepends=True),
+                    fromfile=f"{rel} (committed)",
+                    tofile=f"{rel} (built)",
+                )
+            )
+            if len(lines) > max_lines:
+                more = len(lines) - max_lines
+                lines = [*lines[:max_lines], f"... {more} more diff lines in {rel}\n"]
+            parts.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+        return "".join(parts)
+
+
+# -- public entry points ---------------------------------------------------------------------
+
+
+def build(path: str | Path | None = None, *, check: bool = False) -> BuildResult:
+    """Rebuild the tables of the package at ``path`` (default: the installed package).
+
+    Parameters
+    ----------
+    path
+        The package folder (or its ``datapackage.json``).
+    check
+        Write nothing; report in :attr:`BuildResult.changed` what differs.
+
+    Raises
+    ------
+    BuildError
+        A decision no longer applies (its row is gone, or its ``parsed_value`` is not what
+        the parser read), a decision is malformed, or an article has no publication date.
+    ParseError
+        A raw text is empty, not UTF-8, or has no title.
+    """
+    from szdata._package import open_package
+
+    pkg = open_package(path)
+    tables, warnings = build_tables(pkg)
+    contents = {
+        pkg.path_of(t).relative_to(pkg.root).as_posix(): _csv(pkg, t, tables[t])
+        for t in BUILT_TABLES
+    }
+    contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"])
+    result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
+    for rel, text in contents.items():
+        target = pkg.root / rel
+        old = target.read_bytes().decode("utf-8", errors="replace") if target.is_file() else ""
+        if old != text:
+            result.changed.append(rel)
+            result._old[rel] = old
+    if check or not result.changed:
+        return result
+    from szdata._atomic import StagedFiles
+
+    with StagedFiles() as staged:
+        for rel in result.changed:
+            staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
+    result.written = True
+    return result
+
+
+def build_tables(
+    pkg: Package, *, decisions: bool = True, registry: Registry | None = None
+) -> tuple[dict[str, list[Row]], list[str]]:
+    """The built tables' rows (sorted, with ``review_status``) and the parser's warnings.
+
+    With ``decisions=False`` the curation decisions are not applied (the unaided parser,
+    for :func:`parser_scores`); the publication dates they set are still used to resolve
+    relative dates.
+    """
+    from szdata._parse import Registry, parse
+
+    registry = registry if registry is not None else Registry.load(pkg)
+    rows_of_decisions = _read_decisions(pkg)
+    tables: dict[str, list[Row]] = {t: [] for t in BUILT_TABLES}
+    warnings: list[str] = []
+    for raw in sorted((pkg.root / RAW_DIR).glob("*.txt")):
+        article_id = raw.stem
+        parsed: ParsedArticle = parse(
+            raw.read_bytes(),
+            file_name=raw.name,
+            registry=registry,
+            reference_date=_curated_published(rows_of_decisions, article_id),
+        )
+        warnings.extend(parsed.warnings)
+        for t in BUILT_TABLES:
+            tables[t].extend(parsed.rows(t))
+    if decisions:
+        _apply_decisions(pkg, tables, rows_of_decisions)
+    _fill_review_status(pkg, tables)
+    for t in BUILT_TABLES:
+        tables[t].sort(key=_order)
+    if decisions:
+        for art in tables["articles"]:
+            if art.get("published") in (None, ""):
+                raise BuildError(
+                    f"article {art['article_id']} has no publication date: its text prints none "
+                    "(hint: add a decision to data/curation/decisions.csv: table articles, "
+                    f"key {art['article_id']}, action set, column published, with evidence, "
+                    "and one for published_basis)"
+                )
+    return tables, warnings
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision and recall of the unaided parser on one table."""
+
+    table: str
+    matched: int
+    parsed: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        """Share of the parser's rows that are in the table."""
+        return self.matched / self.parsed if self.parsed else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the table's rows the parser finds."""
+        return self.matched / self.expected if self.expected else 1.0
+
+
+SCORE_KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("item_no", "headline", "source_printed"),
+    "figures": ("value", "unit", "qualifier"),
+    "dates": ("date",),
+    "mentions": ("organization_id",),
+}
+"""Columns that must agree, besides ``(article_id, start, end)``, for a row to match."""
+
+
+def parser_scores(path: str | Path | None = None) -> dict[str, Score]:
+    """Precision and recall of the parser, without decisions, against the committed tables.
+
+    Rows match on ``(article_id, start, end)`` and the columns of :data:`SCORE_KEYS`.
+    Rows the curation added (origin ``curation``) are left out of the expected rows; the
+    parser is given each article's curated publication date as its reference date, as
+    in the build, since a text that prints none cannot be read without it.
+
+    Examples
+    --------
+    >>> scores = parser_scores()
+    >>> scores["figures"].recall >= 0.95
+    True
+    """
+    from szdata._package import open_package
+    from szdata._readers import read_text_table
+
+    pkg = open_package(path)
+    parsed, _ = build_tables(pkg, decisions=False)
+    out = {}
+    for table, keys in SCORE_KEYS.items():
+        frame = read_text_table(pkg.path_of(table))
+        expected_rows = [
+            r for r in frame.iter_rows(named=True) if (r.get("origin") or "parser") != "curation"
+        ]
+        expected = {_score_key(r, keys) for r in expected_rows}
+        got = {_score_key(r, keys) for r in parsed[table]}
+        out[table] = Score(table, len(expected & got), len(got), len(expected))
+    return out
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def _read_decisions(pkg: Package) -> list[dict[str, str]]:
+    path = pkg.path_of("decisions")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
+    schema = pkg.schema("decisions")
+    actions = set(schema.field("action").enum or ())
+    tables = set(schema.field("table").enum or ())
+    for n, r in enumerate(rows, start=2):
+        where = f"{path.name} row {n} ({r.get('decision_id') or 'no id'})"
+        if r.get("action") not in actions:
+            raise BuildError(f"{where}: action {r.get('action')!r} is not one of {sorted(actions)}")
+        if r.get("table") not in tables:
+            raise BuildError(f"{where}: table {r.get('table')!r} is not one of {sorted(tables)}")
+        if not r.get("key"):
+            raise BuildError(f"{where}: the key is empty (hint: the primary key of the row)")
+    return sorted(rows, key=lambda r: _decision_number(r.get("decision_id", "")))
+
+
+def _decision_number(decision_id: str) -> tuple[int, str]:
+    digits = "".join(c for c in decision_id if c.isdigit())
+    return (int(digits) if digits else 0, decision_id)
+
+
+def _curated_published(decisions: list[dict[str, str]], article_id: str) -> dt.date | None:
+    for d in decisions:
+        if (d["table"], d["key"], d["action"], d.get("column")) == (
+            "articles",
+            article_id,
+            "set",
+            "published",
+        ):
+            try:
+                return dt.date.fromisoformat(d["curated_value"])
+            except (TypeError, ValueError):
+                raise BuildError(
+                    f"decision {d['decision_id']}: curated published {d['curated_value']!r} "
+                    "is not an ISO date like 2020-04-09"
+                ) from None
+    return None
+
+
+def _apply_decisions(
+    pkg: Package, tables: dict[str, list[Row]], decisions: list[dict[str, str]]
+) -> None:
+    for d in decisions:
+        table = d["table"]
+        schema = pkg.schema(table)
+        (pk,) = schema.primary_key
+        rows = tables[table]
+        index = {r[pk]: i for i, r in enumerate(rows)}
+        key = d["key"]
+        did = d["decision_id"]
+        action = d["action"]
+        column = d.get("column") or ""
+        if action == "add":
+            _add(d, schema.field_names, pk, rows, index)
+            continue
+        if key not in index:
+            raise BuildError(
+                f"decision {did} ({action} {table} {key}) names a row the parser no longer "
+                f"produces (hint: the text or the parser changed; update or remove {did})"
+            )
+        row = rows[index[key]]
+        if action == "remove":
+            del rows[index[key]]
+        elif action == "set":
+            if column not in schema.field_names or column == pk:
+                raise BuildError(
+                    f"decision {did}: column {column!r} cannot be set on table {table} "
+                    f"(columns: {', '.join(n for n in schema.field_names if n != pk)})"
+                )
+            now = cell(row.get(column))
+            if now != (d.get("parsed_value") or ""):
+                raise BuildError(
+                    f"decision {did} ({table} {key}, column {column}) expects the parser to read "
+                    f"{d.get('parsed_value') or ''!r} but it reads {now!r} "
+                    f"(hint: check the text and the decision; update parsed_value, or remove {did})"
+                )
+            row[column] = d.get("curated_value") or None
+        elif action == "note" and column and column not in schema.field_names:
+            raise BuildError(f"decision {did}: table {table} has no column {column!r}")
+
+
+def _add(
+    d: dict[str, str], columns: list[str], pk: str, rows: list[Row], index: dict[str, int]
+) -> None:
+    did = d["decision_id"]
+    try:
+        new = json.loads(d.get("curated_value") or "")
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"decision {did}: curated_value is not a JSON object ({exc})") from None
+    if not isinstance(new, dict):
+        raise BuildError(f"decision {did}: curated_value must be a JSON object of the row")
+    unknown = sorted(set(new) - set(columns))
+    if unknown:
+        raise BuildError(f"decision {did}: the added row has unknown columns {unknown}")
+    new.setdefault(pk, d["key"])
+    if new[pk] != d["key"]:
+        raise BuildError(f"decision {did}: the row's {pk} {new[pk]!r} is not the key {d['key']!r}")
+    if d["key"] in index:
+        raise BuildError(
+            f"decision {did}: row {d['key']} already exists (the parser finds it): "
+            f"remove the decision"
+        )
+    row = {c: new.get(c) for c in columns}
+    if "origin" in columns:
+        row["origin"] = "curation"
+    rows.append(row)
+    index[d["key"]] = len(rows) - 1
+
+
+def _fill_review_status(pkg: Package, tables: dict[str, list[Row]]) -> None:
+    with pkg.path_of("reviews").open(encoding="utf-8", newline="") as fh:
+        status = {r["article_id"]: r["status"] for r in csv.DictReader(fh) if r.get("article_id")}
+    for rows in tables.values():
+        for r in rows:
+            r["review_status"] = status.get(r["article_id"], "unreviewed")
+
+
+def _order(row: Row) -> tuple[str, int]:
+    start = row.get("start")
+    return (str(row.get("article_id")), int(start) if start not in (None, "") else -1)
+
+
+def _score_key(row: Row, keys: tuple[str, ...]) -> tuple[str, ...]:
+    base = ("article_id", "start", "end", *keys)
+    return tuple(_norm(cell(row.get(k))) for k in base)
+
+
+def _norm(value: str) -> str:
+    try:
+        return cell(float(value)) if value and value[0].isdigit() and "-" not in value else value
+    except ValueError:
+        return value
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def cell(value: Any) -> str:
+    """A value as written in the CSV files.
+
+    Examples
+    --------
+    >>> cell(250000000.0), cell(97.5), cell(None), cell(dt.date(2020, 3, 20))
+    ('250000000', '97.5', '', '2020-03-20')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _csv(pkg: Package, table: str, rows: list[Row]) -> str:
+    columns = pkg.schema(table).field_names
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([cell(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def _descriptor(pkg: Package, articles: list[Row]) -> str:
+    """``datapackage.json`` with its raw-text resources and sources rebuilt, the rest kept."""
+    desc = json.loads((pkg.root / DESCRIPTOR).read_text(encoding="utf-8"))
+    orgs = _organization_names(pkg)
+    resources = [r for r in desc.get("resources", []) if r.get("type") != "text"]
+    for art in articles:
+        aid = art["article_id"]
+        resources.append(
+            {
+                "name": "raw-" + aid.replace("_", "-"),
+                "type": "text",
+                "path": art["raw_path"],
+                "format": "txt",
+                "mediatype": "text/plain",
+                "encoding": "utf-8",
+                "hash": f"sha256:{art['sha256']}",
+                "bytes": art["bytes"],
+                "title": f"Raw text of article {aid}",
+                "description": (
+                    "The article as published, byte for byte. "
+                    "Entry kept in step with `articles` by `szdata build`."
+                ),
+            }
+        )
+    desc["resources"] = resources
+    sources = []
+    for art in articles:
+        publisher = (
+            orgs.get(art.get("publisher_id") or "") or art.get("source_printed") or "Unknown"
+        )
+        title = f"{publisher}: {art['title']}, {cell(art.get('published'))}"
+        source: dict[str, str] = {"title": title}
+        if art.get("url"):
+            source["path"] = art["url"]
+        else:
+            source["title"] += "; address not known"
+        sources.append(source)
+    desc["sources"] = sources
+    return json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _organization_names(pkg: Package) -> dict[str, str]:
+    with pkg.path_of("organizations").open(encoding="utf-8", newline="") as fh:
+        return {r["organization_id"]: r["name"] for r in csv.DictReader(fh)}

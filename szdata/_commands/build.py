@@ -1,0 +1,78 @@
+"""``szdata build [PATH] [--check] [--scores]``: regenerate the built tables.
+
+Exit status: 0 built (or, with ``--check``, up to date); 1 ``--check`` found committed
+files that differ from the build, or a curation decision no longer applies; 2 a package
+or raw text that cannot be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``build`` to the command line."""
+
+    @app.command("build")
+    def build(
+        path: Annotated[
+            Path | None,
+            typer.Argument(
+                help="The package folder or its datapackage.json (default: the installed one).",
+                show_default=False,
+            ),
+        ] = None,
+        check: Annotated[
+            bool,
+            typer.Option(
+                "--check",
+                help="Write nothing; exit 1 and show the difference if the committed files "
+                "are not what the build produces.",
+            ),
+        ] = False,
+        scores: Annotated[
+            bool,
+            typer.Option(
+                "--scores",
+                help="Print the unaided parser's precision and recall per table, build nothing.",
+            ),
+        ] = False,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Do not print the parser's warnings.")
+        ] = False,
+    ) -> None:
+        """Regenerate data/*.csv from data/raw/ and data/curation/, deterministically."""
+        if scores:
+            from szdata._build import parser_scores
+
+            typer.echo(f"{'table':<10} {'precision':>9} {'recall':>7}  matched/parsed/expected")
+            for table, s in parser_scores(path).items():
+                typer.echo(
+                    f"{table:<10} {s.precision:>9.3f} {s.recall:>7.3f}  "
+                    f"{s.matched}/{s.parsed}/{s.expected}"
+                )
+            return
+        from szdata._build import build as run_build
+
+        result = run_build(path, check=check)
+        if not quiet:
+            for w in result.warnings:
+                typer.echo(f"warning: {w}", err=True)
+        if check:
+            if result.changed:
+                typer.echo(result.diff(), nl=False)
+                typer.echo(
+                    f"error: {len(result.changed)} file(s) differ from what the build produces: "
+                    f"{', '.join(result.changed)} (hint: run `szdata build` and commit the result)",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            typer.echo("up to date: the committed tables are what the build produces")
+            return
+        if result.changed:
+            typer.echo(f"built: {', '.join(result.changed)}")
+        else:
+            typer.echo("up to date: nothing to write")

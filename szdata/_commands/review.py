@@ -1,0 +1,44 @@
+"""``szdata review ARTICLE [...] --accept|--reopen``: record a review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def review(
+    article_ids: Annotated[list[str], typer.Argument(help="The articles reviewed.")],
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Mark the articles' rows reviewed.")
+    ] = False,
+    reopen: Annotated[
+        bool, typer.Option("--reopen", help="Mark the articles' rows unreviewed again.")
+    ] = False,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Who checked the rows.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What was checked.")] = None,
+    path: Annotated[
+        Path | None, typer.Option("--path", help="The package folder (default: installed).")
+    ] = None,
+) -> None:
+    """Record that articles' rows were checked against their texts (or reopen them)."""
+    from szdata._review import set_review
+
+    if accept == reopen:
+        typer.echo("error: give exactly one of --accept and --reopen", err=True)
+        raise typer.Exit(2)
+    status = "reviewed" if accept else "unreviewed"
+    changed = set_review(article_ids, status=status, reviewer=reviewer, note=note, path=path)
+    if not changed:
+        typer.echo("nothing changed: the articles already have that review status")
+        return
+    for article_id in changed:
+        typer.echo(f"{article_id}: {status}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``review`` command to ``app``."""
+    app.command("review")(review)

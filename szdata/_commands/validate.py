@@ -1,0 +1,87 @@
+"""``szdata validate [PATH]``: check every layer of the package and print one report.
+
+Exit status: 0 valid (warnings allowed unless ``--strict``), 1 invalid data, 2 a package
+that cannot be read (the error is one sentence on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(str, Enum):
+    """How the report is printed."""
+
+    text = "text"
+    github = "github"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``validate`` to the command line."""
+
+    @app.command("validate")
+    def validate(
+        path: Annotated[
+            Path | None,
+            typer.Argument(
+                help="The package folder or its datapackage.json (default: the installed one).",
+                show_default=False,
+            ),
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the complete report as JSON.")
+        ] = False,
+        fmt: Annotated[
+            Format,
+            typer.Option(
+                "--format",
+                help="text: grouped by table and rule; github: ::error annotations for CI.",
+            ),
+        ] = Format.text,
+        strict: Annotated[
+            bool,
+            typer.Option("--strict", help="Fail while unreviewed rows remain."),
+        ] = False,
+        summary: Annotated[
+            bool,
+            typer.Option("--summary/--no-summary", help="End with the package summary."),
+        ] = True,
+        limit: Annotated[
+            int,
+            typer.Option(
+                "--limit", min=0, help="Issues shown per table and rule (0: all of them)."
+            ),
+        ] = 10,
+    ) -> None:
+        """Validate the package: schemas, keys, provenance, figures, dates, names, text.
+
+        Checks what the Table Schemas say (types, required, enums, bounds, patterns, primary
+        and foreign keys, exact headers) and the rules beyond them, each named (e.g.
+        provenance.quote-span). Exit status 0 valid, 1 invalid, 2 unreadable.
+        """
+        from szdata._validate import validate as run
+        from szdata._validate._render import print_rich, render_github, render_text
+
+        interactive = sys.stdout.isatty() and not as_json and fmt is Format.text
+        if interactive:
+            from rich.console import Console
+
+            console = Console()
+            with console.status("validating") as status:
+                report = run(path, strict=strict, progress=lambda s: status.update(f"{s}..."))
+            print_rich(report, console, limit=limit or None, summary=summary)
+        else:
+            report = run(path, strict=strict)
+            if as_json:
+                typer.echo(report.to_json())
+            elif fmt is Format.github:
+                typer.echo(render_github(report), nl=False)
+            else:
+                typer.echo(render_text(report, limit=limit or None, summary=summary), nl=False)
+        if not report.ok:
+            raise typer.Exit(1)

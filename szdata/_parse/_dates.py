@@ -1,0 +1,178 @@
+"""Date expressions: where they are printed and the calendar date each stands for.
+
+Spans are found with the patterns below, then resolved with plain date arithmetic
+against the publication date (no date library is needed, and dateparser was found to
+read "Dec 30" in a March 2020 text as 2020-12-30):
+
+* ``explicit``: day, month and year printed ("March 26, 2020", "26 March 2020",
+  ISO "2020-03-20");
+* ``month_day``: month and day ("March 19", "Mar. 11", "Dec 30"); the year is the one
+  that puts the date nearest the publication date (2019-12-30 for "Dec 30" in March 2020);
+* ``weekday_past``: a weekday name ("Tuesday"), the latest such day strictly before
+  the publication date;
+* ``weekday_next``: a weekday name in a sentence that speaks of the future ("next",
+  "will"), the first such day strictly after the publication date;
+* ``relative_day``: "yesterday", "today", "tomorrow".
+
+Examples
+--------
+>>> import datetime as dt
+>>> resolve_month_day(12, 30, dt.date(2020, 3, 20))
+datetime.date(2019, 12, 30)
+>>> weekday_before(1, dt.date(2020, 4, 9))  # the Tuesday before Thursday 2020-04-09
+datetime.date(2020, 4, 7)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+_RELATIVE = {"yesterday": -1, "today": 0, "tomorrow": 1}
+
+_MONTH = "|".join(
+    m.capitalize() + (r"\.?" if len(m) <= 4 and m != "may" else "")
+    for m in sorted(_MONTHS, key=len, reverse=True)
+)
+_WEEKDAY = "|".join(w.capitalize() for w in _WEEKDAYS)
+_DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+
+DATE_REGEX = re.compile(
+    rf"""
+    (?<![\w.])
+    (?=[A-Z0-9nlyt])  # a quick first-character test before the alternatives
+    (?:
+        (?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?![\d])(?:,?\s+(?P<year>{_YEAR}))?(?![\w])
+      | (?<![-\d])(?P<day2>{_DAY})\s+(?P<mon2>{_MONTH})(?:,?\s+(?P<year2>{_YEAR}))?(?![\w])
+      | (?<![\w-])(?P<iy>{_YEAR})(?P<sep>[-/.])(?P<im>0?[1-9]|1[0-2])(?P=sep)(?P<id>{_DAY})(?![\w-])
+      | (?:(?P<wmod>[Nn]ext|[Ll]ast|[Tt]his)\s+)?(?P<wd>{_WEEKDAY})(?![\w])
+      | (?P<rel>(?i:yesterday|today|tomorrow))(?![\w])
+    )
+    """,
+    re.VERBOSE,
+)
+"""Every date expression the parser knows, on folded text."""
+
+_FUTURE = re.compile(r"\b(?:will|next|shall|upcoming|going\s+to)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date expression found in the text, before resolution."""
+
+    start: int
+    end: int
+    kind: str  # explicit | month_day | weekday | relative_day
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    modifier: str | None = None  # next | last | this
+    offset: int = 0  # for relative days
+
+
+def find_dates(folded: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
+    """The date expressions in ``folded[start:end]`` (offsets into ``folded``).
+
+    Examples
+    --------
+    >>> [(m.kind, m.month, m.day) for m in find_dates("On Mar. 20 and 2020-03-21.")]
+    [('month_day', 3, 20), ('explicit', 3, 21)]
+    """
+    out = []
+    for m in DATE_REGEX.finditer(folded, start, len(folded) if end is None else end):
+        g = m.groupdict()
+        s, e = m.span()
+        if g["mon"] or g["mon2"]:
+            mon = _MONTHS[(g["mon"] or g["mon2"]).rstrip(".").casefold()]
+            day = int(re.sub(r"\D", "", g["day"] or g["day2"]))
+            year = g["year"] or g["year2"]
+            kind = "explicit" if year else "month_day"
+            out.append(DateMatch(s, e, kind, int(year) if year else None, mon, day))
+        elif g["iy"]:
+            day = int(re.sub(r"\D", "", g["id"]))
+            out.append(DateMatch(s, e, "explicit", int(g["iy"]), int(g["im"]), day))
+        elif g["wd"]:
+            s = m.start("wd")
+            mod = g["wmod"].casefold() if g["wmod"] else None
+            out.append(
+                DateMatch(s, e, "weekday", weekday=_WEEKDAYS[g["wd"].casefold()], modifier=mod)
+            )
+        else:
+            out.append(DateMatch(s, e, "relative_day", offset=_RELATIVE[g["rel"].casefold()]))
+    return out
+
+
+def resolve(
+    match: DateMatch, reference: dt.date | None, sentence: str = ""
+) -> tuple[dt.date, str] | None:
+    """The calendar date and resolution of ``match``; ``None`` when it cannot be resolved.
+
+    ``reference`` is the publication date; ``sentence`` (folded) tells a future weekday
+    ("will", "next") from a past one.
+
+    Raises
+    ------
+    ValueError
+        When the printed day does not exist ("Feb. 30").
+    """
+    if match.kind == "explicit":
+        assert match.year and match.month and match.day
+        return dt.date(match.year, match.month, match.day), "explicit"
+    if reference is None:
+        return None
+    if match.kind == "month_day":
+        assert match.month and match.day
+        return resolve_month_day(match.month, match.day, reference), "month_day"
+    if match.kind == "weekday":
+        assert match.weekday is not None
+        future = match.modifier == "next" or (
+            match.modifier is None and _FUTURE.search(sentence) is not None
+        )
+        if future:
+            return weekday_after(match.weekday, reference), "weekday_next"
+        return weekday_before(match.weekday, reference), "weekday_past"
+    return reference + dt.timedelta(days=match.offset), "relative_day"
+
+
+def resolve_month_day(month: int, day: int, reference: dt.date) -> dt.date:
+    """The date of ``month``/``day`` in the year that puts it nearest ``reference``.
+
+    Raises
+    ------
+    ValueError
+        When no year has that day (``2, 30``).
+    """
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError(f"month {month} has no day {day}")
+    return min(candidates, key=lambda d: (abs((d - reference).days), d))
+
+
+def weekday_before(weekday: int, reference: dt.date) -> dt.date:
+    """The latest day with ``weekday`` (Monday = 0) strictly before ``reference``."""
+    delta = (reference.weekday() - weekday) % 7 or 7
+    return reference - dt.timedelta(days=delta)
+
+
+def weekday_after(weekday: int, reference: dt.date) -> dt.date:
+    """The first day with ``weekday`` (Monday = 0) strictly after ``reference``."""
+    delta = (weekday - reference.weekday()) % 7 or 7
+    return reference + dt.timedelta(days=delta)

@@ -1,0 +1,488 @@
+"""Figures: numbers printed in the text, with qualifier, scale, unit and what they count.
+
+The grammar of a quote is the one of :mod:`szdata._quantities` (qualifier, number,
+scale, unit word); this module finds quotes in running text, rules out numbers that are
+not claims, and reads the counted noun phrase after a count.
+
+Not figures: numbers glued to words or hyphens ("COVID-19", "2019-nCoV", "3U8633",
+"1st"), ordinals ("second", "first"), numbers inside date expressions ("Mar. 20",
+"2020"), clock times ("13:02", "10 am"), list and item numbers ("1. "), numbers after
+"No.", "flight", "case", "patient", "line", "hotline" ..., years ("in 2020"), vague
+"a few", fractions ("two thirds"), and "one" in "one of", "no one", "one-stop".
+
+The counted noun phrase is read word by word after the number: it stops at punctuation,
+prepositions, conjunctions, articles and verbs of a short list, and after its first
+plural noun ("17 backbone medical staff from" -> "backbone medical staff",
+"Six government departments of Shenzhen" -> "government departments"), except that a
+classifier noun keeps its "of" phrase ("3,625 sets of research equipment").
+
+Examples
+--------
+>>> from szdata._parse._registry import Registry
+>>> units = Registry.load().units
+>>> text = "It sent 41,300 masks and 500 pieces of preventative clothing."
+>>> [(text[f.start : f.end], f.value, f.unit, f.counted) for f in find_figures(text, units)]
+[('41,300', 41300.0, 'count', 'masks'), ('500', 500.0, 'count', 'pieces of preventative clothing')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from szdata._quantities import (
+    DIGIT_NUMBER,
+    EXACT,
+    NUMBER_WORDS,
+    QUALIFIER,
+    QUALIFIER_PHRASES,
+    SCALE,
+    SCALES,
+    WORD_NUMBER,
+    UnitWords,
+    number_value,
+    trie_regex,
+)
+
+_STOP = frozenset(
+    [
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "with",
+        "by",
+        "for",
+        "into",
+        "onto",
+        "across",
+        "over",
+        "under",
+        "between",
+        "among",
+        "amid",
+        "during",
+        "since",
+        "until",
+        "till",
+        "through",
+        "including",
+        "within",
+        "without",
+        "about",
+        "after",
+        "before",
+        "per",
+        "via",
+        "against",
+        "toward",
+        "towards",
+        "around",
+        "as",
+        "than",
+        "like",
+        "out",
+        "up",
+        "off",
+        "near",
+        "upon",
+        "despite",
+        "following",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "while",
+        "whereas",
+        "which",
+        "who",
+        "whom",
+        "that",
+        "whose",
+        "where",
+        "when",
+        "if",
+        "because",
+        "so",
+        "yet",
+        "then",
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "each",
+        "every",
+        "some",
+        "any",
+        "all",
+        "both",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "remain",
+        "remains",
+        "remained",
+        "reported",
+        "were",
+        "got",
+        "get",
+        "gets",
+        "aged",
+        "said",
+        "says",
+    ]
+)
+"""Words that end a counted noun phrase."""
+
+_CLASSIFIERS = frozenset(
+    [
+        "set",
+        "sets",
+        "piece",
+        "pieces",
+        "pair",
+        "pairs",
+        "box",
+        "boxes",
+        "bottle",
+        "bottles",
+        "bag",
+        "bags",
+        "pack",
+        "packs",
+        "packet",
+        "packets",
+        "batch",
+        "batches",
+        "group",
+        "groups",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "unit",
+        "units",
+        "carton",
+        "cartons",
+        "copy",
+        "copies",
+        "dose",
+        "doses",
+        "round",
+        "rounds",
+        "sheet",
+        "sheets",
+        "roll",
+        "rolls",
+        "tonne",
+        "tonnes",
+        "ton",
+        "tons",
+        "barrel",
+        "barrels",
+        "crate",
+        "crates",
+        "lot",
+        "lots",
+        "variety",
+        "varieties",
+        "category",
+        "categories",
+    ]
+)
+"""Nouns whose "of" phrase belongs to what is counted ("sets of research equipment")."""
+
+_IRREGULAR_PLURALS = frozenset(
+    ["people", "children", "men", "women", "personnel", "staff", "police"]
+)
+_NOT_PLURAL = frozenset(
+    ["is", "was", "has", "us", "its", "this", "thus", "plus", "bus", "virus", "status", "campus"]
+)
+
+_BLOCKERS = frozenset(
+    """no nos number flight flights case patient line route bus room gate terminal phase
+    version article block building exit hotline platform ward bed seat""".split()
+)
+"""Words after which a number is an identifier, not a figure ("No. 3", "flight 3721")."""
+_CLOCK_AFTER = re.compile(r"\s*(?::\d|a\.m\.|p\.m\.|am\b|pm\b|o'clock)", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|of|by|until|till|before|after|early|late|mid|year|from|to|and|through"
+    r"|for|during|the)\s+$",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(r"\s*(?:[.,;:)!?]|$)")
+_ONE_AFTER = re.compile(r"\s+(?:of|another|by|or\s+two)\b", re.IGNORECASE)
+_ONE_BEFORE = re.compile(r"\b(?:no|any|every|each|the|this|that|which)\s+$", re.IGNORECASE)
+_WORD = re.compile(r"[ \t]+([A-Za-z][\w'\-]*[A-Za-z0-9]|[A-Za-z])")
+_FRACTION = re.compile(
+    r"\s+(?:halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
+    re.IGNORECASE,
+)
+_OUT_OF = re.compile(rf"\s+out\s+of\s+(?:{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w])", re.IGNORECASE)
+_OLD_AFTER = re.compile(r"\s+old\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    """A figure found in the text (offsets into the text)."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    counted: str | None
+    qualifier: str
+
+
+@lru_cache(maxsize=8)
+def _figure_regex(units: UnitWords) -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+        (?<![\w.,/:#$%'-])
+        (?:(?P<qual>{QUALIFIER})\s+)?
+        (?:(?P<cur>{units.currency_pattern()})\s*)?
+        (?:
+            (?P<num>{DIGIT_NUMBER}|{WORD_NUMBER})(?:\s+(?P<scale>{SCALE}))?
+          | (?<=\s)(?P<an>an?)\s+(?=(?:{SCALE}|{units.pattern()}))(?P<ascale>{SCALE})?
+        )
+        (?:
+            \s*(?P<unit>%|{units.pattern()})
+          | -(?P<adj>{units.singular_pattern()})(?P<old>-old)?(?![\w-])
+        )?
+        """,
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
+def find_figures(
+    folded: str,
+    units: UnitWords,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    skip: list[tuple[int, int]] | None = None,
+) -> list[FigureMatch]:
+    """The figures of ``folded[start:end]``, outside the ``skip`` spans (dates, headers)."""
+    end = len(folded) if end is None else end
+    skip = sorted(skip or [])
+    out: list[FigureMatch] = []
+    figure = _figure_regex(units)
+    anchor = _anchor_regex(units)
+    pos = start
+    while True:
+        a = anchor.search(folded, pos, end)
+        if a is None:
+            break
+        m = None
+        qual_start = _qualifier_before(folded, a.start(), start)
+        if qual_start is not None:
+            m = figure.match(folded, qual_start, end)
+            if m is not None and m.end() <= a.start():
+                m = None
+        if m is None:
+            m = figure.match(folded, a.start(), end)
+        if m is None:
+            pos = a.end()
+            continue
+        pos = max(m.end(), a.end())
+        fig = _read(m, folded, units, skip)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
+    """Where a figure can start, but for its qualifier: a number, a currency word, "a"/"an"."""
+    words = trie_regex(NUMBER_WORDS)
+    return re.compile(
+        rf"""(?<![\w.,/:#$%'-])
+        (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{units.pattern()})))
+        """,
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
+_QUALIFIER_WORDS = max(len(p.split()) for p in QUALIFIER_PHRASES)
+
+
+def _qualifier_before(text: str, pos: int, floor: int) -> int | None:
+    """The start of a qualifier phrase that ends just before ``pos`` (one space apart)."""
+    window = text[max(floor, pos - 24) : pos]
+    if not window[-1:].isspace():
+        return None
+    words = window.split()
+    for n in range(min(_QUALIFIER_WORDS, len(words)), 0, -1):
+        phrase = " ".join(words[-n:]).casefold()
+        if phrase in QUALIFIER_PHRASES:
+            qs = pos - len(window) + _rfind_words(window, words[-n:])
+            if qs > floor and (text[qs - 1].isalnum() or text[qs - 1] in "_-'"):
+                continue
+            return qs
+    return None
+
+
+def _rfind_words(window: str, words: list[str]) -> int:
+    """Offset in ``window`` of the first of ``words``, the last words of ``window``."""
+    i = len(window)
+    for w in reversed(words):
+        i = window.rfind(w, 0, i)
+    return i
+
+
+def _read(
+    m: re.Match[str], text: str, units: UnitWords, skip: list[tuple[int, int]]
+) -> FigureMatch | None:
+    g = m.groupdict()
+    s, e = m.span()
+    if g["an"] is not None and (g["qual"] is None or not (g["unit"] or g["adj"] or g["ascale"])):
+        return None  # "a month" counts only after a qualifier: "More than a month"
+    num_start = m.start("num") if g["num"] is not None else m.start("an")
+    num_end = m.end("num") if g["num"] is not None else m.end("an")
+    if any(a < e and s < b for a, b in skip):
+        return None
+    nxt = text[e : e + 1]
+    if nxt == "-" or (nxt.isalnum() if nxt else False):
+        return None  # "one-stop", "20-30", "14-days-old"
+    if (
+        g["unit"] is None
+        and g["adj"] is None
+        and (_CLOCK_AFTER.match(text, e) or _FRACTION.match(text, e))
+    ):
+        return None  # "10:30", "9 pm", "two thirds"
+    before = text[max(0, num_start - 12) : num_start]
+    if _blocked(before):
+        return None
+    number = g["num"] or ""
+    plain = g["qual"] is None and g["scale"] is None and g["unit"] is None and g["adj"] is None
+    if (
+        plain
+        and re.fullmatch(r"(?:19|20)\d\d", number)
+        and (_YEAR_BEFORE.search(before) or _YEAR_AFTER.match(text, e))
+    ):
+        return None
+    if number.casefold() == "one" and (
+        _ONE_AFTER.match(text, num_end) or _ONE_BEFORE.search(before)
+    ):
+        return None
+    try:
+        value = number_value(number or g["an"])
+    except ValueError:
+        value = _leading_words_value(number)
+        if value is None:
+            return None
+    scale = g["scale"] or g["ascale"]
+    if scale:
+        value *= SCALES[scale.casefold()]
+    unit_word = g["unit"] or g["adj"] or g["cur"]
+    unit = units.unit_of(unit_word)
+    qualifier = EXACT
+    if g["qual"]:
+        qualifier = QUALIFIER_PHRASES[" ".join(g["qual"].split()).casefold()]
+    counted: str | None = None
+    if unit == "count":
+        counted = _counted(text, e)
+    elif unit == "year" and (g["old"] or _OLD_AFTER.match(text, e)):
+        counted = "age"
+    return FigureMatch(s, e, value, unit, counted, qualifier)
+
+
+def _blocked(before: str) -> bool:
+    """Whether the text just before a number makes it an identifier ("No. 3", "#5")."""
+    stripped = before.rstrip()
+    if not stripped:
+        return False
+    if stripped.endswith("#"):
+        return True
+    if stripped == before and not stripped.endswith("."):
+        return False  # glued to a word: the regex already refused it
+    word = stripped.rsplit(None, 1)[-1].strip("([\"'.").casefold()
+    return word in _BLOCKERS
+
+
+def _leading_words_value(number: str) -> float | None:
+    """The value of the longest run of words at the start of ``number`` that reads."""
+    words = number.split()
+    for n in range(len(words) - 1, 0, -1):
+        try:
+            return number_value(" ".join(words[:n]))
+        except ValueError:
+            continue
+    return None
+
+
+def _counted(text: str, pos: int) -> str | None:
+    """The noun phrase a count counts, read from ``pos`` (just after the number)."""
+    out_of = _OUT_OF.match(text, pos)
+    if out_of:
+        pos = out_of.end()
+    words: list[str] = []
+    start = end = pos
+    after_of = False
+    while len(words) < 6:
+        m = _WORD.match(text, pos)
+        if m is None:
+            break
+        word = m.group(1)
+        low = word.casefold()
+        if low == "of" and words and words[-1].casefold() in _CLASSIFIERS and not after_of:
+            after_of = True
+            words.append(word)
+            pos = m.end()
+            continue
+        if low in _STOP:
+            break
+        if not words:
+            start = m.start(1)
+        words.append(word)
+        end = m.end(1)
+        pos = m.end()
+        if low in _CLASSIFIERS and not after_of:
+            continue
+        if _is_plural(low):
+            break
+    while words and words[-1].casefold() == "of":
+        words.pop()
+    if not words:
+        return None
+    return text[start:end] if text[start:end].split() == words else " ".join(words)
+
+
+def _is_plural(word: str) -> bool:
+    if word in _IRREGULAR_PLURALS:
+        return True
+    last = word.rsplit("-", 1)[-1]
+    return (
+        len(last) > 2 and last.endswith("s") and not last.endswith("ss") and last not in _NOT_PLURAL
+    )

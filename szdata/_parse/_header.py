@@ -1,0 +1,177 @@
+"""The head of an article: its title, and the ``Writer: | Editor: | From: | Updated:`` line.
+
+The header line takes many forms in the published texts, all read here: no-break
+spaces and odd spacing around the bars, fields missing or empty (``Writer:   |``),
+several writers (``A, B and C``), ``Updated:2020-03-27`` without a space, a time after
+the date (``2020-02-16 13:02``, ``2020-03-25 11:24:00``), or no header line at all.
+A field the parser does not know is reported as a warning and ignored.
+
+Examples
+--------
+>>> text = "Title (Mar. 20)\\n\\nWriter:\\u00a0A & B |Editor: | Updated:2020-03-20 13:02\\n\\nBody"
+>>> head = read_head(text, text, file_name="x.txt")
+>>> head.title, head.writers, head.editor, head.updated
+('Title (Mar. 20)', 'A; B', None, datetime.date(2020, 3, 20))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from szdata._errors import ParseError
+
+KNOWN_FIELDS = {
+    "writer": "writers",
+    "writers": "writers",
+    "editor": "editor",
+    "editors": "editor",
+    "from": "source_printed",
+    "updated": "updated",
+}
+"""Header field names (lower case) -> what they fill."""
+
+_PARAGRAPH = re.compile(r"[^\r\n]*\S[^\r\n]*")
+_FIELD = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<value>.*?)\s*$")
+_SEGMENT = re.compile(r"[^|]+")
+_ITEM_START = re.compile(r"\s*\d{1,3}\.\s")
+_WRITER_SPLIT = re.compile(r"\s*(?:,|&|/|;|\band\b)\s*")
+_ISO = re.compile(
+    r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+
+
+@dataclass
+class Head:
+    """What the head of an article says, with the spans of its dated parts."""
+
+    title: str
+    title_span: tuple[int, int]
+    header_span: tuple[int, int] | None = None
+    writers: str | None = None
+    editor: str | None = None
+    source_printed: str | None = None
+    updated: dt.date | None = None
+    updated_span: tuple[int, int] | None = None
+    body_start: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def line_of(text: str, pos: int) -> int:
+    """The 1-based line number of offset ``pos``."""
+    return text.count("\n", 0, pos) + 1
+
+
+def read_head(text: str, folded: str, *, file_name: str) -> Head:
+    """Read the title and the header line of ``text`` (``folded`` is ``fold(text)``).
+
+    Raises
+    ------
+    ParseError
+        When the text is blank, or its first line is a header line or a numbered item
+        instead of a title.
+    """
+    paragraphs = _PARAGRAPH.finditer(folded)
+    first = next(paragraphs, None)
+    if first is None:
+        raise ParseError(
+            "the text is empty",
+            file=file_name,
+            line=1,
+            hint="a raw text starts with its title on the first line",
+        )
+    t_start, t_end = _strip(folded, *first.span())
+    title_line = folded[t_start:t_end]
+    if _header_fields(title_line) or _ITEM_START.match(title_line):
+        raise ParseError(
+            f"the text has no title: its first line is {_short(text[t_start:t_end])!r}",
+            file=file_name,
+            line=line_of(text, t_start),
+            hint="put the article's title, as published, on the first line",
+        )
+    head = Head(title=text[t_start:t_end], title_span=(t_start, t_end), body_start=t_end)
+    second = next(paragraphs, None)
+    if second is None:
+        return head
+    h_start, h_end = _strip(folded, *second.span())
+    fields = _header_fields(folded[h_start:h_end])
+    if not fields:
+        return head
+    head.header_span = (h_start, h_end)
+    head.body_start = h_end
+    line = line_of(text, h_start)
+    for name, value, v_start, v_end in fields:
+        target = KNOWN_FIELDS.get(name.casefold())
+        v_start += h_start
+        v_end += h_start
+        if target is None:
+            known = ", ".join(k.capitalize() for k in ("writer", "editor", "from", "updated"))
+            head.warnings.append(
+                f"{file_name}:{line}: unknown header field {name!r} (value {value!r}) ignored; "
+                f"known fields: {known}"
+            )
+        elif target == "writers":
+            names = [w for w in _WRITER_SPLIT.split(text[v_start:v_end].strip()) if w]
+            head.writers = "; ".join(names) or None
+        elif target == "updated":
+            _read_updated(head, text, folded, v_start, v_end, file_name, line)
+        else:
+            setattr(head, target, text[v_start:v_end] or None)
+    return head
+
+
+def _read_updated(
+    head: Head, text: str, folded: str, start: int, end: int, file_name: str, line: int
+) -> None:
+    value = folded[start:end]
+    if not value:
+        return
+    m = _ISO.match(value)
+    if m is None:
+        head.warnings.append(
+            f"{file_name}:{line}: the Updated field {text[start:end]!r} is not a date "
+            "like 2020-03-20; publication date not read from the header"
+        )
+        return
+    try:
+        head.updated = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        head.warnings.append(
+            f"{file_name}:{line}: the Updated field {text[start:end]!r} is not a calendar date"
+        )
+        return
+    head.updated_span = (start, start + m.end("d"))
+
+
+def _header_fields(line: str) -> list[tuple[str, str, int, int]]:
+    """The ``Name: value`` fields of a header line, with value offsets in ``line``.
+
+    Empty when the line is not a header line (no field of :data:`KNOWN_FIELDS`).
+    """
+    fields = []
+    for seg in _SEGMENT.finditer(line):
+        m = _FIELD.match(seg.group())
+        if m is None:
+            if seg.group().strip():
+                fields.append(("", seg.group().strip(), seg.start(), seg.start()))
+            continue
+        v_start = seg.start() + m.start("value")
+        v_end = seg.start() + m.end("value")
+        fields.append((m["name"], m["value"], v_start, v_end))
+    if not fields or fields[0][0].casefold() not in KNOWN_FIELDS:
+        return []
+    return [(n or "(no name)", v, s, e) for n, v, s, e in fields]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,113 @@
+"""The curated vocabularies the parser reads: organizations, their aliases, and units.
+
+Loaded once per package (and reloaded when a curated file changes), or built from
+rows for tests. Matching is done on :func:`szdata._normalize.fold`-ed text, so a
+curly apostrophe in the text or in the registry matches a straight one.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from szdata._normalize import name_key
+from szdata._quantities import UnitWords, trie_regex
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from szdata._package import Package
+
+
+@dataclass(frozen=True, eq=False)
+class Registry:
+    """Organizations (canonical names and aliases) and unit words, ready to match.
+
+    Examples
+    --------
+    >>> reg = Registry.from_names([("Shenzhen Daily", "shenzhen-daily")])
+    >>> reg.organization_of("shenzhen  daily")
+    'shenzhen-daily'
+    """
+
+    names: tuple[tuple[str, str], ...]
+    """Every printed name (canonical or alias) with its organization id."""
+    organization_names: dict[str, str]
+    """Organization id -> canonical name."""
+    units: UnitWords
+    by_key: dict[str, str] = field(init=False, repr=False)
+    mention_regex: re.Pattern[str] = field(init=False, repr=False)
+    longest_name: int = field(init=False, repr=False)
+    first_words: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, str] = {}
+        for name, org in self.names:
+            by_key.setdefault(name_key(name), org)
+        body = trie_regex(by_key) if by_key else r"(?!x)x"
+        regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+        object.__setattr__(self, "by_key", by_key)
+        object.__setattr__(self, "mention_regex", regex)
+        object.__setattr__(self, "longest_name", max((len(k) for k in by_key), default=0))
+        object.__setattr__(self, "first_words", frozenset(k.split()[0] for k in by_key if k))
+
+    def organization_of(self, printed: str) -> str | None:
+        """The organization a printed name names, or ``None``."""
+        return self.by_key.get(name_key(printed))
+
+    @classmethod
+    def from_names(
+        cls,
+        names: Iterable[tuple[str, str]],
+        *,
+        organization_names: dict[str, str] | None = None,
+        units: UnitWords | None = None,
+    ) -> Registry:
+        """A registry of ``(printed name, organization id)`` pairs (for tests and tools)."""
+        pairs = tuple(names)
+        orgs = dict(organization_names or {})
+        for name, org in pairs:
+            orgs.setdefault(org, name)
+        return cls(names=pairs, organization_names=orgs, units=units or UnitWords.load())
+
+    @classmethod
+    def load(cls, package: Package | None = None) -> Registry:
+        """The registry of ``package`` (default: the installed package), cached per file state."""
+        paths = _paths(package) if package is not None else _default_paths()
+        stamps = tuple(p.stat().st_mtime_ns for p in paths)
+        return _load(paths, stamps)
+
+
+def _paths(pkg: Package) -> tuple[Path, Path, Path]:
+    return (pkg.path_of("organizations"), pkg.path_of("aliases"), pkg.path_of("units"))
+
+
+@lru_cache(maxsize=1)
+def _default_paths() -> tuple[Path, Path, Path]:
+    """The curated files of the installed package (its descriptor is read once)."""
+    from szdata._package import open_package
+
+    return _paths(open_package())
+
+
+@lru_cache(maxsize=8)
+def _load(paths: tuple[Path, Path, Path], stamps: tuple[int, ...]) -> Registry:
+    orgs_path, aliases_path, units_path = paths
+    organization_names: dict[str, str] = {}
+    names: list[tuple[str, str]] = []
+    for row in _rows(orgs_path):
+        organization_names[row["organization_id"]] = row["name"]
+        names.append((row["name"], row["organization_id"]))
+    for row in _rows(aliases_path):
+        names.append((row["alias"], row["organization_id"]))
+    units = UnitWords.load_path(units_path)
+    return Registry(names=tuple(names), organization_names=organization_names, units=units)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]

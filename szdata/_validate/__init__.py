@@ -1,0 +1,117 @@
+"""Validate every layer of a data package: structure, provenance, figures, dates, names, text.
+
+:func:`validate` reads each table once with polars and runs the structural checks derived
+from the Table Schemas (:mod:`._structural`) and the rules beyond the standard
+(:mod:`._checks`), each with a stable name from the registry (:mod:`._rules`). It does not
+run ``frictionless validate``, the standard's reference checker, which CI runs separately.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from szdata._validate._report import Issue, Report
+from szdata._validate._rules import RULES, Rule
+
+__all__ = ["RULES", "Issue", "Report", "Rule", "validate"]
+
+
+def validate(
+    path: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Validate the package at ``path`` (default: the installed package).
+
+    Parameters
+    ----------
+    path
+        A folder holding ``datapackage.json``, or the descriptor itself.
+    strict
+        Make ``review.unreviewed`` an error rather than a warning.
+    progress
+        Called with the name of each step as it starts (the command line shows it).
+
+    Returns
+    -------
+    Report
+        Every issue found; ``report.ok`` is ``True`` when there is no error.
+
+    Raises
+    ------
+    PackageError
+        When the package cannot be read: a missing descriptor, an unsafe path, a file that
+        is not UTF-8 or not CSV.
+
+    Examples
+    --------
+    >>> import szdata
+    >>> report = szdata.validate()
+    >>> report.ok, report.errors
+    (True, [])
+    """
+    from szdata._package import open_package
+    from szdata._validate._checks import CHECKS
+    from szdata._validate._load import load
+    from szdata._validate._structural import check_structure
+
+    step = progress or (lambda _name: None)
+    step("reading the tables")
+    package = open_package(path)
+    ctx = load(package)
+    step("checking the schemas")
+    issues = [*ctx.issues, *check_structure(ctx)]
+    for check in CHECKS:
+        step(check.__name__.removeprefix("check_").replace("_", " "))
+        issues.extend(check(ctx))
+    if strict:
+        issues = [
+            dataclasses.replace(i, severity="error") if i.rule == "review.unreviewed" else i
+            for i in issues
+        ]
+    return Report(
+        issues=_ordered(issues, package.table_names()), package=_summary(ctx), strict=strict
+    )
+
+
+def _ordered(issues: list[Issue], tables: list[str]) -> list[Issue]:
+    table_rank = {t: n for n, t in enumerate(tables)}
+    rule_rank = {r: n for n, r in enumerate(RULES)}
+    return sorted(
+        issues,
+        key=lambda i: (
+            table_rank.get(i.table, len(table_rank)),
+            rule_rank.get(i.rule, len(rule_rank)),
+            i.row if i.row is not None else 0,
+            i.column,
+        ),
+    )
+
+
+def _summary(ctx: Any) -> dict[str, Any]:
+    """Name, version, tables with their row counts, and the articles with their dates."""
+    descriptor = ctx.package.descriptor
+    tables = []
+    for name, table in ctx.tables.items():
+        rows = table.text.height if table.text is not None else None
+        tables.append({"name": name, "file": table.file, "rows": rows})
+    articles = []
+    loaded = ctx.table("articles")
+    if loaded is not None and loaded.typed is not None:
+        cols = [
+            c for c in ("article_id", "kind", "published", "title") if c in loaded.typed.columns
+        ]
+        for row in loaded.typed.select(cols).iter_rows(named=True):
+            articles.append({k: (str(v) if v is not None else None) for k, v in row.items()})
+    return {
+        "name": descriptor.get("name"),
+        "title": descriptor.get("title"),
+        "version": ctx.package.version,
+        "root": str(ctx.package.root),
+        "tables": tables,
+        "articles": articles,
+    }

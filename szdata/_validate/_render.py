@@ -1,0 +1,189 @@
+"""Show a :class:`~szdata._validate._report.Report`: as text, JSON, or GitHub annotations.
+
+The text report is grouped by table, then by rule; each group shows its first issues and
+says how many more there are (``--json`` has them all). It ends with the package summary
+when the package is valid, or with the count of errors when it is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from szdata._validate._rules import RULES
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from szdata._validate._report import Issue, Report
+
+DEFAULT_LIMIT = 10
+_VALUE_WIDTH = 60
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return "(empty)"
+    text = repr(value)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."
+
+
+def _counts(issues: list[Issue]) -> str:
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    parts = []
+    if errors:
+        parts.append(_plural(errors, "error"))
+    if warnings:
+        parts.append(_plural(warnings, "warning"))
+    return ", ".join(parts)
+
+
+def _groups(report: Report) -> Iterator[tuple[str, list[tuple[str, list[Issue]]]]]:
+    """(table, [(rule, issues)]) in the report's order (table, then rule, then row)."""
+    for table, in_table in groupby(report.issues, key=lambda i: i.table):
+        rules = [(rule, list(group)) for rule, group in groupby(in_table, key=lambda i: i.rule)]
+        yield table, rules
+
+
+def _issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, str]]:
+    """(style, line) pairs of the grouped issue listing."""
+    for table, rules in _groups(report):
+        issues = [i for _, group in rules for i in group]
+        yield "table", f"{table} ({issues[0].file}): {_counts(issues)}"
+        for rule, group in rules:
+            r = RULES.get(rule)
+            style = "error" if group[0].severity == "error" else "warning"
+            explanation = f": {r.explanation}" if r else ""
+            yield style, f"  [{rule}] {_counts(group)}{explanation}"
+            shown = group if limit is None else group[:limit]
+            for i in shown:
+                column = f" {i.column}" if i.column else ""
+                yield "issue", f"    {i.where}{column}: {i.message}"
+            if len(group) > len(shown):
+                rest = len(group) - len(shown)
+                yield "more", f"    ... and {rest:,} more (every one with --json)"
+            yield "hint", f"    hint: {group[0].hint}"
+
+
+def summary_lines(package: dict[str, Any]) -> list[str]:
+    """The package summary as plain lines: name, version, tables, articles."""
+    lines = [f"{package.get('name')} {package.get('version')}: {package.get('title', '')}"]
+    width = max((len(t["name"]) for t in package.get("tables", [])), default=0)
+    for t in package.get("tables", []):
+        rows = "?" if t["rows"] is None else f"{t['rows']:,}"
+        lines.append(f"  {t['name']:<{width}}  {rows:>9} rows  {t['file']}")
+    articles = package.get("articles", [])
+    if articles:
+        lines.append(f"  {_plural(len(articles), 'article')}:")
+        for a in articles:
+            lines.append(
+                f"    {a.get('published')}  {a.get('kind', ''):<8}  {a.get('article_id')}  "
+                f"{a.get('title', '')}"
+            )
+    return lines
+
+
+def _verdict(report: Report) -> str:
+    if report.ok:
+        tail = f" ({_counts(report.warnings)})" if report.warnings else ""
+        return f"valid: every layer checked{tail}"
+    tables = len({i.table for i in report.errors})
+    return f"invalid: {_counts(report.issues)} in {_plural(tables, 'table')}"
+
+
+def render_text(report: Report, *, limit: int | None = DEFAULT_LIMIT, summary: bool = True) -> str:
+    """The report as plain text, grouped by table and rule (``limit`` issues per group).
+
+    Examples
+    --------
+    >>> from szdata._validate._report import Report
+    >>> render_text(Report(), summary=False)
+    'valid: every layer checked\\n'
+    """
+    lines = [line for _, line in _issue_lines(report, limit)]
+    if lines:
+        lines.append("")
+    lines.append(_verdict(report))
+    if summary and report.ok and report.package:
+        lines += ["", *summary_lines(report.package)]
+    return "\n".join(lines) + "\n"
+
+
+def print_rich(
+    report: Report, console: Console, *, limit: int | None = DEFAULT_LIMIT, summary: bool = True
+) -> None:
+    """Print the report on a terminal: the same lines as :func:`render_text`, with colour."""
+    from rich.table import Table
+    from rich.text import Text
+
+    styles = {
+        "table": "bold",
+        "error": "bold red",
+        "warning": "bold yellow",
+        "issue": "",
+        "more": "dim",
+        "hint": "cyan",
+    }
+    printed = False
+    for style, line in _issue_lines(report, limit):
+        console.print(Text(line, style=styles[style]))
+        printed = True
+    if printed:
+        console.print()
+    console.print(Text(_verdict(report), style="bold green" if report.ok else "bold red"))
+    if not (summary and report.ok and report.package):
+        return
+    pkg = report.package
+    tables = Table(title=f"{pkg.get('name')} {pkg.get('version')}", title_justify="left")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    tables.add_column("file", style="dim")
+    for t in pkg.get("tables", []):
+        tables.add_row(t["name"], "?" if t["rows"] is None else f"{t['rows']:,}", t["file"])
+    console.print(tables)
+    if pkg.get("articles"):
+        arts = Table(title="articles", title_justify="left")
+        for col in ("published", "kind", "article_id", "title"):
+            arts.add_column(col)
+        for a in pkg["articles"]:
+            arts.add_row(
+                *(str(a.get(c) or "") for c in ("published", "kind", "article_id", "title"))
+            )
+        console.print(arts)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report) -> str:
+    """One GitHub Actions annotation per issue: ``::error file=...,line=...,title=<rule>::...``.
+
+    Examples
+    --------
+    >>> from szdata._validate._report import Issue, Report
+    >>> i = Issue("figures", "data/figures.csv", 5, "value", "-1", "structure.minimum",
+    ...           "value -1 is below the minimum 0", "check it")
+    >>> render_github(Report(issues=[i]))
+    '::error file=data/figures.csv,line=5,title=structure.minimum::value -1 is below the minimum 0 (column value; hint: check it)\\n'
+    """  # noqa: E501
+    out = []
+    for i in report.issues:
+        props = [f"file={_escape_property(i.file)}"]
+        if i.row is not None:
+            props.append(f"line={i.row}")
+        props.append(f"title={_escape_property(i.rule)}")
+        column = f"column {i.column}; " if i.column else ""
+        body = f"{i.message} ({column}hint: {i.hint})"
+        out.append(f"::{i.severity} {','.join(props)}::{_escape_data(body)}")
+    return "".join(line + "\n" for line in out)

@@ -1,0 +1,359 @@
+"""The registry of validation rules: each with a stable name, a one-line explanation and a hint.
+
+Every issue :func:`szdata.validate` reports names one of these rules. The README's list of
+rules is generated from this registry (``python -m szdata._validate._rules``) and a test
+checks that the two agree, and that every rule has a test that breaks it.
+
+Examples
+--------
+>>> RULES["provenance.quote-span"].explanation
+'every quote equals raw[start:end] of its article'
+>>> "structure.type" in RULES
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Layer = Literal["structure", "rule"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule.
+
+    Parameters
+    ----------
+    name
+        Stable name, ``<subject>.<what>`` (``figure.quote-span``); never renamed.
+    explanation
+        What the rule requires, in one line.
+    hint
+        What to do when the rule is broken.
+    layer
+        ``structure``: a constraint of the Table Schemas (also checked by ``frictionless
+        validate``); ``rule``: beyond what the standard can say.
+    severity
+        ``error`` makes the package invalid; ``warning`` is reported only (``--strict``
+        turns ``review.unreviewed`` into an error).
+    fatal
+        The package cannot be read at all: reported as a one-sentence error, exit status 2.
+    """
+
+    name: str
+    explanation: str
+    hint: str
+    layer: Layer = "rule"
+    severity: Severity = "error"
+    fatal: bool = False
+
+
+_ALL: tuple[Rule, ...] = (
+    # -- structure: derived from the Table Schemas -------------------------------------------
+    Rule(
+        "structure.header",
+        "the header row lists the schema's fields, by name and in order",
+        "make the header row exactly the field names of the table's schema, in order",
+        layer="structure",
+    ),
+    Rule(
+        "structure.row-length",
+        "no row has more cells than the header",
+        "remove the extra cells, or quote a cell that contains a comma",
+        layer="structure",
+    ),
+    Rule(
+        "structure.type",
+        "every cell can be read as its field's type (integer, number, ISO date YYYY-MM-DD, ...)",
+        "write integers as digits without separators, numbers with a '.' decimal point, "
+        "dates as YYYY-MM-DD",
+        layer="structure",
+    ),
+    Rule(
+        "structure.required",
+        "required cells (and primary-key cells) are not empty",
+        "fill in the cell; the schema's field description says what it holds",
+        layer="structure",
+    ),
+    Rule(
+        "structure.enum",
+        "the cell is one of the values the schema allows",
+        "use one of the values listed in the message (spelling and case matter)",
+        layer="structure",
+    ),
+    Rule(
+        "structure.minimum",
+        "the value is not below the field's minimum (dates compared as dates)",
+        "check the value against the source text; the schema gives the lowest allowed value",
+        layer="structure",
+    ),
+    Rule(
+        "structure.maximum",
+        "the value is not above the field's maximum (dates compared as dates)",
+        "check the value against the source text; the schema gives the highest allowed value",
+        layer="structure",
+    ),
+    Rule(
+        "structure.pattern",
+        "the cell matches the field's pattern, as a whole",
+        "follow the pattern in the message; ids are lower-case and follow `<article_id>.<kind><n>`",
+        layer="structure",
+    ),
+    Rule(
+        "structure.min-length",
+        "the text is not shorter than the field's minLength",
+        "fill in the text; an empty quote means the span is wrong",
+        layer="structure",
+    ),
+    Rule(
+        "structure.max-length",
+        "the text is not longer than the field's maxLength",
+        "shorten the text to the schema's maxLength",
+        layer="structure",
+    ),
+    Rule(
+        "structure.format-uri",
+        "a cell of a `uri` field is an absolute web address",
+        "write the full address, starting with http:// or https://",
+        layer="structure",
+    ),
+    Rule(
+        "structure.unique",
+        "the values of a unique field are not repeated",
+        "each value may appear once: remove the duplicate row or correct one of the values",
+        layer="structure",
+    ),
+    Rule(
+        "structure.primary-key",
+        "no two rows have the same primary key",
+        "remove the duplicate row, or give it its own id",
+        layer="structure",
+    ),
+    Rule(
+        "structure.foreign-key",
+        "every reference points to an existing row (empty references are not checked)",
+        "correct the id, or add the row it refers to in the referenced table",
+        layer="structure",
+    ),
+    # -- provenance ------------------------------------------------------------------------
+    Rule(
+        "provenance.raw-missing",
+        "the raw text named by `articles.raw_path` exists",
+        "restore the raw file byte for byte as published, or correct `raw_path`",
+    ),
+    Rule(
+        "provenance.raw-hash",
+        "the SHA-256 of the raw file equals `articles.sha256`",
+        "raw texts are never edited: restore the file as published, or rebuild with "
+        "`szdata build` if a new text was added",
+    ),
+    Rule(
+        "provenance.raw-length",
+        "the raw file's length equals `articles.bytes` (bytes) and `articles.chars` (code points)",
+        "restore the raw file as published, or rebuild the article row with `szdata build`",
+    ),
+    Rule(
+        "provenance.span-in-text",
+        "every span satisfies 0 <= start < end <= the length of its article's raw text",
+        "recompute start and end as code-point offsets into the raw text (not bytes, not lines)",
+    ),
+    Rule(
+        "provenance.quote-span",
+        "every quote equals raw[start:end] of its article",
+        "copy the quote from the raw text at start:end (code points), or correct the offsets",
+    ),
+    Rule(
+        "provenance.span-in-item",
+        "a span with an item lies inside that item of the same article; a span without one "
+        "lies outside every item",
+        "set `item_id` to the item whose span contains the row's span (empty outside items)",
+    ),
+    # -- figures ---------------------------------------------------------------------------
+    Rule(
+        "figure.value-finite",
+        "a figure's value is a finite number",
+        "write the number the quote states; NaN and infinity are not figures",
+    ),
+    Rule(
+        "figure.value-from-quote",
+        "the value read again from the quote (digits, number words, scale words) equals `value`",
+        "normalise the quote's number: no separators, words multiplied out "
+        "('250 million' -> 250000000)",
+    ),
+    Rule(
+        "figure.qualifier-from-quote",
+        "the qualifier agrees with the words of the quote ('more than' <-> more_than)",
+        "set `qualifier` from the quote's words, or widen the quote to include them",
+    ),
+    Rule(
+        "figure.unit-from-quote",
+        "the unit agrees with the unit word of the quote (a `count` quote has no unit word)",
+        "set `unit` to the unit whose `words` (in units.csv) include the quote's unit word",
+    ),
+    # -- dates and articles ----------------------------------------------------------------
+    Rule(
+        "date.relative-to-publication",
+        "a date read from yesterday/today/tomorrow or a weekday name lies where the "
+        "publication date puts it (weekday_past: the week before; weekday_next: the week after)",
+        "resolve the expression from `articles.published`; a weekday must fall on that weekday",
+    ),
+    Rule(
+        "article.title-date",
+        "a briefing's title date equals its publication date",
+        "check the title and the `Updated:` field; record the reason in `decisions` if they differ",
+    ),
+    Rule(
+        "article.published-basis",
+        "`published_basis` is borne out: header -> an `Updated:` date equal to `published`; "
+        "title -> `title_date`; address -> the date inside `url`; inferred -> a decision",
+        "set the basis the publication date really comes from, or record the reasoning "
+        "in `decisions` and use `inferred`",
+    ),
+    # -- items -----------------------------------------------------------------------------
+    Rule(
+        "item.numbering",
+        "a briefing's items are numbered 1..n without gaps, each span starting with its number",
+        "number the items as printed: 1, 2, 3, ... with the span starting at the number",
+    ),
+    Rule(
+        "item.order",
+        "items follow the text: a higher number starts later in the raw text",
+        "check start and item_no: item n+1 starts after item n",
+    ),
+    Rule(
+        "item.overlap",
+        "the spans of an article's items do not overlap",
+        "end each item before the next item's number",
+    ),
+    # -- organizations ---------------------------------------------------------------------
+    Rule(
+        "organization.unique-name",
+        "no two organizations have the same name once quotes, spaces and case are normalised",
+        "merge the two organizations, or make the names tell them apart",
+    ),
+    Rule(
+        "alias.one-organization",
+        "an alias names one organization only, and is not another organization's canonical name",
+        "keep the alias on one organization; an ambiguous name cannot be an alias",
+    ),
+    Rule(
+        "organization.parent-cycle",
+        "following parent_id never leads back to the organization itself",
+        "break the cycle: the top organization of a hierarchy has an empty parent_id",
+    ),
+    Rule(
+        "mention.quote-is-alias",
+        "a mention's quote is its organization's canonical name or one of its aliases "
+        "(after normalising quotes, spaces and case)",
+        "point the mention at the right organization, or add the printed name to aliases.csv",
+    ),
+    # -- text hygiene of CSV cells ---------------------------------------------------------
+    Rule(
+        "text.utf8",
+        "every file of the package is UTF-8",
+        "re-save the file as UTF-8 (without changing raw texts, which are kept as published)",
+        fatal=True,
+    ),
+    Rule(
+        "text.nfc",
+        "every text cell is in Unicode normal form NFC",
+        "re-type the accented characters, or normalise the cell to NFC",
+    ),
+    Rule(
+        "text.control-chars",
+        "no text cell contains a control character (tab, line break, NUL, ...)",
+        "remove the control character; a line break inside a cell is never wanted",
+    ),
+    Rule(
+        "text.whitespace",
+        "no text cell starts or ends with a space (no-break spaces included)",
+        "trim the cell; a quote with spaces at its ends has a wrong span",
+    ),
+    Rule(
+        "text.formula",
+        "no text cell starts with =, +, - or @, which a spreadsheet would run as a formula",
+        "reword the cell so that it starts with a letter or digit",
+    ),
+    # -- review ----------------------------------------------------------------------------
+    Rule(
+        "review.unreviewed",
+        "every article and row has been reviewed (a warning; an error with --strict)",
+        "check the rows against the text, then run "
+        "`szdata review ARTICLE --accept --reviewer NAME`",
+        severity="warning",
+    ),
+)
+
+RULES: dict[str, Rule] = {r.name: r for r in _ALL}
+"""Every rule, by name, in the order reports list them."""
+
+
+def rules_markdown() -> str:
+    """The README's list of rules, as a Markdown table generated from :data:`RULES`.
+
+    Examples
+    --------
+    >>> rules_markdown().splitlines()[0]
+    '| Rule | What it checks | Severity |'
+    """
+    lines = ["| Rule | What it checks | Severity |", "| --- | --- | --- |"]
+    for r in _ALL:
+        severity = "exit 2" if r.fatal else r.severity
+        if r.name == "review.unreviewed":
+            severity = "warning (error with `--strict`)"
+        explanation = r.explanation.replace("|", "\\|")
+        lines.append(f"| `{r.name}` | {explanation} | {severity} |")
+    return "\n".join(lines) + "\n"
+
+
+START = "<!-- rules:start -->"
+END = "<!-- rules:end -->"
+
+
+def readme_with_rules(readme: str) -> str:
+    """``readme`` with the list of rules between its markers replaced by :func:`rules_markdown`.
+
+    Raises
+    ------
+    ValueError
+        When the README has no ``<!-- rules:start -->`` ... ``<!-- rules:end -->`` markers.
+    """
+    if START not in readme or END not in readme.split(START, 1)[1]:
+        raise ValueError(f"the README has no {START} ... {END} markers")
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{rules_markdown()}{END}{tail}"
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m szdata._validate._rules [--write README.md | --check README.md]``."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description="The README's list of validation rules.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", type=Path, help="replace the list in this README")
+    group.add_argument("--check", type=Path, help="exit 1 when this README's list is stale")
+    args = parser.parse_args(argv)
+    if args.write is None and args.check is None:
+        print(rules_markdown(), end="")
+        return 0
+    path = args.write or args.check
+    text = path.read_text(encoding="utf-8")
+    fresh = readme_with_rules(text)
+    if args.check is not None:
+        if fresh != text:
+            print(f"{path}: the list of rules is stale; run --write {path}")
+            return 1
+        return 0
+    from szdata._atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, fresh.encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(_main())

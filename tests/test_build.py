@@ -1,0 +1,238 @@
+"""``szdata build``: the committed tables are what parse + decisions produce, byte for byte;
+stale tables, stale decisions and bad raw texts are refused without writing anything."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from szdata import BuildError, ParseError
+from szdata._build import build, cell, parser_scores
+from szdata._cli import main
+from tests.conftest import REPO
+
+BUILT = [
+    "data/articles.csv",
+    "data/items.csv",
+    "data/figures.csv",
+    "data/dates.csv",
+    "data/mentions.csv",
+    "datapackage.json",
+]
+DECISIONS = "data/curation/decisions.csv"
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {rel: (root / rel).read_bytes() for rel in BUILT}
+
+
+def _add_decision(root: Path, **cells: str) -> None:
+    path = root / DECISIONS
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    row = {
+        "decision_id": "D9001",
+        "column": "",
+        "parsed_value": "",
+        "curated_value": "",
+        "reason": "test",
+        "evidence": "test",
+        "decided_on": "2026-11-23",
+        "decided_by": "tests",
+    } | cells
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([row.get(c, "") for c in header])
+
+
+def test_check_passes_on_the_repository() -> None:
+    result = build(REPO, check=True)
+    assert result.changed == [], result.diff()
+    assert result.ok
+
+
+def test_cli_check_passes_on_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(REPO), "--check"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_build_is_deterministic_and_writes_only_what_changed(package_copy: Path) -> None:
+    before = _snapshot(package_copy)
+    assert build(package_copy).changed == []
+    for rel in BUILT[:-1]:
+        (package_copy / rel).write_text("stale\n", encoding="utf-8")
+    first = build(package_copy)
+    assert sorted(first.changed) == sorted(BUILT[:-1]) and first.written
+    assert _snapshot(package_copy) == before
+    assert build(package_copy).changed == []
+    assert _snapshot(package_copy) == before
+    assert not list(package_copy.rglob("*.szdata-tmp"))
+
+
+def test_edited_raw_text_fails_the_check_with_a_diff(
+    package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = package_copy / "data/raw/004_4c9b5674638746a7.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"5000 anti-epidemic", b"6000 anti-epidemic"))
+    before = _snapshot(package_copy)
+    assert main(["build", str(package_copy), "--check", "-q"]) == 1
+    out = capsys.readouterr()
+    assert (
+        "-004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,5000" in out.out
+    )
+    assert (
+        "+004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,6000" in out.out
+    )
+    assert '"hash": "sha256:' in out.out  # the descriptor's raw resource changes too
+    assert "differ from what the build produces" in out.err
+    assert _snapshot(package_copy) == before  # --check writes nothing
+    assert main(["build", str(package_copy), "-q"]) == 0
+    assert main(["build", str(package_copy), "--check", "-q"]) == 0
+
+
+def test_edited_curation_row_fails_the_check(package_copy: Path) -> None:
+    reviews = package_copy / "data/curation/reviews.csv"
+    lines = reviews.read_text(encoding="utf-8").splitlines(keepends=True)
+    reviews.write_text("".join(lines[:2]), encoding="utf-8")  # 004 loses its review
+    result = build(package_copy, check=True)
+    assert set(result.changed) == set(BUILT[:-1])
+    assert "unreviewed" in result.diff()
+
+
+def test_new_alias_fails_the_check_until_rebuilt(package_copy: Path) -> None:
+    with (package_copy / "data/curation/aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Jianli County,european-union,a wrong alias added by a test\n")
+    result = build(package_copy, check=True)
+    assert result.changed == ["data/mentions.csv"]
+    assert "Jianli County" in result.diff()
+
+
+def test_stale_set_decision_is_refused(package_copy: Path) -> None:
+    raw = package_copy / "data/raw/000_7a64f3334c1b3195.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"Han XImin", b"Han Ximin"))
+    before = _snapshot(package_copy)
+    with pytest.raises(BuildError, match=r"D0004 .*expects the parser to read 'Han XImin'"):
+        build(package_copy)
+    assert _snapshot(package_copy) == before
+    assert main(["build", str(package_copy)]) == 1
+
+
+def test_decision_on_a_missing_row_is_refused(package_copy: Path) -> None:
+    _add_decision(package_copy, table="figures", key="004_4c9b5674638746a7.f1", action="remove")
+    with pytest.raises(BuildError, match=r"D9001 .*no longer produces"):
+        build(package_copy, check=True)
+
+
+def test_remove_and_add_decisions(package_copy: Path) -> None:
+    _add_decision(package_copy, table="figures", key="004_4c9b5674638746a7.f4849", action="remove")
+    row = {
+        "article_id": "004_4c9b5674638746a7",
+        "item_id": "004_4c9b5674638746a7.i5",
+        "value": 1,
+        "unit": "count",
+        "counted": "thing",
+        "qualifier": "exact",
+        "start": 4849,
+        "end": 4853,
+        "quote": "5000",
+    }
+    _add_decision(
+        package_copy,
+        decision_id="D9002",
+        table="figures",
+        key="004_4c9b5674638746a7.f4849",
+        action="add",
+        curated_value=json.dumps(row),
+    )
+    build(package_copy)
+    with (package_copy / "data/figures.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["figure_id"]: r for r in csv.DictReader(fh)}
+    added = rows["004_4c9b5674638746a7.f4849"]
+    assert (added["value"], added["counted"], added["origin"]) == ("1", "thing", "curation")
+    assert added["review_status"] == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"table": "figures", "key": "x", "action": "rename"}, "action 'rename'"),
+        ({"table": "units", "key": "x", "action": "note"}, "table 'units'"),
+        ({"table": "figures", "key": "x", "action": "add", "curated_value": "{"}, "not a JSON"),
+        (
+            {"table": "articles", "key": "004_4c9b5674638746a7", "action": "set", "column": "nope"},
+            "column 'nope'",
+        ),
+        (
+            {
+                "table": "figures",
+                "key": "004_4c9b5674638746a7.f181",
+                "action": "add",
+                "curated_value": "{}",
+            },
+            "already exists",
+        ),
+    ],
+    ids=["unknown-action", "not-a-built-table", "bad-json", "unknown-column", "add-existing"],
+)
+def test_malformed_decisions_are_refused(package_copy: Path, cells: dict, message: str) -> None:
+    _add_decision(package_copy, **cells)
+    with pytest.raises(BuildError, match=message):
+        build(package_copy, check=True)
+
+
+def test_article_without_publication_date_needs_a_decision(package_copy: Path) -> None:
+    (package_copy / "data/raw/005_new.txt").write_text("A story\n\nShenzhen Daily said.", "utf-8")
+    before = _snapshot(package_copy)
+    with pytest.raises(BuildError, match="005_new has no publication date"):
+        build(package_copy)
+    assert _snapshot(package_copy) == before
+
+
+def test_bad_raw_text_is_a_parse_error_and_nothing_is_written(
+    package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (package_copy / "data/raw/006_bad.txt").write_bytes(b"Title\n\ncaf\xe9")
+    before = _snapshot(package_copy)
+    with pytest.raises(ParseError, match=r"006_bad.txt:3: the file is not UTF-8"):
+        build(package_copy)
+    assert main(["build", str(package_copy)]) == 1
+    assert "006_bad.txt:3" in capsys.readouterr().err
+    assert _snapshot(package_copy) == before
+
+
+def test_new_article_gets_its_raw_resource_and_source(package_copy: Path) -> None:
+    src = REPO / "tests/fixtures/texts/fixture_mar_briefing.txt"
+    (package_copy / "data/raw/007_fixture.txt").write_bytes(src.read_bytes())
+    result = build(package_copy)
+    assert "data/items.csv" in result.changed
+    desc = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    raw = [r for r in desc["resources"] if r.get("type") == "text"]
+    assert [r["name"] for r in raw][-1] == "raw-007-fixture"
+    assert raw[-1]["bytes"] == len(src.read_bytes())
+    assert desc["sources"][-1]["title"].endswith("2020-03-25; address not known")
+    with (package_copy / "data/articles.csv").open(encoding="utf-8", newline="") as fh:
+        new = [r for r in csv.DictReader(fh) if r["article_id"] == "007_fixture"]
+    assert new[0]["review_status"] == "unreviewed"
+
+
+def test_parser_scores_are_at_least_095() -> None:
+    scores = parser_scores(REPO)
+    for table in ("figures", "dates", "mentions"):
+        assert scores[table].precision >= 0.95, scores[table]
+        assert scores[table].recall >= 0.95, scores[table]
+
+
+def test_cli_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(REPO), "--scores"]) == 0
+    out = capsys.readouterr().out
+    assert "figures" in out and "precision" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(250000000.0, "250000000"), (97.5, "97.5"), (0.0, "0"), (None, ""), (3, "3"), ("a", "a")],
+)
+def test_cell(value: object, text: str) -> None:
+    assert cell(value) == text

@@ -1,0 +1,121 @@
+"""``szdata._quantities``: every quote form of ``figures.quote`` read back into a quantity."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from szdata._package import open_package
+from szdata._quantities import (
+    EXACT,
+    QUALIFIER_PHRASES,
+    Quantity,
+    UnitWords,
+    number_value,
+    read_quantity,
+)
+from tests.conftest import REPO
+
+CASES = [
+    ("more than 140,000", 140000, "more_than", None),
+    ("250 million yuan", 250_000_000, "exact", "yuan"),
+    ("over 1 billion yuan", 1_000_000_000, "more_than", "yuan"),
+    ("2.6 million", 2_600_000, "exact", None),
+    ("More than a month", 1, "more_than", "month"),
+    ("more than 40 days", 40, "more_than", "days"),
+    ("Six", 6, "exact", None),
+    ("Seventeen", 17, "exact", None),
+    ("Eighty-three", 83, "exact", None),
+    ("one hundred and twenty", 120, "exact", None),
+    ("zero", 0, "exact", None),
+    ("41,300", 41300, "exact", None),
+    ("5000", 5000, "exact", None),
+    ("97.5%", 97.5, "exact", "%"),
+    ("83 percent", 83, "exact", "percent"),
+    ("83 per cent", 83, "exact", "per cent"),
+    ("nearly 2,000", 2000, "nearly", None),
+    ("Almost 30", 30, "nearly", None),
+    ("about 3.5 hours", 3.5, "about", "hours"),
+    ("around 500", 500, "about", None),
+    ("at least 7 days", 7, "at_least", "days"),
+    ("up to 200,000 yuan", 200000, "up_to", "yuan"),
+    ("fewer than\u00a010", 10, "less_than", None),
+    ("14-day", 14, "exact", "day"),
+    ("70-year-old", 70, "exact", "year"),
+    ("RMB 5 million", 5_000_000, "exact", "RMB"),
+    ("24 out of 28", 24, "exact", None),
+    ("a hundred", 100, "exact", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "qualifier", "unit_word"), CASES, ids=[c[0] for c in CASES]
+)
+def test_read_quantity(quote: str, value: float, qualifier: str, unit_word: str | None) -> None:
+    assert read_quantity(quote) == Quantity(float(value), qualifier, unit_word)
+
+
+BAD = [
+    "",
+    "   ",
+    "cases",
+    "COVID-19",
+    "a 14-day",
+    "a",
+    "more than",
+    "second",
+    "41,300 masks",
+    "No. 3",
+]
+
+
+@pytest.mark.parametrize("quote", BAD, ids=[repr(q) for q in BAD])
+def test_read_quantity_refuses_what_is_not_a_quantity(quote: str) -> None:
+    with pytest.raises(ValueError, match="is not a quantity"):
+        read_quantity(quote)
+
+
+def _figures() -> list[dict[str, str]]:
+    with (REPO / "data" / "figures.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("row", _figures(), ids=lambda r: r["figure_id"])
+def test_every_committed_quote_reads_back_to_its_row(row: dict[str, str]) -> None:
+    q = read_quantity(row["quote"])
+    assert q.value == float(row["value"])
+    assert q.qualifier == row["qualifier"]
+    assert UnitWords.load().unit_of(q.unit_word) == row["unit"]
+
+
+def test_qualifiers_are_the_schema_enum() -> None:
+    enum = open_package().schema("figures").field("qualifier").enum
+    assert set(QUALIFIER_PHRASES.values()) | {EXACT} == set(enum)
+
+
+def test_unit_words_come_from_units_csv() -> None:
+    units = UnitWords.load()
+    assert units.unit_of("Yuan") == "CNY"
+    assert units.unit_of("per\u00a0cent") == "percent"
+    assert units.unit_of(None) == "count"
+    assert set(units.by_word.values()) <= set(units.dimensions)
+    with pytest.raises(KeyError, match="furlongs"):
+        units.unit_of("furlongs")
+
+
+def test_unit_words_follow_the_package(package_copy) -> None:
+    path = package_copy / "data" / "curation" / "units.csv"
+    text = path.read_text(encoding="utf-8").replace("days|day", "days|day|jours")
+    path.write_text(text, encoding="utf-8")
+    units = UnitWords.load(open_package(package_copy))
+    assert read_quantity("3 jours", units=units) == Quantity(3.0, "exact", "jours")
+    assert units.unit_of("jours") == "day"
+
+
+def test_number_value_refuses_garbage() -> None:
+    assert number_value("an") == 1.0
+    with pytest.raises(ValueError, match="not a number"):
+        number_value("1.2.3")
+    with pytest.raises(ValueError, match="number words"):
+        number_value("seven cats")
