@@ -148,12 +148,21 @@ def parse(
     )
 
     paragraphs = paragraph_spans(folded)
-    sentences = [s for p in paragraphs for s in sentence_spans(folded, *p)]
+    found_dates = find_dates(folded)
+    # Sentences matter only around dates (a figure's refers_to, a weekday's tense): split
+    # only the paragraphs that hold one.
+    paragraph_starts = [p[0] for p in paragraphs]
+    dated = sorted(
+        {paragraphs[bisect.bisect_right(paragraph_starts, d.start) - 1] for d in found_dates}
+    )
+    sentences = [s for p in dated for s in sentence_spans(folded, *p)]
     sentence_starts = [s for s, _ in sentences]
 
     def sentence_of(pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(sentence_starts, pos) - 1
-        return sentences[i] if i >= 0 else (pos, pos)
+        if i >= 0 and pos < sentences[i][1]:
+            return sentences[i]
+        return (pos, pos)
 
     # items
     body = [p for p in paragraphs if p[0] >= head.body_start]
@@ -168,7 +177,6 @@ def parse(
         return None
 
     # dates: the title's and the header's first, for the publication date
-    found_dates = find_dates(folded)
     all_dates = list(found_dates)
     title_match = _title_date(all_dates, folded, head.title_span)
     header_match = None

@@ -231,8 +231,32 @@ _NOT_PLURAL = frozenset(
 )
 
 _BLOCKERS = frozenset(
-    """no nos number flight flights case patient line route bus room gate terminal phase
-    version article block building exit hotline platform ward bed seat""".split()
+    [
+        "no",
+        "nos",
+        "number",
+        "flight",
+        "flights",
+        "case",
+        "patient",
+        "line",
+        "route",
+        "bus",
+        "room",
+        "gate",
+        "terminal",
+        "phase",
+        "version",
+        "article",
+        "block",
+        "building",
+        "exit",
+        "hotline",
+        "platform",
+        "ward",
+        "bed",
+        "seat",
+    ]
 )
 """Words after which a number is an identifier, not a figure ("No. 3", "flight 3721")."""
 _CLOCK_AFTER = re.compile(r"\s*(?::\d|a\.m\.|p\.m\.|am\b|pm\b|o'clock)", re.IGNORECASE)

@@ -32,7 +32,7 @@ def find_mentions(folded: str, registry: Registry) -> list[tuple[int, int, str]]
     firsts = registry.first_words
     for m in regex.finditer(folded):
         candidates.add(m.span())
-        inner = m.group().split()[1:]
+        inner = m.group().replace("-", " ").split()[1:]
         if not any(w.casefold() in firsts for w in inner):
             continue  # no other name can start inside this one
         pos = m.start() + 1
