@@ -21,7 +21,7 @@ from szdata._typing import Backend, TableName
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from szdata._export import export
-    from szdata._loader import Tables, describe, load, load_all, records, tables
+    from szdata._loader import Tables, describe, load, load_all, raw_text, records, tables
     from szdata._site import build_site
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "load_all",
     "open_package",
     "parse",
+    "raw_text",
     "records",
     "tables",
     "validate",
@@ -67,6 +68,7 @@ _LAZY: dict[str, str] = {
     "load": "szdata._loader",
     "load_all": "szdata._loader",
     "records": "szdata._loader",
+    "raw_text": "szdata._loader",
     "describe": "szdata._loader",
     "Tables": "szdata._loader",
     "export": "szdata._export",

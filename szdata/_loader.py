@@ -4,14 +4,16 @@ Every function takes an optional ``path=``: a folder holding ``datapackage.json`
 descriptor itself) to read another copy of the package, such as a fork or a contributor's
 checkout; by default the package installed with szdata is read.
 
-Before a table is returned, three cheap checks run, so that nothing is loaded silently:
+Nothing is loaded silently. Whatever a call reads is checked first:
 
 - the descriptor's paths are safe (:func:`szdata.open_package` refuses absolute paths, ``..``,
   ``~``, ``$VAR`` and URLs);
-- the CSV header is exactly the Table Schema's column names, in order;
-- every raw text listed in the descriptor has the recorded ``bytes`` and ``hash``. Hashes are
-  computed once per file and remembered while the file's size and modification time stay the
-  same, so repeated loads cost a ``stat`` per raw text.
+- the CSV header of each table read is exactly the Table Schema's column names, in order;
+- a raw text, when read (:func:`raw_text`), or all of them, when the whole package is read
+  (:func:`load_all`, :func:`szdata.export`), must have the ``bytes`` and ``hash`` recorded in
+  the descriptor. Hashes are computed once per file and remembered while the file's size and
+  modification time stay the same. Loading one table does not read the raw texts, so it does
+  not hash them: at a million figures that would cost more than reading the table.
 
 Cells are then converted to the Table Schema's types (see :mod:`szdata._dtypes`); a cell that
 is not of its column's type is an error naming the file, row, column and value. The other
@@ -107,7 +109,6 @@ def load(name: TableName, *, backend: Backend = "pandas", path: PathLike | None 
     """
     pkg = open_package(path)
     _check_backend(backend)
-    _check_raw_files(pkg)
     return _convert(_read_typed(pkg, name), pkg.schema(name), backend)
 
 
@@ -166,7 +167,6 @@ def records(name: TableName, *, path: PathLike | None = None) -> list[BaseModel]
     from szdata.models import model_for, model_from_schema
 
     pkg = open_package(path)
-    _check_raw_files(pkg)
     frame = _read_typed(pkg, name)
     # another copy may have changed its schemas: its rows are checked against its own
     model = model_for(name) if path is None else model_from_schema(pkg.schema(name))  # type: ignore[arg-type]
@@ -184,6 +184,53 @@ def records(name: TableName, *, path: PathLike | None = None) -> list[BaseModel]
                 f"in this row; hint: run `szdata validate` for the full report)"
             ) from None
     return out
+
+
+def raw_text(article_id: str, *, path: PathLike | None = None) -> str:
+    """The raw text of an article, decoded, after checking it is the text the package records.
+
+    Every ``start``/``end`` of the package is an offset into this string (code points), so
+    ``raw_text(a)[start:end] == quote`` for every figure, date and mention of article ``a``.
+
+    Parameters
+    ----------
+    article_id
+        An ``articles.article_id``.
+    path
+        Another copy of the package; default: the installed package.
+
+    Raises
+    ------
+    PackageError
+        An unknown article, or a raw file whose size or SHA-256 differs from the descriptor's.
+
+    Examples
+    --------
+    >>> import szdata
+    >>> text = szdata.raw_text("004_4c9b5674638746a7")
+    >>> figures = szdata.load("figures", backend="polars")
+    >>> fid = "004_4c9b5674638746a7.f1731"
+    >>> row = figures.filter(figures["figure_id"] == fid).row(0, named=True)
+    >>> text[row["start"] : row["end"]]
+    '250 million yuan'
+    """
+    pkg = open_package(path)
+    articles = _read_typed(pkg, "articles")
+    match = articles.filter(articles["article_id"] == article_id)
+    if match.height == 0:
+        raise PackageError(
+            f"the package at {pkg.root} has no article {article_id!r} "
+            "(hint: `szdata show articles` lists them)"
+        )
+    raw_path = match["raw_path"][0]
+    resources = [r for r in pkg.raw_resources() if r.get("path") == raw_path]
+    if not resources:
+        raise PackageError(
+            f"{raw_path}: the descriptor lists no raw-text resource for article {article_id!r} "
+            "(hint: run `szdata build` to list it)"
+        )
+    _check_raw_resource(pkg, resources[0])
+    return pkg.file(raw_path).read_bytes().decode("utf-8")
 
 
 def describe(name: TableName, *, path: PathLike | None = None) -> Codebook:
@@ -275,9 +322,7 @@ class Tables:
 
 def read_typed(name: str, *, path: PathLike | None = None) -> pl.DataFrame:
     """A table as a polars frame typed from its schema, after the loader's checks (internal)."""
-    pkg = open_package(path)
-    _check_raw_files(pkg)
-    return _read_typed(pkg, name)
+    return _read_typed(open_package(path), name)
 
 
 def _check_backend(backend: str) -> None:
@@ -383,7 +428,7 @@ def _convert(frame: pl.DataFrame, schema: TableSchema, backend: Backend) -> Any:
 
 def _digest(path: Path, algorithm: str) -> str:
     st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, algorithm)
+    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, algorithm)
     cached = _HASH_CACHE.get(key)
     if cached is None:
         h = hashlib.new(algorithm)
@@ -397,29 +442,34 @@ def _digest(path: Path, algorithm: str) -> str:
 def _check_raw_files(pkg: Package) -> None:
     """Refuse a package whose raw texts differ from the descriptor's ``bytes`` and ``hash``."""
     for res in pkg.raw_resources():
-        path = pkg.root / res["path"]
-        hint = (
-            "the raw texts are kept byte for byte as published: restore the file "
-            "(git checkout), or re-add the article with `szdata add` so its hash is recorded"
+        _check_raw_resource(pkg, res)
+
+
+def _check_raw_resource(pkg: Package, res: dict[str, Any]) -> None:
+    """Refuse one raw text whose size or hash differs from its descriptor entry."""
+    path = pkg.root / res["path"]
+    hint = (
+        "the raw texts are kept byte for byte as published: restore the file "
+        "(git checkout); corrections go into data/curation/decisions.csv, never into a raw text"
+    )
+    recorded_bytes = res.get("bytes")
+    if recorded_bytes is not None and path.stat().st_size != recorded_bytes:
+        raise PackageError(
+            f"{res['path']}: the raw text has {path.stat().st_size} bytes but the descriptor "
+            f"records {recorded_bytes} (resource {res['name']!r}; hint: {hint})"
         )
-        recorded_bytes = res.get("bytes")
-        if recorded_bytes is not None and path.stat().st_size != recorded_bytes:
-            raise PackageError(
-                f"{res['path']}: the raw text has {path.stat().st_size} bytes but the descriptor "
-                f"records {recorded_bytes} (resource {res['name']!r}; hint: {hint})"
-            )
-        recorded = res.get("hash")
-        if not recorded:
-            continue
-        algorithm, _, expected = str(recorded).rpartition(":")
-        algorithm = algorithm or "md5"  # the Data Package default
-        if algorithm not in hashlib.algorithms_available:
-            raise PackageError(
-                f"resource {res['name']!r} records a hash with unknown algorithm {algorithm!r}"
-            )
-        actual = _digest(path, algorithm)
-        if actual != expected.lower():
-            raise PackageError(
-                f"{res['path']}: the raw text's {algorithm} is {actual} but the descriptor records "
-                f"{expected} (resource {res['name']!r}; hint: {hint})"
-            )
+    recorded = res.get("hash")
+    if not recorded:
+        return
+    algorithm, _, expected = str(recorded).rpartition(":")
+    algorithm = algorithm or "md5"  # the Data Package default
+    if algorithm not in hashlib.algorithms_available:
+        raise PackageError(
+            f"resource {res['name']!r} records a hash with unknown algorithm {algorithm!r}"
+        )
+    actual = _digest(path, algorithm)
+    if actual != expected.lower():
+        raise PackageError(
+            f"{res['path']}: the raw text's {algorithm} is {actual} but the descriptor records "
+            f"{expected} (resource {res['name']!r}; hint: {hint})"
+        )

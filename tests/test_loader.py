@@ -327,7 +327,7 @@ def test_raw_text_with_another_hash_is_refused(package_copy: Path) -> None:
     data = raw.read_bytes()
     raw.write_bytes(data.replace(b"Shenzhen", b"Shenzhan", 1))  # same length, other bytes
     with pytest.raises(PackageError, match=r"004_4c9b5674638746a7\.txt: the raw text's sha256 is"):
-        szdata.load("figures", path=package_copy)
+        szdata.raw_text("004_4c9b5674638746a7", path=package_copy)
 
 
 def test_raw_text_with_another_length_is_refused(package_copy: Path) -> None:
@@ -337,22 +337,49 @@ def test_raw_text_with_another_length_is_refused(package_copy: Path) -> None:
         szdata.load_all(path=package_copy)
 
 
-@pytest.mark.parametrize("call", ["load", "records"])
-def test_raw_check_runs_for_every_table_and_call(package_copy: Path, call: str) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p: szdata.load_all(path=p),
+        lambda p: szdata.raw_text("004_4c9b5674638746a7", path=p),
+        lambda p: szdata.export("sqlite", p / "out.sqlite", path=p),
+    ],
+    ids=["load_all", "raw_text", "export"],
+)
+def test_whole_package_reads_check_the_raw_texts(package_copy: Path, call) -> None:  # type: ignore[no-untyped-def]
     raw = _raw(package_copy)
     raw.write_bytes(raw.read_bytes().replace(b"Shenzhen", b"Shenzhan", 1))
     with pytest.raises(PackageError, match="the raw text's sha256"):
-        getattr(szdata, call)("units", path=package_copy)
+        call(package_copy)
 
 
-def test_raw_change_after_a_good_load_is_still_caught(package_copy: Path) -> None:
-    szdata.load("units", path=package_copy)  # hashes remembered for this size and time
+def test_loading_one_table_reads_only_that_table(package_copy: Path) -> None:
+    _raw(package_copy).write_bytes(b"tampered")
+    assert len(szdata.load("units", path=package_copy)) > 0
+    with pytest.raises(PackageError, match="has 8 bytes but the descriptor records 5301"):
+        szdata.raw_text("004_4c9b5674638746a7", path=package_copy)
+
+
+def test_raw_text_is_what_every_span_points_into() -> None:
+    for table in ("figures", "dates", "mentions"):
+        frame = szdata.load(table, backend="polars")
+        for row in frame.iter_rows(named=True):
+            assert szdata.raw_text(row["article_id"])[row["start"] : row["end"]] == row["quote"]
+
+
+def test_raw_text_of_an_unknown_article_is_refused() -> None:
+    with pytest.raises(PackageError, match="no article 'nope'"):
+        szdata.raw_text("nope")
+
+
+def test_raw_change_after_a_good_read_is_still_caught(package_copy: Path) -> None:
+    szdata.raw_text("004_4c9b5674638746a7", path=package_copy)  # hash remembered for size+time
     raw = _raw(package_copy)
     stat = raw.stat()
     raw.write_bytes(raw.read_bytes().replace(b"Shenzhen", b"Shenzhan", 1))
     os.utime(raw, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     with pytest.raises(PackageError, match="the raw text's sha256"):
-        szdata.load("units", path=package_copy)
+        szdata.raw_text("004_4c9b5674638746a7", path=package_copy)
 
 
 @pytest.mark.parametrize(
@@ -495,13 +522,6 @@ def test_show_where_empty_selects_missing_cells(capsys: pytest.CaptureFixture[st
 def test_show_errors(argv, status, message, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(argv) == status
     assert message in capsys.readouterr().err
-
-
-def test_show_refuses_a_tampered_raw_text(package_copy: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    raw = _raw(package_copy)
-    raw.write_bytes(raw.read_bytes().replace(b"Shenzhen", b"Shenzhan", 1))
-    assert main(["show", "units", "--path", str(package_copy)]) == 2
-    assert "the raw text's sha256" in capsys.readouterr().err
 
 
 def test_records_of_a_fork_follow_its_own_schemas(package_copy: Path) -> None:
