@@ -241,10 +241,14 @@ class UnitWords:
         other = [re.escape(w) for w in self.words if not w[-1].isalnum()]
         return "|".join([*other, rf"(?:{trie_regex(alpha)})(?![\w])"])
 
-    def currency_pattern(self) -> str:
+    @property
+    def currency_words(self) -> list[str]:
         """The words of currency units, which may stand before the number ("RMB 5 million")."""
-        words = [w for w in self.words if self.dimensions[self.by_word[w]] == "currency"]
-        return rf"(?:{trie_regex(words)})(?![\w])"
+        return [w for w in self.words if self.dimensions[self.by_word[w]] == "currency"]
+
+    def currency_pattern(self) -> str:
+        """The :attr:`currency_words` as one regular expression."""
+        return rf"(?:{trie_regex(self.currency_words)})(?![\w])"
 
     def singular_pattern(self) -> str:
         """Unit words usable in a hyphenated adjective ("14-day", "70-year-old")."""
@@ -300,6 +304,8 @@ def number_value(number: str) -> float:
     ValueError
         When ``number`` is not a number.
     """
+    if number.isascii() and number.isdigit():  # the common case, read as below
+        return float(number)
     text = " ".join(number.split()).casefold()
     if text in ("a", "an"):
         return 1.0

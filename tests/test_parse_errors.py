@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from szdata import ParseError
-from szdata._normalize import fold
-from szdata._parse import fast_fold, parse
+from szdata._normalize import FOLDS, fold
+from szdata._parse import parse
 
 BAD = [
     ("empty", b"", "the file is empty", 1),
@@ -136,6 +136,12 @@ def test_random_bytes_never_crash(data: bytes) -> None:
         parse(data, file_name="bytes.txt")
 
 
-@given(text=st.text(max_size=200))
-def test_fast_fold_is_fold(text: str) -> None:
-    assert fast_fold(text) == fold(text)
+_FOLDABLE = st.text(alphabet=st.sampled_from([*FOLDS, "a", " ", "'", "-", "\u00e9", "\u4e2d"]))
+
+
+@given(text=st.one_of(st.text(max_size=200), _FOLDABLE))
+def test_fold_is_one_translate_pass_and_one_char_for_one(text: str) -> None:
+    folded = fold(text)
+    assert folded == text.translate(str.maketrans(FOLDS))  # the plain definition
+    assert len(folded) == len(text)
+    assert all(f == FOLDS.get(c, c) for c, f in zip(text, folded, strict=True))

@@ -29,6 +29,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from szdata._parse._scan import matches_at
+
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -40,12 +42,17 @@ _WEEKDAYS = {
     "sunday": 6,
 }  # fmt: skip
 _RELATIVE = {"yesterday": -1, "today": 0, "tomorrow": 1}
+_MODIFIERS = ("next", "last", "this")
+
+FIRST_WORDS: tuple[str, ...] = (*_MONTHS, *_WEEKDAYS, *_MODIFIERS, *_RELATIVE)
+"""The words (lower case) a date expression can start with; the others start with a digit."""
 
 _MONTH = "|".join(
     m.capitalize() + (r"\.?" if len(m) <= 4 and m != "may" else "")
     for m in sorted(_MONTHS, key=len, reverse=True)
 )
 _WEEKDAY = "|".join(w.capitalize() for w in _WEEKDAYS)
+_MODIFIER = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in _MODIFIERS)
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 
@@ -57,8 +64,8 @@ DATE_REGEX = re.compile(
         (?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?![\d])(?:,?\s+(?P<year>{_YEAR}))?(?![\w])
       | (?<![-\d])(?P<day2>{_DAY})\s+(?P<mon2>{_MONTH})(?:,?\s+(?P<year2>{_YEAR}))?(?![\w])
       | (?<![\w-])(?P<iy>{_YEAR})(?P<sep>[-/.])(?P<im>0?[1-9]|1[0-2])(?P=sep)(?P<id>{_DAY})(?![\w-])
-      | (?:(?P<wmod>[Nn]ext|[Ll]ast|[Tt]his)\s+)?(?P<wd>{_WEEKDAY})(?![\w])
-      | (?P<rel>(?i:yesterday|today|tomorrow))(?![\w])
+      | (?:(?P<wmod>{_MODIFIER})\s+)?(?P<wd>{_WEEKDAY})(?![\w])
+      | (?P<rel>(?i:{"|".join(_RELATIVE)}))(?![\w])
     )
     """,
     re.VERBOSE,
@@ -83,16 +90,25 @@ class DateMatch:
     offset: int = 0  # for relative days
 
 
-def find_dates(folded: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
+def find_dates(
+    folded: str, start: int = 0, end: int | None = None, *, at: list[int] | None = None
+) -> list[DateMatch]:
     """The date expressions in ``folded[start:end]`` (offsets into ``folded``).
+
+    ``at``: the positions of the whole text where a date may start (see
+    :func:`szdata._parse._scan.scan`), to try the expression there only.
 
     Examples
     --------
     >>> [(m.kind, m.month, m.day) for m in find_dates("On Mar. 20 and 2020-03-21.")]
     [('month_day', 3, 20), ('explicit', 3, 21)]
     """
+    if at is None:
+        found = DATE_REGEX.finditer(folded, start, len(folded) if end is None else end)
+    else:
+        found = matches_at(DATE_REGEX, folded, at)
     out = []
-    for m in DATE_REGEX.finditer(folded, start, len(folded) if end is None else end):
+    for m in found:
         g = m.groupdict()
         s, e = m.span()
         if g["mon"] or g["mon2"]:

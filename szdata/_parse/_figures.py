@@ -27,9 +27,11 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from szdata._quantities import (
     DIGIT_NUMBER,
@@ -275,10 +277,16 @@ _FRACTION = re.compile(
 )
 _OUT_OF = re.compile(rf"\s+out\s+of\s+(?:{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w])", re.IGNORECASE)
 _OLD_AFTER = re.compile(r"\s+old\b", re.IGNORECASE)
+_NOT_A_COUNT_AFTER = re.compile(
+    f"(?:{_CLOCK_AFTER.pattern})|(?:{_FRACTION.pattern})", re.IGNORECASE
+)
+"""A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_GROUPS = ("qual", "cur", "num", "scale", "an", "ascale", "unit", "adj", "old")
+"""The groups of :func:`_figure_regex` that :func:`_read` reads."""
 
 
-@dataclass(frozen=True)
-class FigureMatch:
+class FigureMatch(NamedTuple):
     """A figure found in the text (offsets into the text)."""
 
     start: int
@@ -316,34 +324,68 @@ def find_figures(
     start: int = 0,
     end: int | None = None,
     skip: list[tuple[int, int]] | None = None,
+    anchors: list[int] | None = None,
 ) -> list[FigureMatch]:
-    """The figures of ``folded[start:end]``, outside the ``skip`` spans (dates, headers)."""
+    """The figures of ``folded[start:end]``, outside the ``skip`` spans (dates, headers).
+
+    ``anchors``: the positions of the whole text where a figure's number may start (see
+    :func:`szdata._parse._scan.scan`), to try the expressions there only.
+    """
     end = len(folded) if end is None else end
-    skip = sorted(skip or [])
+    skipped = _Spans(skip or [])
     out: list[FigureMatch] = []
     figure = _figure_regex(units)
     anchor = _anchor_regex(units)
+    if anchors is None:
+        spans = None
+    elif (start, end) != (0, len(folded)):
+        raise ValueError("anchors are positions of the whole text: give no start or end")
+    else:
+        spans = [a.span() for p in anchors if (a := anchor.match(folded, p)) is not None]
+    i = 0
     pos = start
     while True:
-        a = anchor.search(folded, pos, end)
-        if a is None:
-            break
+        if spans is None:
+            a = anchor.search(folded, pos, end)
+            if a is None:
+                break
+            a_start, a_end = a.span()
+        else:
+            while i < len(spans) and spans[i][0] < pos:
+                i += 1
+            if i == len(spans):
+                break
+            a_start, a_end = spans[i]
         m = None
-        qual_start = _qualifier_before(folded, a.start(), start)
+        qual_start = _qualifier_before(folded, a_start, start)
         if qual_start is not None:
             m = figure.match(folded, qual_start, end)
-            if m is not None and m.end() <= a.start():
+            if m is not None and m.end() <= a_start:
                 m = None
         if m is None:
-            m = figure.match(folded, a.start(), end)
+            m = figure.match(folded, a_start, end)
         if m is None:
-            pos = a.end()
+            pos = a_end
             continue
-        pos = max(m.end(), a.end())
-        fig = _read(m, folded, units, skip)
+        pos = max(m.end(), a_end)
+        fig = _read(m, folded, units, skipped)
         if fig is not None:
             out.append(fig)
     return out
+
+
+def anchor_words(units: UnitWords) -> tuple[str, ...]:
+    """The words (lower case) a figure's number can start with; the others start with a digit.
+
+    Number words, currency words ("RMB 5 million") and "a"/"an" before a scale or a unit
+    ("a month"), as in :func:`_anchor_regex`.
+    """
+    after_a = (*SCALES, *units.words)
+    return (
+        *NUMBER_WORDS,
+        *units.currency_words,
+        *(f"{a} {w}" for a in ("a", "an") for w in after_a),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -359,6 +401,7 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
 
 
 _QUALIFIER_WORDS = max(len(p.split()) for p in QUALIFIER_PHRASES)
+_QUALIFIER_LAST_WORDS = frozenset(p.split()[-1] for p in QUALIFIER_PHRASES)
 
 
 def _qualifier_before(text: str, pos: int, floor: int) -> int | None:
@@ -367,6 +410,8 @@ def _qualifier_before(text: str, pos: int, floor: int) -> int | None:
     if not window[-1:].isspace():
         return None
     words = window.split()
+    if not words or words[-1].casefold() not in _QUALIFIER_LAST_WORDS:
+        return None
     for n in range(min(_QUALIFIER_WORDS, len(words)), 0, -1):
         phrase = " ".join(words[-n:]).casefold()
         if phrase in QUALIFIER_PHRASES:
@@ -385,34 +430,29 @@ def _rfind_words(window: str, words: list[str]) -> int:
     return i
 
 
-def _read(
-    m: re.Match[str], text: str, units: UnitWords, skip: list[tuple[int, int]]
-) -> FigureMatch | None:
-    g = m.groupdict()
+def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> FigureMatch | None:
+    qual, cur, num, scale, an, ascale, unit_word, adj, old = m.group(*_GROUPS)
     s, e = m.span()
-    if g["an"] is not None and (g["qual"] is None or not (g["unit"] or g["adj"] or g["ascale"])):
+    if an is not None and (qual is None or not (unit_word or adj or ascale)):
         return None  # "a month" counts only after a qualifier: "More than a month"
-    num_start = m.start("num") if g["num"] is not None else m.start("an")
-    num_end = m.end("num") if g["num"] is not None else m.end("an")
-    if any(a < e and s < b for a, b in skip):
+    num_start, num_end = m.span("num") if num is not None else m.span("an")
+    if skip.overlaps(s, e):
         return None
     nxt = text[e : e + 1]
     if nxt == "-" or (nxt.isalnum() if nxt else False):
         return None  # "one-stop", "20-30", "14-days-old"
-    if (
-        g["unit"] is None
-        and g["adj"] is None
-        and (_CLOCK_AFTER.match(text, e) or _FRACTION.match(text, e))
-    ):
+    if unit_word is None and adj is None and _NOT_A_COUNT_AFTER.match(text, e):
         return None  # "10:30", "9 pm", "two thirds"
     before = text[max(0, num_start - 12) : num_start]
     if _blocked(before):
         return None
-    number = g["num"] or ""
-    plain = g["qual"] is None and g["scale"] is None and g["unit"] is None and g["adj"] is None
+    number = num or ""
     if (
-        plain
-        and re.fullmatch(r"(?:19|20)\d\d", number)
+        qual is None
+        and scale is None
+        and unit_word is None
+        and adj is None
+        and _YEAR_NUMBER.fullmatch(number)
         and (_YEAR_BEFORE.search(before) or _YEAR_AFTER.match(text, e))
     ):
         return None
@@ -421,25 +461,38 @@ def _read(
     ):
         return None
     try:
-        value = number_value(number or g["an"])
+        value = number_value(number or an)
     except ValueError:
         value = _leading_words_value(number)
         if value is None:
             return None
-    scale = g["scale"] or g["ascale"]
+    scale = scale or ascale
     if scale:
         value *= SCALES[scale.casefold()]
-    unit_word = g["unit"] or g["adj"] or g["cur"]
-    unit = units.unit_of(unit_word)
+    unit = units.unit_of(unit_word or adj or cur)
     qualifier = EXACT
-    if g["qual"]:
-        qualifier = QUALIFIER_PHRASES[" ".join(g["qual"].split()).casefold()]
+    if qual:
+        qualifier = QUALIFIER_PHRASES[" ".join(qual.split()).casefold()]
     counted: str | None = None
     if unit == "count":
         counted = _counted(text, e)
-    elif unit == "year" and (g["old"] or _OLD_AFTER.match(text, e)):
+    elif unit == "year" and (old or _OLD_AFTER.match(text, e)):
         counted = "age"
     return FigureMatch(s, e, value, unit, counted, qualifier)
+
+
+class _Spans:
+    """Spans that no figure may overlap, sorted, with the furthest end of each prefix."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span ``(a, b)`` has ``a < end`` and ``start < b``."""
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.reach[i - 1] > start
 
 
 def _blocked(before: str) -> bool:

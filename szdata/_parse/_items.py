@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from szdata._parse._sentences import sentence_spans
+from szdata._parse._sentences import first_sentence
 
 _ITEM = re.compile(r"(?P<no>\d{1,3})\.\s+(?=\S)")
 _SOURCE = re.compile(
@@ -51,7 +51,8 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
         body_end = p_end
         source = None
         source_span = None
-        sm = _SOURCE.search(folded, body_start, p_end)
+        opens = _last_brackets(folded, body_start, p_end)
+        sm = next((x for i in opens if (x := _SOURCE.match(folded, i, p_end))), None)
         if sm is not None:
             group = "p" if sm.group("p") is not None else "b"
             s, e = sm.span(group)
@@ -59,13 +60,12 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
             source_span = (s, e) if source else None
             body_end = sm.start()
         else:
-            cut = _CUT_SOURCE.search(folded, body_start, p_end)
+            cut = _CUT_SOURCE.match(folded, opens[-1], p_end) if opens else None
             if cut is not None:
                 body_end = cut.start()
         while body_end > body_start and folded[body_end - 1].isspace():
             body_end -= 1
-        sentences = sentence_spans(folded, body_start, body_end)
-        h_start, h_end = sentences[0] if sentences else (body_start, body_end)
+        h_start, h_end = first_sentence(folded, body_start, body_end) or (body_start, body_end)
         out.append(
             ItemMatch(
                 number=int(m["no"]),
@@ -77,3 +77,14 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
             )
         )
     return out
+
+
+def _last_brackets(folded: str, start: int, end: int) -> list[int]:
+    """Where a source can open: at the last "(" or the last "[" of the span, ascending.
+
+    A source, even cut off, ends the paragraph and holds no bracket, so :data:`_SOURCE`
+    and :data:`_CUT_SOURCE` can match there only: matching there is searching the span.
+    """
+    return sorted(
+        i for i in (folded.rfind("(", start, end), folded.rfind("[", start, end)) if i >= 0
+    )

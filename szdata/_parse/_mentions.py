@@ -16,41 +16,77 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from szdata._normalize import name_key
+from szdata._parse._scan import matches_at
 
 if TYPE_CHECKING:
+    import re
+    from collections.abc import Iterator
+
     from szdata._parse._registry import Registry
 
 
-def find_mentions(folded: str, registry: Registry) -> list[tuple[int, int, str]]:
-    """``(start, end, organization_id)`` of every mention in ``folded``, in text order."""
+def find_mentions(
+    folded: str, registry: Registry, *, at: list[int] | None = None
+) -> list[tuple[int, int, str]]:
+    """``(start, end, organization_id)`` of every mention in ``folded``, in text order.
+
+    ``at``: the positions where a name may start (see :func:`szdata._parse._scan.scan`),
+    to try the expression there only.
+    """
     regex = registry.mention_regex
     window = registry.longest_name + 1
     candidates: set[tuple[int, int]] = set()
     firsts = registry.first_words
-    for m in regex.finditer(folded):
+    for m in regex.finditer(folded) if at is None else matches_at(regex, folded, at):
         candidates.add(m.span())
-        inner = m.group().replace("-", " ").split()[1:]
-        if not any(w.casefold() in firsts for w in inner):
+        if firsts.isdisjoint(m.group().replace("-", " ").casefold().split()[1:]):
             continue  # no other name can start inside this one
-        pos = m.start() + 1
-        while True:
-            o = regex.search(folded, pos, min(len(folded), m.end() + window))
-            if o is None or o.start() >= m.end():
-                break
-            full = regex.match(folded, o.start())
+        limit = min(len(folded), m.end() + window)
+        for pos in _starts_inside(regex, folded, m, limit, at):
+            full = regex.match(folded, pos)
             if full is not None:
                 candidates.add(full.span())
-            pos = o.start() + 1
-    chosen: list[tuple[int, int]] = []
+    # Longest first; a name is kept if it overlaps none kept before. The kept names are
+    # disjoint: sorted by start, their ends are sorted too, and the last one starting
+    # before ``e`` is the only one that can reach past ``s``.
+    starts: list[int] = []
+    ends: list[int] = []
     for s, e in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(e <= cs or s >= ce for cs, ce in chosen):
-            chosen.append((s, e))
+        i = bisect.bisect_left(starts, e)
+        if i == 0 or ends[i - 1] <= s:
+            starts.insert(i, s)
+            ends.insert(i, e)
     out = []
-    for s, e in sorted(chosen):
-        org = registry.by_key.get(name_key(folded[s:e]))
+    for s, e in zip(starts, ends, strict=True):
+        org = registry.by_key.get(_name_key(folded[s:e]))
         if org is not None:
             out.append((s, e, org))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _name_key(printed: str) -> str:
+    """:func:`szdata._normalize.name_key`, remembered: the same names recur in every text."""
+    return name_key(printed)
+
+
+def _starts_inside(
+    regex: re.Pattern[str], folded: str, m: re.Match[str], limit: int, at: list[int] | None
+) -> Iterator[int]:
+    """Where, inside the mention ``m`` (past its start), a name ends by ``limit``."""
+    if at is None:
+        pos = m.start() + 1
+        while (o := regex.search(folded, pos, limit)) is not None and o.start() < m.end():
+            yield o.start()
+            pos = o.start() + 1
+        return
+    for pos in at[bisect.bisect_right(at, m.start()) :]:
+        if pos >= m.end():
+            break
+        if regex.match(folded, pos, limit) is not None:
+            yield pos

@@ -16,8 +16,8 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-_LINE = re.compile(r"[^\r\n]+")
 _TRAILING = re.compile(r"\s+$")
 _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
@@ -73,33 +73,46 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     [(0, 5), (7, 15)]
     """
     spans = []
-    for m in _LINE.finditer(text):
-        start, end = m.span()
-        line = m.group()
-        stripped = line.rstrip()
-        if not stripped.strip():
-            continue
-        end = start + len(stripped)
-        spans.append((start, end))
+    pos = 0
+    for line in text.split("\n"):  # str.split finds line breaks far faster than a regex
+        for part in line.split("\r") if "\r" in line else (line,):
+            stripped = part.rstrip()
+            if stripped.strip():
+                spans.append((pos, pos + len(stripped)))
+            pos += len(part) + 1
     return spans
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The sentences of ``text[start:end]`` (one paragraph) as spans of ``text``."""
-    out = []
+    return list(_sentences(text, start, end))
+
+
+def first_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first of :func:`sentence_spans`, without splitting the rest; ``None`` if none.
+
+    Examples
+    --------
+    >>> text = "First. Second."
+    >>> first_sentence(text, 0, len(text)), first_sentence(text, 6, 6)
+    ((0, 6), None)
+    """
+    return next(_sentences(text, start, end), None)
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     pos = start
     for m in _BOUNDARY.finditer(text, start, end):
         if text[m.start()] == ".":
             w = _WORD_BEFORE.search(text, max(start, m.start() - 12), m.start())
             if w and (w.group(1).casefold().rstrip(".") in ABBREVIATIONS or len(w.group(1)) == 1):
                 continue
-        out.append((_skip_space(text, pos, m.end()), m.end()))
+        yield (_skip_space(text, pos, m.end()), m.end())
         pos = m.end()
     if pos < end:
         s = _skip_space(text, pos, end)
         if s < end:
-            out.append((s, end))
-    return out
+            yield (s, end)
 
 
 def _skip_space(text: str, pos: int, end: int) -> int:
