@@ -452,6 +452,10 @@ def _check_raw_resource(pkg: Package, res: dict[str, Any]) -> None:
         "the raw texts are kept byte for byte as published: restore the file "
         "(git checkout); corrections go into data/curation/decisions.csv, never into a raw text"
     )
+    if not path.is_file():
+        raise PackageError(
+            f"{res['path']}: the raw text of resource {res['name']!r} is missing (hint: {hint})"
+        )
     recorded_bytes = res.get("bytes")
     if recorded_bytes is not None and path.stat().st_size != recorded_bytes:
         raise PackageError(

@@ -8,6 +8,7 @@ install) has them at the repository root, next to the ``szdata/`` folder.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -178,12 +179,16 @@ def open_package(path: str | Path | None = None) -> Package:
         raise PackageError(f"{descriptor_path} is not valid JSON: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise PackageError(f"{descriptor_path} has no list of resources")
+    base = os.fspath(root)
     for res in descriptor["resources"]:
         if not isinstance(res, dict) or "name" not in res:
             raise PackageError(f"{descriptor_path} has a resource without a name: {res!r}")
         what = f"resource {res['name']!r}"
         rel = check_relative_path(res.get("path"), what=what)
-        if not (root / rel).is_file():
+        # Tables must exist to be read at all. Raw texts (thousands in a large package) are
+        # checked where they are read: `szdata validate` reports a missing one as
+        # provenance.raw-missing, and raw_text() refuses it.
+        if res.get("type") != "text" and not os.path.isfile(os.path.join(base, rel)):
             raise PackageError(f"{what} points to a missing file: {root / rel}")
         if isinstance(res.get("schema"), str):
             check_relative_path(res["schema"], what=f"the schema of {what}")

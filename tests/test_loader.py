@@ -532,3 +532,12 @@ def test_records_of_a_fork_follow_its_own_schemas(package_copy: Path) -> None:
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
     _set_cell(package_copy, "figures", 1, "value", "-5")
     assert szdata.records("figures", path=package_copy)[1].value == -5.0
+
+
+def test_missing_raw_text_is_refused_where_it_is_read(package_copy: Path) -> None:
+    _raw(package_copy).unlink()
+    assert len(szdata.load("figures", path=package_copy)) > 0  # tables do not need it
+    with pytest.raises(PackageError, match=r"004_4c9b5674638746a7\.txt: the raw text of resource"):
+        szdata.raw_text("004_4c9b5674638746a7", path=package_copy)
+    with pytest.raises(PackageError, match="is missing"):
+        szdata.load_all(path=package_copy)

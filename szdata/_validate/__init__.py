@@ -2,7 +2,8 @@
 
 :func:`validate` reads each table once with polars and runs the structural checks derived
 from the Table Schemas (:mod:`._structural`) and the rules beyond the standard
-(:mod:`._checks`), each with a stable name from the registry (:mod:`._rules`). It does not
+(:mod:`._checks`), each with a stable name from the registry (:mod:`._rules`), in the order
+that costs least time and memory (:mod:`._run`). It does not
 run ``frictionless validate``, the standard's reference checker, which CI runs separately.
 """
 
@@ -55,19 +56,12 @@ def validate(
     (True, [])
     """
     from szdata._package import open_package
-    from szdata._validate._checks import CHECKS
-    from szdata._validate._load import load
-    from szdata._validate._structural import check_structure
+    from szdata._validate._run import run_checks
 
     step = progress or (lambda _name: None)
-    step("reading the tables")
+    step("opening the package")
     package = open_package(path)
-    ctx = load(package)
-    step("checking the schemas")
-    issues = [*ctx.issues, *check_structure(ctx)]
-    for check in CHECKS:
-        step(check.__name__.removeprefix("check_").replace("_", " "))
-        issues.extend(check(ctx))
+    ctx, issues = run_checks(package, step)
     if strict:
         issues = [
             dataclasses.replace(i, severity="error") if i.rule == "review.unreviewed" else i
@@ -99,14 +93,17 @@ def _summary(ctx: Any) -> dict[str, Any]:
     for name, table in ctx.tables.items():
         rows = table.text.height if table.text is not None else None
         tables.append({"name": name, "file": table.file, "rows": rows})
-    articles = []
+    articles: list[dict[str, str | None]] = []
     loaded = ctx.table("articles")
     if loaded is not None and loaded.typed is not None:
+        import polars as pl
+
         cols = [
             c for c in ("article_id", "kind", "published", "title") if c in loaded.typed.columns
         ]
-        for row in loaded.typed.select(cols).iter_rows(named=True):
-            articles.append({k: (str(v) if v is not None else None) for k, v in row.items()})
+        # as text, as str() writes it (dates in ISO form), null kept as None
+        shown = loaded.typed.select(pl.col(cols).cast(pl.String))
+        articles = [dict(zip(cols, row, strict=True)) for row in shown.iter_rows()]
     return {
         "name": descriptor.get("name"),
         "title": descriptor.get("title"),

@@ -1,20 +1,19 @@
 """The rules beyond the standard: provenance, figures, dates, items, organizations, text.
 
 Each check reads the loaded tables of a :class:`~szdata._validate._load.Context` and returns
-issues. Big tables (figures, dates, mentions) are checked with vectorised polars; Python
-runs only on the broken rows, on distinct values (quotes, names), and on the few raw texts
-and articles. A check skips a table whose header is wrong (already reported).
+issues. Every table is checked with vectorised polars, lazily (joins are never held whole);
+Python runs only on the broken rows, on distinct quote templates and names, on the articles
+a vectorised pass cannot clear, and once per raw text to read and hash it (in a background
+thread, :mod:`._raw`). A check skips a table whose header is wrong (already reported).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from szdata._errors import PackageError
 from szdata._normalize import name_key
 from szdata._validate._load import LINE, Context, LoadedTable
 from szdata._validate._structural import MaskCheck, combined, run_masks, text_of
@@ -28,7 +27,9 @@ TEXT = "__text"
 LENGTH = "__len"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
-_UPDATED = re.compile(r"Updated:\s*([0-9]{4}-[0-9]{2}-[0-9]{2})")
+_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_UPDATED_AT = r"Updated:\s*"
+_UPDATED = re.compile(f"{_UPDATED_AT}({_ISO_DATE})")
 _URL_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/]?([0-9]{2})[-/]?([0-9]{2})(?![0-9])")
 
 
@@ -39,10 +40,36 @@ def _has(table: LoadedTable | None, *columns: str) -> bool:
 # -- provenance: raw texts -------------------------------------------------------------------
 
 
+def _raw_text_rows(ctx: Context) -> pl.DataFrame | None:
+    """The article rows whose raw text is read, or ``None`` when articles cannot say."""
+    import polars as pl
+
+    articles = ctx.table("articles")
+    if not _has(articles, "article_id", "raw_path", "sha256", "bytes", "chars"):
+        return None
+    assert articles is not None and articles.typed is not None
+    pattern = articles.schema.field("raw_path").pattern
+    rows = articles.typed.select(LINE, "article_id", "raw_path", "sha256", "bytes", "chars")
+    if pattern:  # a path that breaks the schema's pattern is reported there, not opened
+        rows = rows.filter(pl.col("raw_path").str.contains(f"^(?:{pattern})$"))
+    return rows
+
+
+def start_raw_texts(ctx: Context) -> None:
+    """Start reading the raw texts in the background (once the articles are loaded)."""
+    from szdata._validate._raw import RawReader
+
+    rows = _raw_text_rows(ctx)
+    if rows is not None and ctx.raw is None:
+        paths = rows.get_column("raw_path").to_list()
+        ctx.raw = (rows, RawReader(str(ctx.package.root), paths))
+
+
 def check_raw_texts(ctx: Context) -> list[Issue]:
     """Read each article's raw text; check it exists and matches its hash and lengths.
 
-    The texts read are kept in ``ctx.raw_texts`` for the span checks.
+    The texts read are kept in ``ctx.texts`` for the span checks. The reading may have
+    been started before (:func:`start_raw_texts`).
 
     Raises
     ------
@@ -51,78 +78,77 @@ def check_raw_texts(ctx: Context) -> list[Issue]:
     """
     import polars as pl
 
+    from szdata._validate._raw import read_raw_files
+
     articles = ctx.table("articles")
-    if not _has(articles, "article_id", "raw_path", "sha256", "bytes", "chars"):
-        return []
-    assert articles is not None and articles.typed is not None
-    pattern = articles.schema.field("raw_path").pattern
-    rows = articles.typed.select(LINE, "article_id", "raw_path", "sha256", "bytes", "chars")
-    if pattern:  # a path that breaks the schema's pattern is reported there, not opened
-        rows = rows.filter(pl.col("raw_path").str.contains(f"^(?:{pattern})$"))
-    issues: list[Issue] = []
-    for line, article_id, raw_path, sha, nbytes, nchars in rows.iter_rows():
-        path = ctx.package.file(raw_path)
-        if not path.is_file():
-            issues.append(
-                articles.issue(
-                    "provenance.raw-missing",
-                    line,
-                    "raw_path",
-                    raw_path,
-                    f"raw text {raw_path} of article {article_id} does not exist",
-                )
-            )
-            continue
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise PackageError(
-                f"{raw_path} is not UTF-8: {exc.reason} at byte {exc.start} [text.utf8]; "
-                "raw texts are kept as published in UTF-8"
-            ) from None
-        if article_id is not None:
-            ctx.raw_texts.setdefault(article_id, text)
-        digest = hashlib.sha256(data).hexdigest()
-        if sha is not None and sha != digest:
-            issues.append(
-                articles.issue(
-                    "provenance.raw-hash",
-                    line,
-                    "sha256",
-                    sha,
-                    f"the SHA-256 of {raw_path} is {digest}, not {sha}",
-                )
-            )
-        for column, stated, actual, unit in (
-            ("bytes", nbytes, len(data), "bytes"),
-            ("chars", nchars, len(text), "characters"),
-        ):
-            if stated is not None and stated != actual:
-                issues.append(
-                    articles.issue(
-                        "provenance.raw-length",
-                        line,
-                        column,
-                        stated,
-                        f"{raw_path} has {actual} {unit}, not {stated}",
-                    )
-                )
+    if ctx.raw is not None:
+        rows, reader = ctx.raw
+        raw = reader.result()
+        ctx.raw = None
+    else:
+        started = _raw_text_rows(ctx)
+        if started is None:
+            return []
+        rows = started
+        raw = read_raw_files(str(ctx.package.root), rows.get_column("raw_path").to_list())
+    assert articles is not None
+    found = rows.with_columns(
+        raw.texts.alias(TEXT),
+        pl.Series("__sha", raw.digests, dtype=pl.String),
+        pl.Series("__bytes", raw.sizes, dtype=pl.Int64),
+    )
+    del raw
+    found = found.with_columns(pl.col(TEXT).str.len_chars().cast(pl.Int64).alias(LENGTH))
+    exists = pl.col("__sha").is_not_null()
+    issues = run_masks(
+        articles,
+        found,
+        [
+            MaskCheck(
+                "provenance.raw-missing",
+                "raw_path",
+                ~exists,
+                lambda v, d: f"raw text {v} of article {d} does not exist",
+                value=pl.col("raw_path"),
+                detail=pl.col("article_id"),
+            ),
+            MaskCheck(
+                "provenance.raw-hash",
+                "sha256",
+                exists & (pl.col("sha256") != pl.col("__sha")),
+                lambda v, d: f"the SHA-256 of {d['p']} is {d['h']}, not {v}",
+                value=pl.col("sha256"),
+                detail=pl.struct(p=pl.col("raw_path"), h=pl.col("__sha")),
+            ),
+            MaskCheck(
+                "provenance.raw-length",
+                "bytes",
+                exists & (pl.col("bytes") != pl.col("__bytes")),
+                lambda v, d: f"{d['p']} has {d['n']} bytes, not {v}",
+                value=pl.col("bytes"),
+                detail=pl.struct(p=pl.col("raw_path"), n=pl.col("__bytes")),
+            ),
+            MaskCheck(
+                "provenance.raw-length",
+                "chars",
+                exists & (pl.col("chars") != pl.col(LENGTH)),
+                lambda v, d: f"{d['p']} has {d['n']} characters, not {v}",
+                value=pl.col("chars"),
+                detail=pl.struct(p=pl.col("raw_path"), n=pl.col(LENGTH)),
+            ),
+        ],
+    )
+    texts = found.lazy().filter(exists & pl.col("article_id").is_not_null())
+    ctx.texts = articles.unique_by(texts.select("article_id", TEXT, LENGTH), "article_id").collect()
     return issues
 
 
 def _texts_frame(ctx: Context) -> pl.DataFrame:
     import polars as pl
 
-    ids = list(ctx.raw_texts)
-    texts = [ctx.raw_texts[i] for i in ids]
-    return pl.DataFrame(
-        {
-            "article_id": pl.Series(ids, dtype=pl.String),
-            TEXT: pl.Series(texts, dtype=pl.String),
-            LENGTH: pl.Series([len(t) for t in texts], dtype=pl.Int64),
-        }
-    )
+    if ctx.texts is not None:
+        return ctx.texts
+    return pl.DataFrame(schema={"article_id": pl.String, TEXT: pl.String, LENGTH: pl.Int64})
 
 
 def _spanned(ctx: Context) -> list[LoadedTable]:
@@ -140,13 +166,13 @@ def check_spans(ctx: Context) -> list[Issue]:
     """``provenance.span-in-text`` and ``provenance.quote-span`` for every spanned table."""
     import polars as pl
 
-    texts = _texts_frame(ctx)
+    texts = _texts_frame(ctx).lazy()
     issues: list[Issue] = []
     start, end, length = pl.col("start"), pl.col("end"), pl.col(LENGTH)
     span = pl.format("{}:{}", start, end)
+    keep = ["article_id", "start", "end", "quote"]
     for table in _spanned(ctx):
-        keep = ["article_id", "start", "end", "quote"]
-        frame = combined(table, keep).join(texts, on="article_id", how="inner")
+        frame = combined(table, keep).lazy().join(texts, on="article_id", how="inner")
         both = start.is_not_null() & end.is_not_null()
         checks = [
             MaskCheck(
@@ -189,23 +215,29 @@ def check_span_in_item(ctx: Context) -> list[Issue]:
     if not _has(items, "item_id", "article_id", "start", "end"):
         return []
     assert items is not None and items.typed is not None
-    spans = items.typed.select(
+    spans = items.typed.lazy().select(
         pl.col("item_id").alias("__item"),
         pl.col("article_id").alias("__i_article"),
         pl.col("start").alias("__i_start"),
         pl.col("end").alias("__i_end"),
-    ).filter(pl.all_horizontal(pl.all().is_not_null()))
-    spans = spans.unique("__item", keep="first")
-    issues: list[Issue] = []
+    )
+    spans = items.unique_by(
+        spans.filter(pl.all_horizontal(pl.all().is_not_null())), "item_id", "__item"
+    )
+    # an as-of join needs each article's rows sorted by start: sorting every row by start
+    # (integers) does that, faster than sorting by article id (strings) first
+    spans, by_start = pl.collect_all([spans, spans.sort("__i_start", maintain_order=True)])
+    spans, by_start = spans.lazy(), by_start.lazy()
     start, end = pl.col("start"), pl.col("end")
+    where = pl.struct(
+        a=pl.col("__i_article"), s=pl.col("__i_start"), e=pl.col("__i_end"), i=pl.col("item_id")
+    )
+    issues: list[Issue] = []
     for table in _spanned(ctx):
         if table.name == "items" or not _has(table, "item_id"):
             continue
-        frame = combined(table, ["article_id", "item_id", "start", "end"])
+        frame = combined(table, ["article_id", "item_id", "start", "end"]).lazy()
         with_item = frame.join(spans, left_on="item_id", right_on="__item", how="inner")
-        where = pl.struct(
-            a=pl.col("__i_article"), s=pl.col("__i_start"), e=pl.col("__i_end"), i=pl.col("item_id")
-        )
         checks = [
             MaskCheck(
                 "provenance.span-in-item",
@@ -228,36 +260,25 @@ def check_span_in_item(ctx: Context) -> list[Issue]:
         loose = (
             frame.filter(pl.col("item_id").is_null() & start.is_not_null())
             .filter(pl.col("article_id").is_not_null())
-            .sort("article_id", "start")
-        )
-        if loose.height:
-            found = loose.join_asof(
-                spans.sort("__i_article", "__i_start"),
+            .sort("start")
+            .join_asof(
+                by_start,
                 left_on="start",
                 right_on="__i_start",
                 by_left="article_id",
                 by_right="__i_article",
                 strategy="backward",
-                check_sortedness=False,  # sorted by start within each article above
+                check_sortedness=False,  # sorted by start, so within each article too
             )
-            issues.extend(
-                run_masks(
-                    table,
-                    found,
-                    [
-                        MaskCheck(
-                            "provenance.span-in-item",
-                            "item_id",
-                            pl.col("__item").is_not_null() & (start < pl.col("__i_end")),
-                            lambda v, d: (
-                                f"span {d['s']}:{d['e']} lies inside item {d['i']} "
-                                "but item_id is empty"
-                            ),
-                            detail=pl.struct(s=start, e=end, i=pl.col("__item")),
-                        )
-                    ],
-                )
-            )
+        )
+        inside = MaskCheck(
+            "provenance.span-in-item",
+            "item_id",
+            pl.col("__item").is_not_null() & (start < pl.col("__i_end")),
+            lambda v, d: f"span {d['s']}:{d['e']} lies inside item {d['i']} but item_id is empty",
+            detail=pl.struct(s=start, e=end, i=pl.col("__item")),
+        )
+        issues.extend(run_masks(table, loose, [inside]))
     return issues
 
 
@@ -289,28 +310,12 @@ def check_figure_values(ctx: Context) -> list[Issue]:
     units = ctx.table("units")
     if units is None:
         return issues
-    from szdata._quantities import UnitWords, read_quantity
+    from szdata._quantities import UnitWords
+    from szdata._validate._quotes import read_quotes
 
     words = UnitWords.load(ctx.package)
-    quotes = frame.get_column("quote").drop_nulls().unique().to_list()
-    read: dict[str, list[object]] = {"quote": [], "__qv": [], "__qq": [], "__qu": [], "__qe": []}
-    for quote in quotes:
-        try:
-            q = read_quantity(quote, units=words)
-        except ValueError as exc:
-            row: list[object] = [quote, None, None, None, str(exc)]
-        else:
-            try:
-                unit = words.unit_of(q.unit_word)
-            except KeyError:
-                unit = None
-            row = [quote, q.value, q.qualifier, unit, None]
-        for key, cell in zip(read, row, strict=True):
-            read[key].append(cell)
-    schema = {"quote": pl.String, "__qv": pl.Float64, "__qq": pl.String}
-    schema |= {"__qu": pl.String, "__qe": pl.String}
-    reread = pl.DataFrame(read, schema=schema)
-    joined = frame.join(reread, on="quote", how="inner")
+    reread = read_quotes(frame.get_column("quote"), words)
+    joined = frame.lazy().join(reread.lazy(), on="quote", how="inner")
     readable = pl.col("__qe").is_null()
     # a qualifier or unit outside its vocabulary is reported by the structural layer
     qualifiers = list(figures.schema.field("qualifier").enum or ())
@@ -371,10 +376,12 @@ def check_relative_dates(ctx: Context) -> list[Issue]:
     if not _has(articles, "article_id", "published"):
         return []
     assert dates is not None and articles is not None and articles.typed is not None
-    published = articles.typed.select("article_id", pl.col("published").alias("__pub"))
-    published = published.filter(pl.col("__pub").is_not_null()).unique("article_id", keep="first")
-    frame = combined(dates, ["article_id", "date", "resolution", "quote"]).join(
-        published, on="article_id", how="inner"
+    published = articles.typed.lazy().select("article_id", pl.col("published").alias("__pub"))
+    published = articles.unique_by(published.filter(pl.col("__pub").is_not_null()), "article_id")
+    frame = (
+        combined(dates, ["article_id", "date", "resolution", "quote"])
+        .lazy()
+        .join(published, on="article_id", how="inner")
     )
     date, pub, res = pl.col("date"), pl.col("__pub"), pl.col("resolution")
     words = pl.col("quote").str.to_lowercase()
@@ -430,7 +437,12 @@ def check_relative_dates(ctx: Context) -> list[Issue]:
 
 
 def check_articles(ctx: Context) -> list[Issue]:
-    """``article.title-date`` and ``article.published-basis``, one article at a time."""
+    """``article.title-date`` and ``article.published-basis``.
+
+    Python words the basis rule (:func:`_basis_problem`) on the articles a vectorised
+    pass cannot clear: an article whose ``Updated:`` header or title date bears its basis
+    out is cleared without leaving polars.
+    """
     import polars as pl
 
     articles = ctx.table("articles")
@@ -438,11 +450,11 @@ def check_articles(ctx: Context) -> list[Issue]:
     if not _has(articles, *needed):
         return []
     assert articles is not None and articles.typed is not None
-    decided: set[str] = set()
+    decided: list[str] = []
     decisions = ctx.table("decisions")
     if _has(decisions, "table", "key", "column") and decisions is not None:
         assert decisions.typed is not None
-        decided = set(
+        decided = (
             decisions.typed.filter(
                 (pl.col("table") == "articles") & (pl.col("column") == "published")
             )
@@ -450,30 +462,46 @@ def check_articles(ctx: Context) -> list[Issue]:
             .drop_nulls()
             .to_list()
         )
-    issues: list[Issue] = []
-    for line, aid, kind, published, basis, title_date, url in articles.typed.select(
-        LINE, *needed
-    ).iter_rows():
-        briefing = kind == "briefing" and None not in (title_date, published)
-        if briefing and title_date != published:
-            issues.append(
-                articles.issue(
-                    "article.title-date",
-                    line,
-                    "title_date",
-                    title_date,
-                    f"the briefing's title date {title_date} is not its publication "
-                    f"date {published}",
-                )
+    frame = articles.typed.select(LINE, *needed)
+    published, title_date = pl.col("published"), pl.col("title_date")
+    issues = run_masks(
+        articles,
+        frame,
+        [
+            MaskCheck(
+                "article.title-date",
+                "title_date",
+                (pl.col("kind") == "briefing") & (title_date != published),
+                lambda v, d: f"the briefing's title date {v} is not its publication date {d}",
+                value=title_date,
+                detail=published,
             )
-        if published is None or basis is None:
-            continue
-        problem = _basis_problem(
-            basis, published, title_date, url, ctx.raw_texts.get(aid), aid in decided
-        )
+        ],
+    )
+    texts = _texts_frame(ctx)
+    frame = frame.filter(published.is_not_null() & pl.col("published_basis").is_not_null())
+    frame = frame.join(texts.select("article_id", TEXT), on="article_id", how="left")
+    basis, text = pl.col("published_basis"), pl.col(TEXT)
+    printed = (
+        text.str.extract_all(_UPDATED_AT + _ISO_DATE)
+        .list.eval(pl.element().str.slice(-10))
+        .list.contains(published.cast(pl.String))
+    )
+    # cleared: what _basis_problem returns None for (Rust's \s is a subset of Python's, so
+    # a header date found here is found by _UPDATED too); every other row goes to Python
+    cleared = (
+        ((basis == "header") & (text.is_null() | printed))
+        | ((basis == "title") & (title_date == published))
+        | ((basis == "inferred") & pl.col("article_id").is_in(decided))
+        | ~basis.is_in(["header", "title", "address", "inferred"])
+    ).fill_null(False)
+    doubtful = frame.filter(~cleared)
+    decided_set = set(decided)
+    for line, aid, _kind, pub, bas, title, url, raw in doubtful.iter_rows():
+        problem = _basis_problem(bas, pub, title, url, raw, aid in decided_set)
         if problem:
             issues.append(
-                articles.issue("article.published-basis", line, "published_basis", basis, problem)
+                articles.issue("article.published-basis", line, "published_basis", bas, problem)
             )
     return issues
 
@@ -516,6 +544,25 @@ def _basis_problem(
 # -- items -----------------------------------------------------------------------------------
 
 
+def _rank_in_run(key: str) -> pl.Expr:
+    """0, 1, 2, ... within each run of equal ``key`` values of a sorted frame.
+
+    Faster than ``int_range(...).over(key)``: no grouping by a string key.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"a": ["x", "x", "y", "y", "y"]})
+    >>> frame.select(_rank_in_run("a").alias("r"))["r"].to_list()
+    [0, 1, 0, 1, 2]
+    """
+    import polars as pl
+
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    starts = (pl.col(key) != pl.col(key).shift(1)).fill_null(True)
+    return row - pl.when(starts).then(row).forward_fill()
+
+
 def check_items(ctx: Context) -> list[Issue]:
     """``item.numbering``, ``item.order`` and ``item.overlap``."""
     import polars as pl
@@ -524,12 +571,26 @@ def check_items(ctx: Context) -> list[Issue]:
     if not _has(items, "article_id", "item_no", "start", "end"):
         return []
     assert items is not None
-    frame = combined(items, ["article_id", "item_no", "start", "end"]).filter(
-        pl.col("article_id").is_not_null() & pl.col("item_no").is_not_null()
+    frame = (
+        combined(items, ["article_id", "item_no", "start", "end"])
+        .lazy()
+        .filter(pl.col("article_id").is_not_null() & pl.col("item_no").is_not_null())
     )
     no, start, end = pl.col("item_no"), pl.col("start"), pl.col("end")
-    by_no = frame.sort("article_id", "item_no", LINE)
-    by_no = by_no.with_columns(pl.int_range(1, pl.len() + 1).over("article_id").alias("__expected"))
+    by_no = frame.sort("article_id", "item_no", LINE).with_columns(
+        (_rank_in_run("article_id") + 1).alias("__expected")
+    )
+    printed = frame.join(_texts_frame(ctx).lazy(), on="article_id", how="inner")
+    # sorted by article and start, the previous row of the same article is the previous item
+    same = pl.col("article_id") == pl.col("article_id").shift(1)
+    by_start = (
+        frame.filter(start.is_not_null())
+        .sort("article_id", "start", LINE)
+        .with_columns(
+            pl.when(same).then(no.shift(1)).alias("__prev_no"),
+            pl.when(same).then(end.shift(1)).alias("__prev_end"),
+        )
+    )
     issues = run_masks(
         items,
         by_no,
@@ -545,8 +606,6 @@ def check_items(ctx: Context) -> list[Issue]:
             )
         ],
     )
-    texts = _texts_frame(ctx)
-    printed = frame.join(texts, on="article_id", how="inner")
     label = no.cast(pl.String) + pl.lit(".")
     issues += run_masks(
         items,
@@ -565,11 +624,6 @@ def check_items(ctx: Context) -> list[Issue]:
                 ),
             )
         ],
-    )
-    by_start = frame.filter(start.is_not_null()).sort("article_id", "start", LINE)
-    by_start = by_start.with_columns(
-        no.shift(1).over("article_id").alias("__prev_no"),
-        end.shift(1).over("article_id").alias("__prev_end"),
     )
     issues += run_masks(
         items,
@@ -732,31 +786,25 @@ def check_text(ctx: Context) -> list[Issue]:
     Every ``string`` column of every table is checked, quotes included: a quote never starts
     or ends with a space (its span would be wrong), and may hold no-break spaces inside.
     """
+    return [i for table in ctx.tables.values() for i in text_issues(table)]
+
+
+def text_issues(table: LoadedTable) -> list[Issue]:
+    """The text rules on the ``string`` columns of one table (see :func:`check_text`)."""
     import polars as pl
 
-    issues: list[Issue] = []
-    for table in ctx.tables.values():
-        if not table.usable:
-            continue
-        assert table.text is not None
-        checks: list[MaskCheck] = []
-        for f in table.schema.fields:
-            if f.type != "string":
-                continue
-            cell = text_of(f.name)
-            checks += _text_checks(f.name, cell)
-        if not checks:
-            continue
-        # one cheap pass per column finds the cells worth a closer look: anything outside
-        # printable ASCII (NFC, control characters, no-break spaces), a space at either end,
-        # or a formula character first; only those rows get the four precise checks.
-        names = [f.name for f in table.schema.fields if f.type == "string"]
-        columns = [text_of(n) for n in names]
-        frame = combined(table, names)
-        odd = pl.any_horizontal(pl.col(c).str.contains(SUSPECT) for c in columns)
-        suspects = frame.filter(odd.fill_null(False))
-        issues.extend(run_masks(table, suspects, checks))
-    return issues
+    if not table.usable:
+        return []
+    names = [f.name for f in table.schema.fields if f.type == "string"]
+    checks = [c for name in names for c in _text_checks(name, text_of(name))]
+    if not checks:
+        return []
+    # one cheap pass per column finds the cells worth a closer look: anything outside
+    # printable ASCII (NFC, control characters, no-break spaces), a space at either end,
+    # or a formula character first; only those rows get the four precise checks.
+    odd = pl.any_horizontal(pl.col(text_of(n)).str.contains(SUSPECT) for n in names)
+    suspects = combined(table, names).lazy().filter(odd.fill_null(False)).collect()
+    return run_masks(table, suspects, checks)
 
 
 SUSPECT = r"[^ -~]|^[\s=+\-@]|\s$"
@@ -805,39 +853,61 @@ def _text_checks(name: str, cell: str) -> list[MaskCheck]:
 
 def check_review(ctx: Context) -> list[Issue]:
     """``review.unreviewed``: unreviewed articles and rows, one issue per article and table."""
+    return [i for table in ctx.tables.values() for i in review_issues(table)]
+
+
+def review_issues(table: LoadedTable) -> list[Issue]:
+    """``review.unreviewed`` in one table (see :func:`check_review`)."""
     import polars as pl
 
+    if not table.usable:
+        return []
+    assert table.typed is not None
     issues: list[Issue] = []
-    for table in ctx.tables.values():
-        if not table.usable:
+    for column in ("review_status", "status"):
+        if not _has(table, column):
             continue
-        assert table.typed is not None
-        for column in ("review_status", "status"):
-            if not _has(table, column):
-                continue
-            enum = table.schema.field(column).enum or ()
-            if "unreviewed" not in enum:
-                continue
-            rows = table.typed.filter(pl.col(column) == "unreviewed")
-            if not rows.height:
-                continue
-            if table.name in ("articles", "reviews") or not _has(table, "article_id"):
-                grouped = rows.select(LINE, "article_id", pl.lit(1, pl.UInt32).alias("n"))
-            else:
-                grouped = (
-                    rows.group_by("article_id", maintain_order=True)
-                    .agg(pl.col(LINE).min(), pl.len().alias("n"))
-                    .select(LINE, "article_id", "n")
+        enum = table.schema.field(column).enum or ()
+        if "unreviewed" not in enum:
+            continue
+        rows = table.typed.filter(pl.col(column) == "unreviewed")
+        if not rows.height:
+            continue
+        if table.name in ("articles", "reviews") or not _has(table, "article_id"):
+            grouped = rows.select(LINE, "article_id", pl.lit(1, pl.UInt32).alias("n"))
+        else:
+            grouped = (
+                rows.group_by("article_id", maintain_order=True)
+                .agg(pl.col(LINE).min(), pl.len().alias("n"))
+                .select(LINE, "article_id", "n")
+            )
+        for line, aid, n in grouped.iter_rows():
+            what = "is unreviewed" if n == 1 else f"has {n} unreviewed rows here"
+            issues.append(
+                table.issue(
+                    "review.unreviewed", line, column, "unreviewed", f"article {aid} {what}"
                 )
-            for line, aid, n in grouped.iter_rows():
-                what = "is unreviewed" if n == 1 else f"has {n} unreviewed rows here"
-                issues.append(
-                    table.issue(
-                        "review.unreviewed", line, column, "unreviewed", f"article {aid} {what}"
-                    )
-                )
+            )
     return issues
 
+
+TABLE_CHECKS: dict[Callable[[Context], list[Issue]], Callable[[LoadedTable], list[Issue]]] = {
+    check_text: text_issues,
+    check_review: review_issues,
+}
+"""The checks that read every column, and what they check in one table: they run on each
+table as soon as it is read, before the table keeps only :data:`RULE_COLUMNS`."""
+
+SPAN_COLUMNS = ("article_id", "item_id", "start", "end", "quote")
+RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "items": ("item_id", "article_id", "item_no", "start", "end"),
+    "figures": (*SPAN_COLUMNS, "value", "qualifier", "unit"),
+    "dates": (*SPAN_COLUMNS, "date", "resolution"),
+    "mentions": (*SPAN_COLUMNS, "organization_id"),
+}
+"""The columns of the big tables that the other checks read (besides the columns of foreign
+keys, kept for the structural checks): the rest is dropped once :data:`TABLE_CHECKS` ran on
+the table. A check reading a dropped column fails loudly (polars: column not found)."""
 
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_raw_texts,

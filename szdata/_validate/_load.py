@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from szdata._package import Package
     from szdata._schema import TableSchema
+    from szdata._validate._raw import RawReader
 
 LINE = "__line"
 EXTRA = "__extra"
@@ -42,6 +44,18 @@ class LoadedTable:
     schema: TableSchema
     text: pl.DataFrame | None = None
     typed: pl.DataFrame | None = None
+    distinct: set[tuple[str, ...]] = field(default_factory=set)
+    """Sets of string columns proven to repeat in no two rows (empty cells aside), by the
+    structural checks of ``unique`` fields and primary keys; rules skip ``unique()`` there."""
+
+    def unique_by(self, frame: pl.LazyFrame, column: str, key: str | None = None) -> pl.LazyFrame:
+        """``frame.unique(key, keep="first")``, skipped when ``column`` is proven distinct.
+
+        ``frame`` holds rows of this table, ``key`` is ``column`` under its name there.
+        """
+        if (column,) in self.distinct:
+            return frame
+        return frame.unique(key or column, keep="first", maintain_order=True)
 
     @property
     def usable(self) -> bool:
@@ -78,7 +92,26 @@ class Context:
     package: Package
     tables: dict[str, LoadedTable]
     issues: list[Issue] = field(default_factory=list)
-    raw_texts: dict[str, str] = field(default_factory=dict)
+    texts: pl.DataFrame | None = None
+    """The raw texts read by ``check_raw_texts``: ``article_id``, ``__text``, ``__len``
+    (code points), one row per article id (the first row of a repeated id)."""
+    raw: tuple[pl.DataFrame, RawReader] | None = None
+    """The article rows whose raw texts are being read in the background, and the reader."""
+
+    def keep_columns(self, name: str, keep: list[str]) -> None:
+        """Keep only the columns ``keep`` (and ``__line``) of table ``name``, if loaded."""
+        table = self.table(name)
+        if table is None:
+            return
+        assert table.text is not None and table.typed is not None
+        kept = [LINE, *(c for c in dict.fromkeys(keep) if c in table.text.columns)]
+        table.text, table.typed = table.text.select(kept), table.typed.select(kept)
+
+    def close(self) -> None:
+        """Stop the background reading of raw texts, if any (validation ended early)."""
+        if self.raw is not None:
+            self.raw[1].cancel()
+            self.raw = None
 
     def table(self, name: str) -> LoadedTable | None:
         """The loaded table ``name``, or ``None`` when it is absent or unusable."""
@@ -162,15 +195,17 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
             raise _utf8_error(rel, data) from None
         raise PackageError(f"{rel} cannot be read as CSV: {exc}") from None
     lines = _line_numbers(data, frame.height)
-    line_col = (
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64)
+    del data
+    # one chunk per column (the reader returns one per block read): later steps then never
+    # realign the chunks of columns, and the text columns' buffers are compacted
+    frame = frame.rechunk().with_columns(
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
         if lines is None
-        else pl.Series(LINE, lines, dtype=pl.Int64)
+        else pl.lit(pl.Series(lines, dtype=pl.Int64)).alias(LINE)
     )
-    frame = frame.with_columns(line_col.alias(LINE))
     issues: list[Issue] = []
-    extra = frame.filter(pl.col(EXTRA).is_not_null())
-    for line, value in extra.select(LINE, EXTRA).iter_rows():
+    extra = frame.lazy().select(LINE, EXTRA).filter(pl.col(EXTRA).is_not_null()).collect()
+    for line, value in extra.iter_rows():
         issues.append(
             table.issue(
                 "structure.row-length",
@@ -181,7 +216,7 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
                 f"(first extra cell: {value!r})",
             )
         )
-    text = frame.drop(EXTRA)
+    text = frame.select(pl.exclude(EXTRA))
     table.text = text
     table.typed = typed_frame(text, schema)
     return table, issues
@@ -209,12 +244,21 @@ def _header_issue(table: LoadedTable, header: list[str], expected: list[str]) ->
     )
 
 
-def load(package: Package) -> Context:
-    """Read every table of ``package``; header and row-length issues go to ``issues``."""
-    tables: dict[str, LoadedTable] = {}
-    issues: list[Issue] = []
-    for name in package.table_names():
-        table, found = read_table(package, name)
-        tables[name] = table
-        issues.extend(found)
-    return Context(package=package, tables=tables, issues=issues)
+def load(package: Package, loaded: Callable[[Context, str], None] | None = None) -> Context:
+    """Read every table of ``package``; header and row-length issues go to ``issues``.
+
+    ``loaded(ctx, name)`` is called after each table is read (e.g. to start reading the raw
+    texts once the articles are in). If reading fails, :meth:`Context.close` is called.
+    """
+    ctx = Context(package=package, tables={})
+    try:
+        for name in package.table_names():
+            table, found = read_table(package, name)
+            ctx.tables[name] = table
+            ctx.issues.extend(found)
+            if loaded is not None:
+                loaded(ctx, name)
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx

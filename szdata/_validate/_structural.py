@@ -18,7 +18,7 @@ from szdata._validate._typed import TYPE_WORDS
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._schema import Field
+    from szdata._schema import Field, ForeignKey
     from szdata._validate._report import Issue
 
 TEXT = "__s_"
@@ -62,26 +62,44 @@ def combined(table: LoadedTable, columns: Iterable[str] | None = None) -> pl.Dat
     return pl.concat([typed, text.select(pl.all().name.prefix(TEXT))], how="horizontal")
 
 
-def run_masks(table: LoadedTable, frame: pl.DataFrame, checks: Iterable[MaskCheck]) -> list[Issue]:
-    """Evaluate ``checks`` on ``frame`` in one pass; an issue for every broken row."""
+def run_masks(
+    table: LoadedTable, frame: pl.DataFrame | pl.LazyFrame, checks: Iterable[MaskCheck]
+) -> list[Issue]:
+    """Evaluate ``checks`` on ``frame`` in one query; an issue for every broken row.
+
+    The query keeps only the rows that break a check, and only the columns their values
+    and details read: a lazy ``frame`` (a join, say) is never held in memory whole.
+    """
     import polars as pl
 
     checks = list(checks)
-    if not checks or frame.height == 0:
+    if not checks:
         return []
-    masks = frame.select(c.mask.fill_null(False).alias(f"__m{i}") for i, c in enumerate(checks))
-    hit = masks.select(pl.all().any()).row(0)
+    masks = [f"__m{i}" for i in range(len(checks))]
+    columns: list[pl.Expr] = [pl.col(LINE), *(pl.col(m) for m in masks)]
+    for i, c in enumerate(checks):
+        value = c.value if c.value is not None else pl.col(text_of(c.column))
+        columns.append(value.alias(f"__v{i}"))
+        if c.detail is not None:
+            columns.append(c.detail.alias(f"__d{i}"))
+    read = {LINE} | {name for expr in columns for name in expr.meta.root_names()}
+    query = (
+        frame.lazy()
+        .with_columns(c.mask.fill_null(False).alias(m) for c, m in zip(checks, masks, strict=True))
+        .filter(pl.any_horizontal(masks))
+        .select(sorted(read, key=lambda name: (name != LINE, name)))  # no other column is read
+    )
+    # values and details on the few broken rows, once they are collected (polars 2.1 can
+    # panic slicing strings in the same query as the filter)
+    broken = query.collect().select(columns)
     issues: list[Issue] = []
-    for i, (check, any_hit) in enumerate(zip(checks, hit, strict=True)):
-        if not any_hit:
+    for i, check in enumerate(checks):
+        rows = broken.filter(pl.col(masks[i]))
+        if not rows.height:
             continue
-        value = check.value if check.value is not None else pl.col(text_of(check.column))
-        detail = check.detail if check.detail is not None else pl.lit(None)
-        broken = frame.filter(masks.get_column(f"__m{i}")).select(
-            LINE, value.alias("__v"), detail.alias("__d")
-        )
-        for line, v, d in broken.iter_rows():
-            text = check.message(v) if check.detail is None else check.message(v, d)
+        names = [LINE, f"__v{i}"] + ([f"__d{i}"] if check.detail is not None else [])
+        for line, v, *d in rows.select(names).iter_rows():
+            text = check.message(v) if check.detail is None else check.message(v, d[0])
             issues.append(table.issue(check.rule, line, check.column, v, text))
     return issues
 
@@ -192,8 +210,11 @@ def _repeats(
     complete = pl.all_horizontal(c.is_not_null() for c in cols)
     # fast path: distinct 64-bit hashes prove distinct keys (a collision only sends us on
     # to the exact check below, never hides a repeat)
-    n_hashes, n_keys = frame.filter(complete).select(key.hash().n_unique(), pl.len()).row(0)
+    counted = frame.lazy().filter(complete).select(key.hash().n_unique(), pl.len()).collect()
+    n_hashes, n_keys = counted.row(0)
     if n_hashes == n_keys:
+        if all(table.schema.field(c).type == "string" for c in columns):
+            table.distinct.add(tuple(columns))  # the rules may rely on it (see LoadedTable)
         return []
     mask = complete & ~key.is_first_distinct()
     if not frame.select(mask.any()).item():
@@ -241,37 +262,48 @@ def check_table(table: LoadedTable) -> list[Issue]:
     return issues
 
 
-def check_foreign_keys(ctx: Context, table: LoadedTable) -> list[Issue]:
-    """The foreign keys of one table (self-references included; empty references skipped)."""
+def _dangling(ctx: Context, table: LoadedTable) -> list[tuple[ForeignKey, pl.LazyFrame]]:
+    """For each foreign key of ``table``: the query of its rows whose reference is missing."""
     import polars as pl
 
     if not table.usable:
         return []
     assert table.text is not None
-    issues: list[Issue] = []
+    queries = []
     for fk in table.schema.foreign_keys:
         target = ctx.table(fk.resource)
         if target is None or target.text is None:
             continue
-        child = table.text.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in fk.fields))
-        parent = target.text.select(
+        child = (
+            table.text.lazy()
+            .select(LINE, *fk.fields)
+            .filter(pl.all_horizontal(pl.col(c).is_not_null() for c in fk.fields))
+        )
+        parent = target.text.lazy().select(
             pl.col(r).alias(c) for c, r in zip(fk.fields, fk.reference_fields, strict=True)
-        ).unique()
-        dangling = child.join(parent, on=list(fk.fields), how="anti", nulls_equal=False)
-        ref = ",".join(fk.reference_fields)
-        for row in dangling.select(LINE, *fk.fields).iter_rows():
-            line, values = row[0], row[1:]
-            value = values[0] if len(values) == 1 else ",".join(values)
-            issues.append(
-                table.issue(
-                    "structure.foreign-key",
-                    line,
-                    ",".join(fk.fields),
-                    value,
-                    f"{','.join(fk.fields)} {value!r} is not a {ref} of {fk.resource} "
-                    f"({target.file})",
-                )
+        )
+        queries.append((fk, child.join(parent, on=list(fk.fields), how="anti", nulls_equal=False)))
+    return queries
+
+
+def _foreign_key_issues(
+    ctx: Context, table: LoadedTable, fk: ForeignKey, dangling: pl.DataFrame
+) -> list[Issue]:
+    target = ctx.tables[fk.resource]
+    ref = ",".join(fk.reference_fields)
+    issues = []
+    for row in dangling.select(LINE, *fk.fields).iter_rows():
+        line, values = row[0], row[1:]
+        value = values[0] if len(values) == 1 else ",".join(values)
+        issues.append(
+            table.issue(
+                "structure.foreign-key",
+                line,
+                ",".join(fk.fields),
+                value,
+                f"{','.join(fk.fields)} {value!r} is not a {ref} of {fk.resource} ({target.file})",
             )
+        )
     return issues
 
 
@@ -280,6 +312,28 @@ def check_structure(ctx: Context) -> list[Issue]:
     issues: list[Issue] = []
     for table in ctx.tables.values():
         issues.extend(check_table(table))
-    for table in ctx.tables.values():
-        issues.extend(check_foreign_keys(ctx, table))
+    return issues + check_all_foreign_keys(ctx)
+
+
+def check_all_foreign_keys(ctx: Context) -> list[Issue]:
+    """The foreign keys of every table, computed at once."""
+    import polars as pl
+
+    issues: list[Issue] = []
+    queries = [(t, fk, q) for t in ctx.tables.values() for fk, q in _dangling(ctx, t)]
+    found = pl.collect_all([q for _, _, q in queries])
+    for (table, fk, _), dangling in zip(queries, found, strict=True):
+        issues.extend(_foreign_key_issues(ctx, table, fk, dangling))
     return issues
+
+
+def key_columns(ctx: Context, name: str) -> set[str]:
+    """The columns of table ``name`` that foreign keys (its own, and others') read."""
+    columns: set[str] = set()
+    for table in ctx.package.table_names():
+        for fk in ctx.package.schema(table).foreign_keys:
+            if table == name:
+                columns.update(fk.fields)
+            if fk.resource == name:
+                columns.update(fk.reference_fields)
+    return columns

@@ -93,4 +93,6 @@ def typed_frame(text: pl.DataFrame, schema: TableSchema) -> pl.DataFrame:
     Int64
     """
     names = set(schema.field_names)
-    return text.with_columns(cast_expr(f) for f in schema.fields if f.name in names)
+    # lazily: polars then runs the casts in parallel
+    casts = [cast_expr(f) for f in schema.fields if f.name in names]
+    return text.lazy().with_columns(casts).collect()

@@ -1,0 +1,69 @@
+"""Run every check in the order that costs least; return the issues in the registry's order.
+
+A package of a million figures has hundreds of megabytes of tables and 100,000 raw texts,
+so the order matters for time and memory:
+
+1. each table is read (:func:`~._load.load`) and at once gets the checks that read every
+   column: its structural checks (:func:`~._structural.check_table`), the text rules and
+   the review status (:data:`~._checks.TABLE_CHECKS`). Then a big table keeps only the
+   columns the other rules and the foreign keys read (:data:`~._checks.RULE_COLUMNS`), so
+   that the tables are never all in memory whole;
+2. once the articles are read, their raw texts are read in a background thread
+   (:func:`~._checks.start_raw_texts`), which mostly waits on the file system while polars
+   reads the big tables;
+3. then the foreign keys, and the other rules of :data:`~._checks.CHECKS`.
+
+The issues come out in the order the checks would give them run one after the other on
+whole tables (structure, then :data:`~._checks.CHECKS`); a test compares both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from szdata._validate import _checks, _structural
+from szdata._validate._load import Context, load
+
+if TYPE_CHECKING:
+    from szdata._package import Package
+    from szdata._validate._report import Issue
+
+
+def run_checks(package: Package, step: Callable[[str], None]) -> tuple[Context, list[Issue]]:
+    """Read ``package`` and run every check; ``step`` is told the name of each step.
+
+    Raises
+    ------
+    PackageError
+        When a table or a raw text cannot be read (the background reading is stopped).
+    """
+    structure: list[Issue] = []
+    found: dict[Callable[[Context], list[Issue]], list[Issue]] = {
+        check: [] for check in _checks.TABLE_CHECKS
+    }
+
+    def loaded(ctx: Context, name: str) -> None:
+        table = ctx.tables[name]
+        structure.extend(_structural.check_table(table))
+        for check, on_table in _checks.TABLE_CHECKS.items():
+            found[check].extend(on_table(table))
+        if name in _checks.RULE_COLUMNS:
+            keys = sorted(_structural.key_columns(ctx, name))
+            ctx.keep_columns(name, [*_checks.RULE_COLUMNS[name], *keys])
+        if name == "articles":
+            _checks.start_raw_texts(ctx)
+
+    step("reading the tables")
+    ctx = load(package, loaded)
+    try:
+        step("checking the foreign keys")
+        issues = [*ctx.issues, *structure, *_structural.check_all_foreign_keys(ctx)]
+        for check in _checks.CHECKS:
+            if check not in found:
+                step(check.__name__.removeprefix("check_").replace("_", " "))
+                found[check] = check(ctx)
+            issues.extend(found[check])
+    finally:
+        ctx.close()
+    return ctx, issues

@@ -1,0 +1,272 @@
+"""The shortcuts that make ``szdata validate`` fast give the answers of the plain way.
+
+Each shortcut is compared with what it replaces: templates of figure quotes with
+``read_quantity`` on every quote, the indented-JSON writer with ``json.dumps``, the raw-text
+reader with reading files one by one, the vectorised pre-filters with the Python rules, and
+the order the checks run in (and the columns dropped after the first ones) with running
+every check in the registry's order on whole tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import szdata
+from benchmarks import make_package as gen
+from szdata._errors import PackageError
+from szdata._quantities import QUALIFIER_PHRASES, SCALES, UnitWords, read_quantity
+from szdata._validate import _checks, _raw
+from szdata._validate._json import dumps_indented
+from szdata._validate._load import load
+from szdata._validate._quotes import fast_path_sound, read_quotes
+from szdata._validate._structural import check_structure
+from tests.conftest import REPO
+from tests.test_mutations import BRIEFING, run_json, set_cell
+
+UNITS = UnitWords.load()
+
+# -- figure quotes: templates read as read_quantity reads each quote -------------------------
+
+
+def _plain(quote: str, units: UnitWords = UNITS) -> tuple[object, ...]:
+    try:
+        q = read_quantity(quote, units=units)
+    except ValueError as exc:
+        return (quote, None, None, None, str(exc))
+    try:
+        unit = units.unit_of(q.unit_word)
+    except KeyError:
+        unit = None
+    return (quote, q.value, q.qualifier, unit, None)
+
+
+def _same(quotes: list[str], units: UnitWords = UNITS) -> None:
+    got = {r[0]: r for r in read_quotes(pl.Series(quotes, dtype=pl.String), units).rows()}
+    assert set(got) == set(quotes)
+    for quote in set(quotes):
+        want, have = _plain(quote, units), got[quote]
+        assert have[2:] == want[2:], quote
+        assert (have[1] is None and want[1] is None) or have[1] == want[1], quote
+
+
+EDGE_QUOTES = [
+    "41,300", "more than 41,300 masks", "2.6 million yuan", "RMB 5 million", "RMB5 million",
+    "97.5%", "about 84.7 percent", "a 14-day", "70-year-old", "14-day", "Seventeen",
+    "Eighty-three", "More than a month", "24 out of 28", "twenty out of 28", "zero out of 5",
+    "0", "0 yuan", "1,00", "1,000,00", ".5", "5.", "1.2.3", "12,345.678 yuan", "٣", "٣5",
+    "5٣", "a٣ 5", "5 ٣", "9" * 400, "  41,300  ", "41\u00a0300", "over\u00a012", "1 2",
+    "5,000 u.s. dollars", "up to 264,000 RMB", "nearly 519 billion yuan", "5 million million",
+    "", "x",
+]  # fmt: skip
+
+
+def test_quote_templates_read_the_edge_cases_as_read_quantity() -> None:
+    assert fast_path_sound(UNITS)
+    _same(EDGE_QUOTES)
+
+
+_WORDS = [*QUALIFIER_PHRASES, *SCALES, *UNITS.by_word, "a", "an", "out of", "-", "%", "-old"]
+_PIECES = st.one_of(
+    st.sampled_from(_WORDS),
+    st.from_regex(r"[0-9]{1,7}(,[0-9]{3}){0,2}(\.[0-9]{1,3})?", fullmatch=True),
+    st.sampled_from(["seventeen", "Twenty-one", "one hundred", "٣", ",", ".", "\u00a0", "  "]),
+    st.text(alphabet="0123456789.,-% a\u2009", max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_PIECES, min_size=1, max_size=5).map(" ".join), max_size=12))
+def test_quote_templates_read_generated_quotes_as_read_quantity(quotes: list[str]) -> None:
+    _same(quotes)
+
+
+def test_a_unit_word_with_a_digit_turns_the_shortcut_off(tmp_path: Path) -> None:
+    src = (REPO / "data/curation/units.csv").read_text(encoding="utf-8").splitlines()
+    header = src[0].split(",")
+    row = dict.fromkeys(header, "")
+    row |= {"unit": "m2", "dimension": "area", "words": "m2|2nd floor"}
+    path = tmp_path / "units.csv"
+    path.write_text("\n".join([*src, ",".join(row[h] for h in header)]) + "\n", encoding="utf-8")
+    units = UnitWords.load_path(path)
+    assert not fast_path_sound(units)
+    _same(["5 m2", "12 2nd floor", "41,300 masks"], units)
+
+
+# -- indented JSON ---------------------------------------------------------------------------
+
+_SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+)
+_JSON = st.recursive(
+    _SCALAR,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=5), inner, max_size=4),
+        st.lists(st.dictionaries(st.sampled_from(["a", "b%s", "é"]), inner, max_size=3)),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON, st.sampled_from([1, 2, 4]))
+def test_indented_json_is_byte_for_byte_json_dumps(obj: object, indent: int) -> None:
+    assert dumps_indented(obj, indent) == json.dumps(
+        obj, indent=indent, ensure_ascii=False, default=str
+    )
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {"when": __import__("datetime").date(2020, 3, 20)},
+        {1: "integer key"},
+        [{"a": 1}, {"a": [1, {"b": None}]}, {"a": math.nan}],
+        ("a", "tuple"),
+        {"issues": [{"row": 2}, {"row": 3, "extra": True}, {}]},
+    ],
+    ids=["date", "int-key", "nested-record", "tuple", "mixed-records"],
+)
+def test_indented_json_of_other_values_is_json_dumps(obj: object) -> None:
+    assert dumps_indented(obj) == json.dumps(obj, indent=2, ensure_ascii=False, default=str)
+
+
+# -- raw texts -------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero: POSIX only")
+def test_reading_a_file_that_is_not_a_regular_file(tmp_path: Path) -> None:
+    (tmp_path / "text").write_bytes(b"abc")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "big").write_bytes(b"y" * (3 * _raw._READ + 5))
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")  # open() would wait for a writer without O_NONBLOCK
+    os.symlink("/dev/zero", tmp_path / "device")  # endless: must not be read to its end
+    read = {p: _raw._read_file(str(tmp_path / p)) for p in os.listdir(tmp_path)}
+    assert read["text"] == b"abc" and read["empty"] == b""
+    assert read["big"] == b"y" * (3 * _raw._READ + 5)
+    assert read["folder"] is None and read["pipe"] is None and read["device"] is None
+    assert _raw._read_file(str(tmp_path / "missing")) is None
+
+
+def _raw_dir(tmp_path: Path, contents: list[bytes]) -> list[str]:
+    (tmp_path / "raw").mkdir()
+    for n, content in enumerate(contents):
+        (tmp_path / "raw" / f"{n}.txt").write_bytes(content)
+    return [f"raw/{n}.txt" for n in range(len(contents))]
+
+
+def test_raw_texts_in_batches_are_the_files(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(_raw, "_BATCH", 3)
+    contents = [f"text {n}\u00a0’é\r\n".encode() * n for n in range(8)]
+    paths = [*_raw_dir(tmp_path, contents), "raw/none.txt"]
+    raw = _raw.read_raw_files(str(tmp_path), paths)
+    assert raw.texts.to_list() == [c.decode() for c in contents] + [None]
+    assert raw.sizes == [len(c) for c in contents] + [None]
+    assert raw.digests[1] == __import__("hashlib").sha256(contents[1]).hexdigest()
+
+
+@pytest.mark.parametrize("batch", [2, 100], ids=["across-batches", "one-batch"])
+def test_the_first_bad_raw_text_in_order_is_reported(tmp_path: Path, monkeypatch, batch) -> None:
+    monkeypatch.setattr(_raw, "_BATCH", batch)
+    paths = _raw_dir(tmp_path, [b"ok", b"ok", b"caf\xe9", b"ok"])
+    with pytest.raises(PackageError, match=r"raw/2\.txt is not UTF-8: .* at byte 3 \[text\.utf8\]"):
+        _raw.read_raw_files(str(tmp_path), [*paths, "../outside.txt"])
+    with pytest.raises(PackageError, match=r"unsafe path '\.\./outside\.txt'"):
+        _raw.read_raw_files(str(tmp_path), [paths[0], "../outside.txt", paths[2]])
+
+
+def test_the_background_reader_hands_over_its_error_and_stops(tmp_path: Path) -> None:
+    paths = _raw_dir(tmp_path, [b"a", b"b"])
+    with pytest.raises(PackageError, match="unsafe path"):
+        _raw.RawReader(str(tmp_path), [*paths, "/etc/passwd"]).result()
+    reader = _raw.RawReader(str(tmp_path), paths * 5000)
+    reader.cancel()
+    assert not reader._thread.is_alive()
+
+
+# -- vectorised steps against their Python rules ---------------------------------------------
+
+
+def test_rank_in_run() -> None:
+    frame = pl.DataFrame({"a": ["x", "x", "y", "x", "x", "x"]})
+    ranks = frame.select(_checks._rank_in_run("a").alias("r"))["r"].to_list()
+    assert ranks == [0, 1, 0, 0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("printed", "reported"),
+    [
+        ("Updated:\u00a02020-03-20", False),  # as published: a no-break space
+        ("Updated: 2020-03-20", False),
+        ("Updated:\u20032020-03-20", False),  # a space for both polars and Python
+        ("Updated:\x1c2020-03-20", False),  # a space for Python only: Python decides
+        ("Updated:2020-03-20", False),
+        ("Updated: 2020-03-21", True),
+        ("Update: 2020-03-20", True),
+    ],
+    ids=["nbsp", "space", "em-space", "file-separator", "no-space", "other-date", "no-header"],
+)
+def test_header_basis_agrees_with_the_python_rule(
+    printed: str, reported: bool, package_copy: Path, capsys
+) -> None:
+    raw = f"data/raw/{BRIEFING}.txt"
+    text = (package_copy / raw).read_text(encoding="utf-8")
+    assert text.count("Updated:\u00a02020-03-20") == 1
+    (package_copy / raw).write_text(text.replace("Updated:\u00a02020-03-20", printed), "utf-8")
+    _, report = run_json(package_copy, capsys)
+    basis = [i for i in report["issues"] if i["rule"] == "article.published-basis"]
+    assert bool(basis) is reported, basis
+
+
+def test_title_basis_and_repeated_article_ids(package_copy: Path, capsys) -> None:
+    # a second row for the briefing: the rules read the first row's raw text and date
+    set_cell("articles", 3, "published_basis", "title")(package_copy)
+    path = package_copy / "data/articles.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*rows, rows[2]]) + "\n", encoding="utf-8")
+    _, report = run_json(package_copy, capsys)
+    rules = {(i["rule"], i["row"]) for i in report["issues"]}
+    assert ("structure.primary-key", 4) in rules
+    assert not {r for r, _ in rules} & {"article.published-basis", "provenance.quote-span"}
+
+
+# -- the order the checks run in -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("internals") / "broken"
+    gen.make_package(out, 1500, seed=11, errors=0.05)
+    return out
+
+
+def test_validate_reports_what_the_checks_report_in_registry_order(broken: Path) -> None:
+    from szdata._validate import _ordered
+
+    report = szdata.validate(broken)
+    package = szdata.open_package(broken)
+    ctx = load(package)
+    issues = [*ctx.issues, *check_structure(ctx)]
+    for check in _checks.CHECKS:  # every column kept, no background reading
+        issues.extend(check(ctx))
+    assert report.issues == _ordered(issues, package.table_names())
+    assert len({i.rule for i in report.issues}) > 25
+
+
+def test_rule_columns_are_columns_of_the_schemas() -> None:
+    package = szdata.open_package(REPO)
+    for table, columns in _checks.RULE_COLUMNS.items():
+        assert set(columns) <= set(package.schema(table).field_names), table
