@@ -41,7 +41,9 @@ def test_clean_package_validates_from_the_command_line(capsys) -> None:
     lines = out.splitlines()
     assert lines[0] == "valid: every layer checked"
     assert any(re.match(r"^  figures +23 rows  data/figures\.csv$", line) for line in lines)
-    assert lines[-1].endswith("Daily Briefing on Fighting against COVID-19 (Mar. 20)")
+    # the articles, in date order
+    assert lines[-2].lstrip().startswith("2020-03-20  briefing")
+    assert lines[-1].lstrip().startswith("2020-04-09  news")
     assert "2020-04-09  news" in out
 
 

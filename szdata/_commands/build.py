@@ -7,10 +7,11 @@ or raw text that cannot be read.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from szdata._commands._options import PackageArgument
 
 
 def register(app: typer.Typer) -> None:
@@ -18,13 +19,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("build")
     def build(
-        path: Annotated[
-            Path | None,
-            typer.Argument(
-                help="The package folder or its datapackage.json (default: the installed one).",
-                show_default=False,
-            ),
-        ] = None,
+        path: PackageArgument = None,
         check: Annotated[
             bool,
             typer.Option(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from szdata._commands._options import PackageArgument
 
 
 class Format(str, Enum):
@@ -26,13 +27,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("validate")
     def validate(
-        path: Annotated[
-            Path | None,
-            typer.Argument(
-                help="The package folder or its datapackage.json (default: the installed one).",
-                show_default=False,
-            ),
-        ] = None,
+        path: PackageArgument = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print the complete report as JSON.")
         ] = False,

@@ -102,7 +102,10 @@ def _summary(ctx: Any) -> dict[str, Any]:
             c for c in ("article_id", "kind", "published", "title") if c in loaded.typed.columns
         ]
         # as text, as str() writes it (dates in ISO form), null kept as None
-        shown = loaded.typed.select(pl.col(cols).cast(pl.String))
+        typed = loaded.typed
+        if "published" in cols:  # in date order, undated last, ties by id
+            typed = typed.sort(["published", "article_id"], nulls_last=True)
+        shown = typed.select(pl.col(cols).cast(pl.String))
         articles = [dict(zip(cols, row, strict=True)) for row in shown.iter_rows()]
     return {
         "name": descriptor.get("name"),
