@@ -270,12 +270,14 @@ def add_articles(
         for table in BUILT_TABLES:
             rel = pkg.path_of(table).relative_to(root)
             old, new = (root / rel).read_bytes(), (mirror / rel).read_bytes()
-            _check_only_appended(table, old, new)
+            new_rows = _csv_rows(new)
+            _check_only_appended(table, _csv_rows(old), new_rows)
+            by_article: dict[str, list[dict[str, str]]] = {}
+            for row in new_rows:
+                by_article.setdefault(row["article_id"], []).append(row)
             for art in articles:
                 if art.status == "added":
-                    art.rows[table] = [
-                        r for r in _csv_rows(new) if r["article_id"] == art.article_id
-                    ]
+                    art.rows[table] = by_article.get(art.article_id, [])
             if new != old:
                 changed[root / rel] = new
         descriptor = (mirror / DESCRIPTOR).read_bytes()
@@ -291,10 +293,10 @@ def add_articles(
     return AddResult(articles, list(changed), dry_run)
 
 
-def _check_only_appended(table: str, old: bytes, new: bytes) -> None:
+def _check_only_appended(table: str, old: list[dict[str, str]], new: list[dict[str, str]]) -> None:
     """Refuse a build that would change or drop an existing row of ``table``."""
-    new_rows = {tuple(r.items()) for r in _csv_rows(new)}
-    changed = [r for r in _csv_rows(old) if tuple(r.items()) not in new_rows]
+    new_rows = {tuple(r.items()) for r in new}
+    changed = [r for r in old if tuple(r.items()) not in new_rows]
     if changed:
         first = next(iter(changed[0].values()), "")
         raise AddRefused(

@@ -104,6 +104,22 @@ def polars_dtype(field: Field) -> pl.DataType:
 
     if is_enum(field):
         return pl.Enum([str(v) for v in field.enum or ()])
+    return polars_value_dtype(field)
+
+
+def polars_value_dtype(field: Field) -> pl.DataType:
+    """The polars type of a column's values as read, enums kept as ``String``.
+
+    This is what the validator casts text cells to before checking them, and what the
+    Pandera schemas expect.
+
+    Examples
+    --------
+    >>> polars_value_dtype(Field(name="q", type="string", enum=("exact",)))
+    String
+    """
+    import polars as pl
+
     return {
         "string": pl.String,
         "integer": pl.Int64,

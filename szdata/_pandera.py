@@ -55,12 +55,12 @@ def schema_from_table_schema(schema: TableSchema) -> pa.DataFrameSchema:
     """The ``pandera.polars`` schema of one Table Schema (columns exact and in order)."""
     import pandera.polars as pa
 
-    from szdata._validate._typed import dtype_of
+    from szdata._dtypes import polars_value_dtype
 
     pk = list(schema.primary_key)
     columns = {
         f.name: pa.Column(
-            dtype_of(f),
+            polars_value_dtype(f),
             checks=_checks(f),
             nullable=not (f.required or f.name in pk),
             unique=f.unique or pk == [f.name],

@@ -178,3 +178,38 @@ def test_interrupted_add_leaves_the_package_valid(pkg: Path, delay: float) -> No
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
     leftovers = [p for p in pkg.rglob("*") if p.name.endswith(".szdata-tmp")]
     assert leftovers == []
+
+
+def test_a_different_text_under_an_existing_name_is_refused(
+    pkg: Path, tmp_path: Path, capsys
+) -> None:
+    clash = tmp_path / "004_4c9b5674638746a7.txt"
+    clash.write_bytes(FIXTURE.read_bytes())
+    snap = _snapshot(pkg)
+    status, out = _run(capsys, "add", str(clash), "--path", str(pkg))
+    assert status == 1
+    assert "data/raw/004_4c9b5674638746a7.txt already holds a different text" in out
+    assert _snapshot(pkg) == snap
+
+
+def test_a_build_that_would_change_an_existing_row_is_refused() -> None:
+    from szdata._add import AddRefused, _check_only_appended
+
+    old = [{"figure_id": "a.f1", "value": "6"}]
+    _check_only_appended("figures", old, [*old, {"figure_id": "b.f1", "value": "7"}])
+    with pytest.raises(AddRefused, match="would change 1 existing row"):
+        _check_only_appended("figures", old, [{"figure_id": "a.f1", "value": "60"}])
+
+
+def test_review_needs_a_reviewer_and_can_be_reopened(pkg: Path, capsys) -> None:
+    article = "004_4c9b5674638746a7"
+    status, out = _run(capsys, "review", article, "--accept", "--path", str(pkg))
+    assert status == 1 and "--reviewer" in out
+    status, out = _run(capsys, "review", article, "--reopen", "--path", str(pkg))
+    assert status == 0, out
+    items = _rows(pkg / "data" / "items.csv")
+    assert {r["review_status"] for r in items} == {"unreviewed"}
+    status, out = _run(capsys, "validate", str(pkg), "--strict")
+    assert status == 1 and "review.unreviewed" in out
+    status, out = _run(capsys, "review", article, "--accept", "--reopen", "--path", str(pkg))
+    assert status == 2

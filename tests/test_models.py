@@ -145,8 +145,8 @@ def test_build_models_reads_another_package(package_copy: Path) -> None:
 
 @pytest.mark.parametrize("name", TABLE_NAMES)
 def test_pandera_schema_matches_table_schema(name: str) -> None:
+    from szdata._dtypes import polars_value_dtype
     from szdata._pandera import schema_for, typed_table
-    from szdata._validate._typed import dtype_of
 
     schema = PKG.schema(name)
     pa_schema = schema_for(name, PKG)
@@ -155,7 +155,7 @@ def test_pandera_schema_matches_table_schema(name: str) -> None:
     for field in schema.fields:
         col = pa_schema.columns[field.name]
         assert col.nullable is not (field.required or field.name in schema.primary_key)
-        assert str(col.dtype) == str(dtype_of(field))
+        assert str(col.dtype) == str(polars_value_dtype(field))
         assert col.unique is (field.unique or list(schema.primary_key) == [field.name])
         names = {c.name for c in col.checks}
         assert ("isin" in names) is (field.enum is not None)

@@ -29,25 +29,6 @@ TYPE_WORDS = {
 }
 
 
-def dtype_of(field: Field) -> pl.DataType:
-    """The polars dtype of a field's typed values.
-
-    Examples
-    --------
-    >>> from szdata._schema import Field
-    >>> str(dtype_of(Field(name="n", type="integer")))
-    'Int64'
-    """
-    import polars as pl
-
-    return {
-        "integer": pl.Int64(),
-        "number": pl.Float64(),
-        "date": pl.Date(),
-        "boolean": pl.Boolean(),
-    }.get(field.type, pl.String())
-
-
 def cast_expr(field: Field, column: str | None = None) -> pl.Expr:
     """An expression reading the text column of ``field`` as its type (null when unreadable).
 
