@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import szdata
 from szdata._cli import main
 from szdata._errors import PackageError, ValidationFailed
-from szdata._package import open_package
+from szdata._package import (
+    check_relative_path,
+    check_relative_paths,
+    open_package,
+    surely_safe,
+)
 from szdata._typing import TABLE_NAMES, TableName
 from tests.conftest import REPO
 
@@ -286,6 +293,51 @@ def test_unsafe_descriptor_paths_are_refused(package_copy: Path, bad_path: str) 
     with pytest.raises(PackageError, match="resource 'figures' has an unsafe path") as info:
         szdata.load("units", path=package_copy)
     assert repr(bad_path) in str(info.value)
+
+
+@settings(max_examples=400, deadline=None)
+@example(["data/a.csv", "C:/x.csv"])
+@example(["data/a.csv", "https://example.org/x.csv"])
+@example(["a/../b", "/etc/passwd", "~/x", "$HOME", "%APPDATA%", "a\\b"])
+@example(["data/a.csv", " "])
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "b", "/", ".", ":", "~", "$", "%", "%A%", "\\", "C", " ", "\n"]),
+            max_size=6,
+        ).map("".join),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_batch_path_check_never_clears_an_unsafe_path(paths: list[str]) -> None:
+    """``surely_safe`` (one test over all the paths) is only ever a shortcut."""
+    unsafe = []
+    for p in paths:
+        try:
+            check_relative_path(p, what="p")
+        except PackageError:
+            unsafe.append(p)
+    if surely_safe(paths):
+        assert unsafe == []
+    if unsafe:
+        with pytest.raises(PackageError, match=r"has (an unsafe|no) path") as info:
+            check_relative_paths(paths, lambda i: f"path {i}")
+        assert f"path {paths.index(unsafe[0])} has" in str(info.value)  # the first one
+    else:
+        check_relative_paths(paths, lambda i: f"path {i}")
+
+
+def test_an_unsafe_raw_text_path_among_many_is_refused(package_copy: Path) -> None:
+    descriptor = package_copy / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    raw = [r for r in data["resources"] if r.get("type") == "text"]
+    copies = [dict(raw[0], name=f"raw-copy-{n}") for n in range(500)]
+    copies[321]["path"] = "data/raw/../../../etc/passwd"
+    data["resources"] += copies
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(PackageError, match="resource 'raw-copy-321' has an unsafe path"):
+        open_package(package_copy)
 
 
 def test_unsafe_schema_path_is_refused(package_copy: Path) -> None:

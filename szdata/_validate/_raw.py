@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from szdata._errors import PackageError
-from szdata._package import check_relative_path
+from szdata._package import check_relative_path, surely_safe
 
 if TYPE_CHECKING:
     import polars as pl
@@ -136,6 +136,7 @@ def read_raw_files(root: str, paths: list[str], stop: threading.Event | None = N
     batch: list[bytes | None] = []
     sha256 = hashlib.sha256
     prefix = root.rstrip(os.sep) + os.sep
+    checked = surely_safe(paths)  # else each path is checked as it comes
     for n, rel in enumerate(paths):
         if n % _BATCH == 0:
             if batch:
@@ -144,7 +145,9 @@ def read_raw_files(root: str, paths: list[str], stop: threading.Event | None = N
             if stop is not None and stop.is_set():
                 break
         try:
-            content = _read_file(prefix + check_relative_path(rel, what="the path"))
+            content = _read_file(
+                prefix + (rel if checked else check_relative_path(rel, what="the path"))
+            )
         except PackageError:
             _as_text(paths[n - len(batch) : n], batch)  # an earlier file not UTF-8 comes first
             raise
