@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,28 @@ def test_clean_package_passes_szdata_validate(clean: Path) -> None:
     report = szdata.validate(clean)
     assert report.ok, [(i.rule, i.table, i.row, i.column, i.message) for i in report.errors[:5]]
     assert report.errors == [] and report.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("limit", "listed", "more"), [(None, 10, 20), (3, 3, 27), (0, 30, 0)], ids=str
+)
+def test_the_summary_lists_the_first_articles_of_a_large_package(
+    clean: Path, limit: int | None, listed: int, more: int
+) -> None:
+    argv = [sys.executable, "-m", "szdata", "validate", str(clean)]
+    argv += [] if limit is None else ["--limit", str(limit)]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    at = lines.index("  30 articles:")
+    dated = [line for line in lines[at + 1 :] if re.match(r"^    \d{4}-\d{2}-\d{2}  ", line)]
+    assert len(dated) == listed
+    assert dated == sorted(dated)  # in date order
+    tail = f"    ... and {more} more (every one with --json)"
+    assert (lines[-1] == tail) is (more > 0)
+    report = json.loads(
+        subprocess.run([*argv, "--json"], capture_output=True, text=True, check=True).stdout
+    )
+    assert len(report["package"]["articles"]) == 30  # the JSON report has every one
 
 
 def test_clean_package_passes_frictionless(clean: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import szdata
-from szdata._validate._render import render_github, render_text
+from szdata._validate._render import print_rich, render_github, render_text
 from szdata._validate._report import Issue, Report
 from szdata._validate._rules import RULES, readme_with_rules
 from szdata._validate._rules import _main as _rules_main
@@ -212,6 +212,40 @@ def test_render_text_of_a_clean_report_ends_with_the_summary() -> None:
     text = render_text(szdata.validate(REPO))
     assert text.splitlines()[0] == "valid: every layer checked"
     assert "articles" in text and "004_4c9b5674638746a7" in text
+
+
+def _report_with_articles(n: int, issues: int = 0) -> Report:
+    articles = [
+        {"article_id": f"a{k:03d}", "kind": "news", "published": f"2020-04-{k % 28 + 1:02d}"}
+        for k in range(n)
+    ]
+    package = {"name": "p", "version": "1", "tables": [], "articles": articles}
+    found = [
+        Issue("figures", "f.csv", k + 2, "value", "-1", "structure.minimum", "below", "h")
+        for k in range(issues)
+    ]
+    return Report(issues=found, package=package)
+
+
+@pytest.mark.parametrize(("limit", "shown"), [(10, 10), (None, 25)], ids=["limit", "all"])
+def test_the_terminal_report_lists_limit_articles_and_says_how_many_more(limit, shown) -> None:
+    from rich.console import Console
+
+    console = Console(record=True, width=100)
+    print_rich(_report_with_articles(25), console, limit=limit)
+    out = console.export_text()
+    assert len(re.findall(r"\ba\d{3}\b", out)) == shown
+    assert ("... and 15 more (every one with --json)" in out) is (limit == 10)
+
+
+def test_the_terminal_report_shows_limit_issues_per_rule() -> None:
+    from rich.console import Console
+
+    console = Console(record=True, width=100)
+    print_rich(_report_with_articles(0, issues=12), console, limit=5)
+    out = console.export_text()
+    assert out.count("value: below") == 5 and "... and 7 more (every one with --json)" in out
+    assert "invalid: 12 errors in 1 table" in out
 
 
 # -- the registry, the README and the schemas ------------------------------------------------

@@ -49,7 +49,9 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[
             int,
             typer.Option(
-                "--limit", min=0, help="Issues shown per table and rule (0: all of them)."
+                "--limit",
+                min=0,
+                help="Issues shown per table and rule, and articles in the summary (0: all).",
             ),
         ] = 10,
     ) -> None:

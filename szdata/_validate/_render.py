@@ -61,18 +61,33 @@ def _issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, str]]
             style = "error" if group[0].severity == "error" else "warning"
             explanation = f": {r.explanation}" if r else ""
             yield style, f"  [{rule}] {_counts(group)}{explanation}"
-            shown = group if limit is None else group[:limit]
+            shown = _first(group, limit)
             for i in shown:
                 column = f" {i.column}" if i.column else ""
                 yield "issue", f"    {i.where}{column}: {i.message}"
             if len(group) > len(shown):
-                rest = len(group) - len(shown)
-                yield "more", f"    ... and {rest:,} more (every one with --json)"
+                yield "more", f"    {_more(len(group) - len(shown))}"
             yield "hint", f"    hint: {group[0].hint}"
 
 
-def summary_lines(package: dict[str, Any]) -> list[str]:
-    """The package summary as plain lines: name, version, tables, articles."""
+def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT) -> list[str]:
+    """The package summary as plain lines: name, version, tables, articles.
+
+    The first ``limit`` articles are listed, in date order (``None``: every one): a
+    package of thousands of articles says how many more there are, and ``--json`` has them.
+
+    Examples
+    --------
+    >>> pkg = {"name": "p", "version": "1", "title": "P", "tables": [],
+    ...        "articles": [{"article_id": f"a{n}", "published": "2020-03-2" + str(n),
+    ...                      "kind": "news", "title": "T"} for n in range(3)]}
+    >>> print("\\n".join(summary_lines(pkg, limit=2)))
+    p 1: P
+      3 articles:
+        2020-03-20  news      a0  T
+        2020-03-21  news      a1  T
+        ... and 1 more (every one with --json)
+    """
     lines = [f"{package.get('name')} {package.get('version')}: {package.get('title', '')}"]
     width = max((len(t["name"]) for t in package.get("tables", [])), default=0)
     for t in package.get("tables", []):
@@ -81,12 +96,23 @@ def summary_lines(package: dict[str, Any]) -> list[str]:
     articles = package.get("articles", [])
     if articles:
         lines.append(f"  {_plural(len(articles), 'article')}:")
-        for a in articles:
+        shown = _first(articles, limit)
+        for a in shown:
             lines.append(
                 f"    {a.get('published')}  {a.get('kind', ''):<8}  {a.get('article_id')}  "
                 f"{a.get('title', '')}"
             )
+        if len(articles) > len(shown):
+            lines.append(f"    {_more(len(articles) - len(shown))}")
     return lines
+
+
+def _first(items: list[Any], limit: int | None) -> list[Any]:
+    return items if limit is None else items[:limit]
+
+
+def _more(rest: int) -> str:
+    return f"... and {rest:,} more (every one with --json)"
 
 
 def _verdict(report: Report) -> str:
@@ -111,7 +137,7 @@ def render_text(report: Report, *, limit: int | None = DEFAULT_LIMIT, summary: b
         lines.append("")
     lines.append(_verdict(report))
     if summary and report.ok and report.package:
-        lines += ["", *summary_lines(report.package)]
+        lines += ["", *summary_lines(report.package, limit=limit)]
     return "\n".join(lines) + "\n"
 
 
@@ -151,10 +177,13 @@ def print_rich(
         arts = Table(title="articles", title_justify="left")
         for col in ("published", "kind", "article_id", "title"):
             arts.add_column(col)
-        for a in pkg["articles"]:
+        shown = _first(pkg["articles"], limit)
+        for a in shown:
             arts.add_row(
                 *(str(a.get(c) or "") for c in ("published", "kind", "article_id", "title"))
             )
+        if len(pkg["articles"]) > len(shown):
+            arts.caption = _more(len(pkg["articles"]) - len(shown))
         console.print(arts)
 
 
