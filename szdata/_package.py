@@ -78,11 +78,11 @@ def check_relative_path(value: Any, *, what: str) -> str:
 def check_relative_paths(values: list[Any], whats: Callable[[int], str]) -> None:
     """:func:`check_relative_path` for many paths; ``whats(i)`` words the ``i``-th.
 
-    Looking for a few characters in all the paths joined by newlines clears a package of
-    100,000 raw texts about twenty times faster than a regular expression per path. Only
-    when one is found (or a path is not a non-empty string, or holds a newline) are the
-    paths checked one by one, so the error names the first unsafe path, as
-    :func:`check_relative_path` would.
+    Looking for a few characters in all the paths joined by newlines clears the 100,000
+    paths of a package of a million figures in 0.02 s, eight times faster than a regular
+    expression per path. Only when one is found (or a path is not a non-empty string, or
+    holds a newline) are the paths checked one by one, so the error names the first unsafe
+    path, as :func:`check_relative_path` would.
 
     Examples
     --------
