@@ -121,9 +121,15 @@ t0 = time.perf_counter()
 import szdata
 report = szdata.validate(sys.argv[1])
 t1 = time.perf_counter()
-report = szdata.validate(sys.argv[1])
+marks = []  # (step, wall clock, CPU time of the process: every thread)
+report = szdata.validate(
+    sys.argv[1], progress=lambda s: marks.append((s, time.perf_counter(), time.process_time()))
+)
 t2 = time.perf_counter()
-print(json.dumps({"first": t1 - t0, "second": t2 - t1, "errors": len(report.errors)}))
+marks.append(("", t2, time.process_time()))
+steps = [(a[0], b[1] - a[1], b[2] - a[2]) for a, b in zip(marks, marks[1:])]
+print(json.dumps({"first": t1 - t0, "second": t2 - t1, "errors": len(report.errors),
+                  "steps": steps}))
 """
 
 _LOAD = """
@@ -244,6 +250,8 @@ def measure_size(figures: int, args: argparse.Namespace, log) -> dict[str, Any]:
         inner = [_json_tail(r.stdout) for r in runs]
         out["validate_in_process"] = statistics.median(i["second"] for i in inner)
         out["validate_first_call"] = statistics.median(i["first"] for i in inner)
+        middle = sorted(inner, key=lambda i: i["second"])[len(inner) // 2]
+        out["steps"] = middle["steps"]  # those of the run of median time
         runs = _repeat(
             [PYTHON, "-m", "szdata", "validate", str(broken), "--json"], args.repeat, ok=(1,)
         )
@@ -479,6 +487,7 @@ def render(
                 f"reported, {c['injected'] - c['found']} injected not found"
             )
         lines.append(f"- **{s['figures']:,} figures**: " + "; ".join(parts) + ".")
+    lines += _steps_section(sizes)
     lines += [
         "",
         "## Calls",
@@ -532,6 +541,35 @@ def render(
         "",
     ]
     return "\n".join(lines)
+
+
+def _steps_section(sizes: list[dict[str, Any]]) -> list[str]:
+    """Where ``szdata.validate()`` spends its time at the largest size, step by step."""
+    timed = [s for s in sizes if s.get("steps")]
+    if not timed:
+        return []
+    s = timed[-1]
+    total = sum(wall for _, wall, _ in s["steps"])
+    lines = [
+        "",
+        f"## Where the time goes ({s['figures']:,} figures)",
+        "",
+        "`szdata.validate()` in process, step by step as its progress display names them "
+        "(the run of median time). CPU is the process's, every thread: the raw texts are "
+        "read and hashed in a background thread while the tables are read, and polars "
+        "works on every core, so CPU / wall is how many cores were busy.",
+        "",
+        "| step | wall | share | CPU | cores busy |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, wall, cpu in s["steps"]:
+        busy = f"{cpu / wall:.1f}" if wall > 0 else "-"
+        lines.append(f"| {name} | {wall:.2f} s | {wall / total:.0%} | {cpu:.2f} s | {busy} |")
+    cpu_total = sum(cpu for _, _, cpu in s["steps"])
+    lines.append(
+        f"| **all** | **{total:.2f} s** | | **{cpu_total:.2f} s** | **{cpu_total / total:.1f}** |"
+    )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

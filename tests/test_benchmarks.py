@@ -270,4 +270,10 @@ def test_harness_runs_end_to_end_on_a_tiny_package(tmp_path: Path) -> None:
     found, injected = (int(x.replace(",", "")) for x in cells[-1].split()[0:3:2])
     assert found == injected > 0
     assert "(est.)" not in row and "`import szdata`" in text
+    # where the time goes: every step of validate, as its progress display names them
+    section = text.split("## Where the time goes (200 figures)")[1].split("## Calls")[0]
+    steps = re.findall(r"^\| ([a-z][a-z ]+) \| [0-9.]+ s \|", section, flags=re.M)
+    assert steps[:3] == ["opening the package", "reading the tables", "checking the foreign keys"]
+    assert {"spans", "figure values"} <= set(steps) and steps[-1] == "writing the report"
+    assert re.search(r"^\| \*\*all\*\* \| \*\*[0-9.]+ s\*\*", section, flags=re.M)
     assert not (tmp_path / "work" / "clean-200").exists()  # generated packages are removed

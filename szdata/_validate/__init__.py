@@ -62,6 +62,7 @@ def validate(
     step("opening the package")
     package = open_package(path)
     ctx, issues = run_checks(package, step)
+    step("writing the report")
     if strict:
         issues = [
             dataclasses.replace(i, severity="error") if i.rule == "review.unreviewed" else i
