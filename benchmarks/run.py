@@ -14,7 +14,8 @@ In one run and on the same generated files, for each size (10k, 100k and 1M figu
 
 Then ``import szdata`` against a bare interpreter, ``szdata.load("figures")`` against
 ``pandas.read_csv`` of the same file, and ``szdata.parse`` articles per second on one core.
-Times are medians of ``--repeat`` runs; ratios use baselines measured in the same run.
+Times are medians of ``--repeat`` runs; ratios use baselines measured in the same run, and
+the floors and ``szdata validate`` take turns (a machine slowing down slows them alike).
 The table is printed and, for a full run (or with ``--output``), written to
 ``benchmarks/RESULTS.md`` with a description of the machine.
 
@@ -197,14 +198,23 @@ class Stat:
 
 
 def _repeat(argv: Sequence[str], n: int, *, ok: tuple[int, ...] = (0,)) -> list[Run]:
-    runs = []
+    return _interleaved([(argv, ok)], n)[0]
+
+
+def _interleaved(
+    commands: Sequence[tuple[Sequence[str], tuple[int, ...]]], n: int
+) -> list[list[Run]]:
+    """``n`` runs of each ``(argv, exit statuses expected)``, taking turns: a machine that
+    slows down for a while slows every command alike, so the ratios of medians stay fair."""
+    runs: list[list[Run]] = [[] for _ in commands]
     for _ in range(n):
-        r = run_child(argv)
-        if r.returncode not in ok:
-            raise RuntimeError(
-                f"{' '.join(argv[:4])} ... exited {r.returncode}:\n{r.stderr[-2000:]}"
-            )
-        runs.append(r)
+        for (argv, ok), done in zip(commands, runs, strict=True):
+            r = run_child(argv)
+            if r.returncode not in ok:
+                raise RuntimeError(
+                    f"{' '.join(argv[:4])} ... exited {r.returncode}:\n{r.stderr[-2000:]}"
+                )
+            done.append(r)
     return runs
 
 
@@ -228,20 +238,27 @@ def measure_size(figures: int, args: argparse.Namespace, log) -> dict[str, Any]:
     out["csv_mb"] = csv_bytes / 1e6
     rows_all = None
 
-    runs = _repeat([PYTHON, "-c", _FLOOR, str(clean), "csv"], args.repeat)
-    inner = [_json_tail(r.stdout) for r in runs]
+    # the floors and szdata validate, on the clean and the broken copy, take turns
+    commands = [
+        ([PYTHON, "-c", _FLOOR, str(clean), "csv"], (0,)),
+        ([PYTHON, "-c", _FLOOR, str(clean), "raw"], (0,)),
+    ]
+    if _has_validate():
+        commands.append(([PYTHON, "-m", "szdata", "validate", str(clean), "--json"], (0,)))
+        commands.append(([PYTHON, "-m", "szdata", "validate", str(broken), "--json"], (1,)))
+    floor, floor_raw, *validated = _interleaved(commands, args.repeat)
+    inner = [_json_tail(r.stdout) for r in floor]
     rows_all = inner[0]["rows"]
-    out["floor"] = Stat.of(runs, read=statistics.median(i["read"] for i in inner))
-    runs = _repeat([PYTHON, "-c", _FLOOR, str(clean), "raw"], args.repeat)
-    inner = [_json_tail(r.stdout) for r in runs]
-    out["floor_raw"] = Stat.of(runs, read=statistics.median(i["read"] + i["raw"] for i in inner))
+    out["floor"] = Stat.of(floor, read=statistics.median(i["read"] for i in inner))
+    inner = [_json_tail(r.stdout) for r in floor_raw]
+    out["floor_raw"] = Stat.of(
+        floor_raw, read=statistics.median(i["read"] + i["raw"] for i in inner)
+    )
     out["table_rows"] = rows_all
     log(f"  floor (polars read): {out['floor'].seconds:.2f} s")
 
-    if _has_validate():
-        cli = [PYTHON, "-m", "szdata", "validate", str(clean), "--json"]
-        runs = _repeat(cli, args.repeat)
-        out["validate"] = Stat.of(runs)
+    if validated:
+        out["validate"] = Stat.of(validated[0])
         log(
             f"  szdata validate: {out['validate'].seconds:.2f} s, "
             f"{out['validate'].max_rss_mb:.0f} MB"
@@ -252,11 +269,8 @@ def measure_size(figures: int, args: argparse.Namespace, log) -> dict[str, Any]:
         out["validate_first_call"] = statistics.median(i["first"] for i in inner)
         middle = sorted(inner, key=lambda i: i["second"])[len(inner) // 2]
         out["steps"] = middle["steps"]  # those of the run of median time
-        runs = _repeat(
-            [PYTHON, "-m", "szdata", "validate", str(broken), "--json"], args.repeat, ok=(1,)
-        )
-        out["broken"] = Stat.of(runs)
-        out["completeness"] = completeness(broken, runs[0].stdout)
+        out["broken"] = Stat.of(validated[1])
+        out["completeness"] = completeness(broken, validated[1][0].stdout)
         c = out["completeness"]
         log(
             f"  szdata validate, 1% broken: {out['broken'].seconds:.2f} s; "
