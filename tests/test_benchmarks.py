@@ -68,7 +68,7 @@ def test_the_summary_lists_the_first_articles_of_a_large_package(
     argv += [] if limit is None else ["--limit", str(limit)]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
-    at = lines.index("  30 articles:")
+    at = next(n for n, line in enumerate(lines) if line.startswith("  30 articles, 2020-"))
     dated = [line for line in lines[at + 1 :] if re.match(r"^    \d{4}-\d{2}-\d{2}  ", line)]
     assert len(dated) == listed
     assert dated == sorted(dated)  # in date order

@@ -42,6 +42,7 @@ def test_clean_package_validates_from_the_command_line(capsys) -> None:
     assert lines[0] == "valid: every layer checked"
     assert any(re.match(r"^  figures +23 rows  data/figures\.csv$", line) for line in lines)
     # the articles, in date order
+    assert lines[-3] == "  2 articles, 2020-03-20 to 2020-04-09:"
     assert lines[-2].lstrip().startswith("2020-03-20  briefing")
     assert lines[-1].lstrip().startswith("2020-04-09  news")
     assert "2020-04-09  news" in out
@@ -236,6 +237,7 @@ def test_the_terminal_report_lists_limit_articles_and_says_how_many_more(limit, 
     out = console.export_text()
     assert len(re.findall(r"\ba\d{3}\b", out)) == shown
     assert ("... and 15 more (every one with --json)" in out) is (limit == 10)
+    assert "25 articles, 2020-04-01 to 2020-04-25" in out
 
 
 def test_the_terminal_report_shows_limit_issues_per_rule() -> None:

@@ -83,7 +83,7 @@ def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT)
     ...                      "kind": "news", "title": "T"} for n in range(3)]}
     >>> print("\\n".join(summary_lines(pkg, limit=2)))
     p 1: P
-      3 articles:
+      3 articles, 2020-03-20 to 2020-03-22:
         2020-03-20  news      a0  T
         2020-03-21  news      a1  T
         ... and 1 more (every one with --json)
@@ -95,7 +95,7 @@ def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT)
         lines.append(f"  {t['name']:<{width}}  {rows:>9} rows  {t['file']}")
     articles = package.get("articles", [])
     if articles:
-        lines.append(f"  {_plural(len(articles), 'article')}:")
+        lines.append(f"  {_articles_heading(articles)}:")
         shown = _first(articles, limit)
         for a in shown:
             lines.append(
@@ -105,6 +105,13 @@ def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT)
         if len(articles) > len(shown):
             lines.append(f"    {_more(len(articles) - len(shown))}")
     return lines
+
+
+def _articles_heading(articles: list[dict[str, Any]]) -> str:
+    """How many articles, and from which date to which (they come in date order)."""
+    dated = [a["published"] for a in articles if a.get("published")]
+    span = f", {dated[0]} to {dated[-1]}" if len(dated) > 1 else ""
+    return f"{_plural(len(articles), 'article')}{span}"
 
 
 def _first(items: list[Any], limit: int | None) -> list[Any]:
@@ -174,7 +181,7 @@ def print_rich(
         tables.add_row(t["name"], "?" if t["rows"] is None else f"{t['rows']:,}", t["file"])
     console.print(tables)
     if pkg.get("articles"):
-        arts = Table(title="articles", title_justify="left")
+        arts = Table(title=_articles_heading(pkg["articles"]), title_justify="left")
         for col in ("published", "kind", "article_id", "title"):
             arts.add_column(col)
         shown = _first(pkg["articles"], limit)
