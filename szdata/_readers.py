@@ -41,12 +41,10 @@ def read_text_table(path: Path) -> pl.DataFrame:
     import polars as pl
 
     data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that copies the file
         raise PackageError(f"{path} is empty: a table needs at least its header row")
+    eol = data.find(b"\n")
+    _check_utf8(path, data if eol < 0 else data[: eol + 1])  # polars reads headers leniently
     try:
         return pl.read_csv(
             io.BytesIO(data),
@@ -55,4 +53,12 @@ def read_text_table(path: Path) -> pl.DataFrame:
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
+        _check_utf8(path, data)  # the cells are checked by polars; this finds where
         raise PackageError(f"{path} cannot be read as CSV: {exc}") from None
+
+
+def _check_utf8(path: Path, data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackageError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None

@@ -593,3 +593,40 @@ def test_missing_raw_text_is_refused_where_it_is_read(package_copy: Path) -> Non
         szdata.raw_text("004_4c9b5674638746a7", path=package_copy)
     with pytest.raises(PackageError, match="is missing"):
         szdata.load_all(path=package_copy)
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"a,b\n1,caf\xe9\n", r"is not UTF-8 \(invalid continuation byte at byte 9\)"),
+        (b"a,caf\xe9\n1,2\n", r"is not UTF-8 \(invalid continuation byte at byte 5\)"),
+        (
+            b"a,b\n1,2\n" * 1000 + b'3,"x\xff"\n',
+            r"is not UTF-8 \(invalid start byte at byte 8004\)",
+        ),
+        (b"", "is empty: a table needs at least its header row"),
+        (b" \r\n\n", "is empty: a table needs at least its header row"),
+        (b'a,b\n1,"2\n', "cannot be read as CSV"),
+    ],
+    ids=["cell", "header", "late-cell", "empty", "blank", "unclosed-quote"],
+)
+def test_reading_a_table_as_text_refuses_what_is_not_utf8_csv(
+    tmp_path: Path, content: bytes, error: str
+) -> None:
+    from szdata._readers import read_text_table
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    with pytest.raises(PackageError, match=error) as info:
+        read_text_table(path)
+    assert str(path) in str(info.value)
+
+
+def test_reading_a_table_as_text_keeps_every_cell_as_stored(tmp_path: Path) -> None:
+    from szdata._readers import read_text_table
+
+    path = tmp_path / "t.csv"
+    path.write_bytes('id,n,note\nx,007,caf\u00e9\ny,," a, b "\n'.encode())
+    frame = read_text_table(path)
+    assert frame.columns == ["id", "n", "note"]
+    assert frame.rows() == [("x", "007", "caf\u00e9"), ("y", None, " a, b ")]
