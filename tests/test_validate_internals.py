@@ -23,7 +23,7 @@ import szdata
 from benchmarks import make_package as gen
 from szdata._errors import PackageError
 from szdata._quantities import QUALIFIER_PHRASES, SCALES, UnitWords, read_quantity
-from szdata._validate import _checks, _raw
+from szdata._validate import _checks, _item, _raw
 from szdata._validate._json import dumps_indented
 from szdata._validate._load import load
 from szdata._validate._quotes import fast_path_sound, read_quotes
@@ -202,7 +202,7 @@ def test_the_background_reader_hands_over_its_error_and_stops(tmp_path: Path) ->
 
 def test_rank_in_run() -> None:
     frame = pl.DataFrame({"a": ["x", "x", "y", "x", "x", "x"]})
-    ranks = frame.select(_checks._rank_in_run("a").alias("r"))["r"].to_list()
+    ranks = frame.select(_item._rank_in_run("a").alias("r"))["r"].to_list()
     assert ranks == [0, 1, 0, 0, 1, 2]
 
 

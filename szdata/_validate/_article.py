@@ -1,0 +1,124 @@
+"""Article rules: a briefing's title date, and the basis of every publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from szdata._validate._common import TEXT, has_columns, texts_frame
+from szdata._validate._load import LINE, Context
+from szdata._validate._structural import MaskCheck, run_masks
+
+if TYPE_CHECKING:
+    from szdata._validate._report import Issue
+
+_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_UPDATED_AT = r"Updated:\s*"
+_UPDATED = re.compile(f"{_UPDATED_AT}({_ISO_DATE})")
+_URL_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/]?([0-9]{2})[-/]?([0-9]{2})(?![0-9])")
+
+
+def check_articles(ctx: Context) -> list[Issue]:
+    """``article.title-date`` and ``article.published-basis``.
+
+    Python words the basis rule (:func:`_basis_problem`) on the articles a vectorised
+    pass cannot clear: an article whose ``Updated:`` header or title date bears its basis
+    out is cleared without leaving polars.
+    """
+    import polars as pl
+
+    articles = ctx.table("articles")
+    needed = ("article_id", "kind", "published", "published_basis", "title_date", "url")
+    if not has_columns(articles, *needed):
+        return []
+    assert articles is not None and articles.typed is not None
+    decided: list[str] = []
+    decisions = ctx.table("decisions")
+    if has_columns(decisions, "table", "key", "column") and decisions is not None:
+        assert decisions.typed is not None
+        decided = (
+            decisions.typed.filter(
+                (pl.col("table") == "articles") & (pl.col("column") == "published")
+            )
+            .get_column("key")
+            .drop_nulls()
+            .to_list()
+        )
+    frame = articles.typed.select(LINE, *needed)
+    published, title_date = pl.col("published"), pl.col("title_date")
+    issues = run_masks(
+        articles,
+        frame,
+        [
+            MaskCheck(
+                "article.title-date",
+                "title_date",
+                (pl.col("kind") == "briefing") & (title_date != published),
+                lambda v, d: f"the briefing's title date {v} is not its publication date {d}",
+                value=title_date,
+                detail=published,
+            )
+        ],
+    )
+    texts = texts_frame(ctx)
+    frame = frame.filter(published.is_not_null() & pl.col("published_basis").is_not_null())
+    frame = frame.join(texts.select("article_id", TEXT), on="article_id", how="left")
+    basis, text = pl.col("published_basis"), pl.col(TEXT)
+    printed = (
+        text.str.extract_all(_UPDATED_AT + _ISO_DATE)
+        .list.eval(pl.element().str.slice(-10))
+        .list.contains(published.cast(pl.String))
+    )
+    # cleared: what _basis_problem returns None for (Rust's \s is a subset of Python's, so
+    # a header date found here is found by _UPDATED too); every other row goes to Python
+    cleared = (
+        ((basis == "header") & (text.is_null() | printed))
+        | ((basis == "title") & (title_date == published))
+        | ((basis == "inferred") & pl.col("article_id").is_in(decided))
+        | ~basis.is_in(["header", "title", "address", "inferred"])
+    ).fill_null(False)
+    doubtful = frame.filter(~cleared)
+    decided_set = set(decided)
+    for line, aid, _kind, pub, bas, title, url, raw in doubtful.iter_rows():
+        problem = _basis_problem(bas, pub, title, url, raw, aid in decided_set)
+        if problem:
+            issues.append(
+                articles.issue("article.published-basis", line, "published_basis", bas, problem)
+            )
+    return issues
+
+
+def _basis_problem(
+    basis: str,
+    published: dt.date,
+    title_date: dt.date | None,
+    url: str | None,
+    raw: str | None,
+    decided: bool,
+) -> str | None:
+    if basis == "header":
+        if raw is None:
+            return None
+        printed = _UPDATED.findall(raw)
+        if published.isoformat() not in printed:
+            shown = ", ".join(printed) or "none"
+            return (
+                f"basis 'header' but the raw text's Updated: date ({shown}) is not "
+                f"the publication date {published}"
+            )
+    elif basis == "title":
+        if title_date != published:
+            return f"basis 'title' but title_date ({title_date}) is not {published}"
+    elif basis == "address":
+        found = set()
+        for y, m, d in _URL_DATE.findall(url or ""):
+            try:
+                found.add(dt.date(int(y), int(m), int(d)))
+            except ValueError:
+                continue
+        if published not in found:
+            return f"basis 'address' but the url ({url}) does not carry the date {published}"
+    elif basis == "inferred" and not decided:
+        return "basis 'inferred' but no decision on this article's published date records why"
+    return None

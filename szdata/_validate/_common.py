@@ -1,0 +1,38 @@
+"""What the rule modules share: the raw-text columns, and which tables a rule can read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from szdata._validate._load import Context, LoadedTable
+
+if TYPE_CHECKING:
+    import polars as pl
+
+TEXT = "__text"
+"""The column of :attr:`Context.texts` holding an article's raw text."""
+LENGTH = "__len"
+"""The column of :attr:`Context.texts` holding the raw text's length in code points."""
+
+
+def has_columns(table: LoadedTable | None, *columns: str) -> bool:
+    """Whether ``table`` is loaded and its schema has every one of ``columns``."""
+    return table is not None and set(columns) <= set(table.schema.field_names)
+
+
+def texts_frame(ctx: Context) -> pl.DataFrame:
+    """The raw texts read by the provenance rules (an empty frame before they ran)."""
+    import polars as pl
+
+    if ctx.texts is not None:
+        return ctx.texts
+    return pl.DataFrame(schema={"article_id": pl.String, TEXT: pl.String, LENGTH: pl.Int64})
+
+
+def spanned_tables(ctx: Context) -> list[LoadedTable]:
+    """The loaded tables whose rows are spans of a raw text (``article_id``, ``start``, ``end``)."""
+    return [
+        t
+        for t in ctx.tables.values()
+        if t.usable and has_columns(t, "article_id", "start", "end") and t.name != "articles"
+    ]

@@ -1,0 +1,237 @@
+"""Provenance rules: raw texts exist and match their hashes, spans and quotes point into them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from szdata._validate._common import LENGTH, TEXT, has_columns, spanned_tables, texts_frame
+from szdata._validate._load import LINE, Context
+from szdata._validate._structural import MaskCheck, combined, run_masks
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from szdata._validate._report import Issue
+
+
+def _raw_text_rows(ctx: Context) -> pl.DataFrame | None:
+    """The article rows whose raw text is read, or ``None`` when articles cannot say."""
+    import polars as pl
+
+    articles = ctx.table("articles")
+    if not has_columns(articles, "article_id", "raw_path", "sha256", "bytes", "chars"):
+        return None
+    assert articles is not None and articles.typed is not None
+    pattern = articles.schema.field("raw_path").pattern
+    rows = articles.typed.select(LINE, "article_id", "raw_path", "sha256", "bytes", "chars")
+    if pattern:  # a path that breaks the schema's pattern is reported there, not opened
+        rows = rows.filter(pl.col("raw_path").str.contains(f"^(?:{pattern})$"))
+    return rows
+
+
+def start_raw_texts(ctx: Context) -> None:
+    """Start reading the raw texts in the background (once the articles are loaded)."""
+    from szdata._validate._raw import RawReader
+
+    rows = _raw_text_rows(ctx)
+    if rows is not None and ctx.raw is None:
+        paths = rows.get_column("raw_path").to_list()
+        ctx.raw = (rows, RawReader(str(ctx.package.root), paths))
+
+
+def check_raw_texts(ctx: Context) -> list[Issue]:
+    """Read each article's raw text; check it exists and matches its hash and lengths.
+
+    The texts read are kept in ``ctx.texts`` for the span checks. The reading may have
+    been started before (:func:`start_raw_texts`).
+
+    Raises
+    ------
+    PackageError
+        When a raw text is not UTF-8, or its path is unsafe (exit status 2).
+    """
+    import polars as pl
+
+    from szdata._validate._raw import read_raw_files
+
+    articles = ctx.table("articles")
+    if ctx.raw is not None:
+        rows, reader = ctx.raw
+        raw = reader.result()
+        ctx.raw = None
+    else:
+        started = _raw_text_rows(ctx)
+        if started is None:
+            return []
+        rows = started
+        raw = read_raw_files(str(ctx.package.root), rows.get_column("raw_path").to_list())
+    assert articles is not None
+    found = rows.with_columns(
+        raw.texts.alias(TEXT),
+        pl.Series("__sha", raw.digests, dtype=pl.String),
+        pl.Series("__bytes", raw.sizes, dtype=pl.Int64),
+    )
+    del raw
+    found = found.with_columns(pl.col(TEXT).str.len_chars().cast(pl.Int64).alias(LENGTH))
+    exists = pl.col("__sha").is_not_null()
+    issues = run_masks(
+        articles,
+        found,
+        [
+            MaskCheck(
+                "provenance.raw-missing",
+                "raw_path",
+                ~exists,
+                lambda v, d: f"raw text {v} of article {d} does not exist",
+                value=pl.col("raw_path"),
+                detail=pl.col("article_id"),
+            ),
+            MaskCheck(
+                "provenance.raw-hash",
+                "sha256",
+                exists & (pl.col("sha256") != pl.col("__sha")),
+                lambda v, d: f"the SHA-256 of {d['p']} is {d['h']}, not {v}",
+                value=pl.col("sha256"),
+                detail=pl.struct(p=pl.col("raw_path"), h=pl.col("__sha")),
+            ),
+            MaskCheck(
+                "provenance.raw-length",
+                "bytes",
+                exists & (pl.col("bytes") != pl.col("__bytes")),
+                lambda v, d: f"{d['p']} has {d['n']} bytes, not {v}",
+                value=pl.col("bytes"),
+                detail=pl.struct(p=pl.col("raw_path"), n=pl.col("__bytes")),
+            ),
+            MaskCheck(
+                "provenance.raw-length",
+                "chars",
+                exists & (pl.col("chars") != pl.col(LENGTH)),
+                lambda v, d: f"{d['p']} has {d['n']} characters, not {v}",
+                value=pl.col("chars"),
+                detail=pl.struct(p=pl.col("raw_path"), n=pl.col(LENGTH)),
+            ),
+        ],
+    )
+    texts = found.lazy().filter(exists & pl.col("article_id").is_not_null())
+    ctx.texts = articles.unique_by(texts.select("article_id", TEXT, LENGTH), "article_id").collect()
+    return issues
+
+
+def check_spans(ctx: Context) -> list[Issue]:
+    """``provenance.span-in-text`` and ``provenance.quote-span`` for every spanned table."""
+    import polars as pl
+
+    texts = texts_frame(ctx).lazy()
+    issues: list[Issue] = []
+    start, end, length = pl.col("start"), pl.col("end"), pl.col(LENGTH)
+    span = pl.format("{}:{}", start, end)
+    keep = ["article_id", "start", "end", "quote"]
+    for table in spanned_tables(ctx):
+        frame = combined(table, keep).lazy().join(texts, on="article_id", how="inner")
+        both = start.is_not_null() & end.is_not_null()
+        checks = [
+            MaskCheck(
+                "provenance.span-in-text",
+                "end",
+                both & (end > length),
+                lambda v, d: f"span {v} ends after the raw text of {d['a']} ({d['n']} characters)",
+                value=span,
+                detail=pl.struct(a=pl.col("article_id"), n=length),
+            ),
+            MaskCheck(
+                "provenance.span-in-text",
+                "start",
+                both & (end <= length) & (start >= end),
+                lambda v: f"span {v} is empty or reversed: start must be below end",
+                value=span,
+            ),
+        ]
+        if has_columns(table, "quote"):
+            inside = both & (start >= 0) & (start < end) & (end <= length)
+            raw = pl.col(TEXT).str.slice(start, end - start)
+            checks.append(
+                MaskCheck(
+                    "provenance.quote-span",
+                    "quote",
+                    inside & pl.col("quote").is_not_null() & (pl.col("quote") != raw),
+                    lambda v, d: f"quote {v!r} is not raw[{d['s']}:{d['e']}] = {d['r']!r}",
+                    detail=pl.struct(s=start, e=end, r=raw),
+                )
+            )
+        issues.extend(run_masks(table, frame, checks))
+    return issues
+
+
+def check_span_in_item(ctx: Context) -> list[Issue]:
+    """``provenance.span-in-item``: a span is inside its item, and outside items without one."""
+    import polars as pl
+
+    items = ctx.table("items")
+    if not has_columns(items, "item_id", "article_id", "start", "end"):
+        return []
+    assert items is not None and items.typed is not None
+    spans = items.typed.lazy().select(
+        pl.col("item_id").alias("__item"),
+        pl.col("article_id").alias("__i_article"),
+        pl.col("start").alias("__i_start"),
+        pl.col("end").alias("__i_end"),
+    )
+    spans = items.unique_by(
+        spans.filter(pl.all_horizontal(pl.all().is_not_null())), "item_id", "__item"
+    )
+    # an as-of join needs each article's rows sorted by start: sorting every row by start
+    # (integers) does that, faster than sorting by article id (strings) first
+    spans, by_start = pl.collect_all([spans, spans.sort("__i_start", maintain_order=True)])
+    spans, by_start = spans.lazy(), by_start.lazy()
+    start, end = pl.col("start"), pl.col("end")
+    where = pl.struct(
+        a=pl.col("__i_article"), s=pl.col("__i_start"), e=pl.col("__i_end"), i=pl.col("item_id")
+    )
+    issues: list[Issue] = []
+    for table in spanned_tables(ctx):
+        if table.name == "items" or not has_columns(table, "item_id"):
+            continue
+        frame = combined(table, ["article_id", "item_id", "start", "end"]).lazy()
+        with_item = frame.join(spans, left_on="item_id", right_on="__item", how="inner")
+        checks = [
+            MaskCheck(
+                "provenance.span-in-item",
+                "item_id",
+                pl.col("__i_article") != pl.col("article_id"),
+                lambda v, d: f"item {v} belongs to article {d['a']}, not to the row's article",
+                detail=where,
+            ),
+            MaskCheck(
+                "provenance.span-in-item",
+                "start",
+                (pl.col("__i_article") == pl.col("article_id"))
+                & ((start < pl.col("__i_start")) | (end > pl.col("__i_end"))),
+                lambda v, d: f"span {v} is not inside item {d['i']} ({d['s']}:{d['e']})",
+                value=pl.format("{}:{}", start, end),
+                detail=where,
+            ),
+        ]
+        issues.extend(run_masks(table, with_item, checks))
+        loose = (
+            frame.filter(pl.col("item_id").is_null() & start.is_not_null())
+            .filter(pl.col("article_id").is_not_null())
+            .sort("start")
+            .join_asof(
+                by_start,
+                left_on="start",
+                right_on="__i_start",
+                by_left="article_id",
+                by_right="__i_article",
+                strategy="backward",
+                check_sortedness=False,  # sorted by start, so within each article too
+            )
+        )
+        inside = MaskCheck(
+            "provenance.span-in-item",
+            "item_id",
+            pl.col("__item").is_not_null() & (start < pl.col("__i_end")),
+            lambda v, d: f"span {d['s']}:{d['e']} lies inside item {d['i']} but item_id is empty",
+            detail=pl.struct(s=start, e=end, i=pl.col("__item")),
+        )
+        issues.extend(run_masks(table, loose, [inside]))
+    return issues

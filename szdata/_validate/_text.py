@@ -1,0 +1,81 @@
+"""Text rules: the hygiene of every text cell (NFC, control characters, spaces, formulas)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from szdata._validate._load import Context, LoadedTable
+from szdata._validate._structural import MaskCheck, combined, run_masks, text_of
+
+if TYPE_CHECKING:
+    from szdata._validate._report import Issue
+
+
+def check_text(ctx: Context) -> list[Issue]:
+    """``text.nfc``, ``text.control-chars``, ``text.whitespace`` and ``text.formula``.
+
+    Every ``string`` column of every table is checked, quotes included: a quote never starts
+    or ends with a space (its span would be wrong), and may hold no-break spaces inside.
+    """
+    return [i for table in ctx.tables.values() for i in text_issues(table)]
+
+
+def text_issues(table: LoadedTable) -> list[Issue]:
+    """The text rules on the ``string`` columns of one table (see :func:`check_text`)."""
+    import polars as pl
+
+    if not table.usable:
+        return []
+    names = [f.name for f in table.schema.fields if f.type == "string"]
+    checks = [c for name in names for c in _text_checks(name, text_of(name))]
+    if not checks:
+        return []
+    # one cheap pass per column finds the cells worth a closer look: anything outside
+    # printable ASCII (NFC, control characters, no-break spaces), a space at either end,
+    # or a formula character first; only those rows get the four precise checks.
+    odd = pl.any_horizontal(pl.col(text_of(n)).str.contains(SUSPECT) for n in names)
+    suspects = combined(table, names).lazy().filter(odd.fill_null(False)).collect()
+    if not suspects.height:  # the usual case: no query of the precise checks to plan
+        return []
+    return run_masks(table, suspects, checks)
+
+
+SUSPECT = r"[^ -~]|^[\s=+\-@]|\s$"
+"""Cells that may break a text rule; every cell that breaks one matches this."""
+
+
+def _text_checks(name: str, cell: str) -> list[MaskCheck]:
+    import polars as pl
+
+    c = pl.col(cell)
+    return [
+        MaskCheck(
+            "text.nfc",
+            name,
+            c != c.str.normalize("NFC"),
+            lambda v, n=name: f"{n} {v!r} is not in Unicode normal form NFC",
+        ),
+        MaskCheck(
+            "text.control-chars",
+            name,
+            c.str.contains(r"\p{Cc}"),
+            lambda v, n=name: (
+                f"{n} {v!r} contains the control character "
+                f"{next(ch for ch in v if ord(ch) < 32 or 127 <= ord(ch) < 160)!r}"
+            ),
+        ),
+        MaskCheck(
+            "text.whitespace",
+            name,
+            c.str.contains(r"^\s|\s$"),
+            lambda v, n=name: f"{n} {v!r} starts or ends with a space",
+        ),
+        MaskCheck(
+            "text.formula",
+            name,
+            c.str.contains(r"^[=+\-@]"),
+            lambda v, n=name: (
+                f"{n} {v!r} starts with {v[0]!r}: a spreadsheet would run it as a formula"
+            ),
+        ),
+    ]
