@@ -35,11 +35,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from szdata._errors import BuildError
+from szdata._files import list_folder, max_raw_bytes, read_files
+from szdata._readers import table_records
 from szdata._typing import BUILT_TABLES
 
 if TYPE_CHECKING:
     from szdata._package import Package
     from szdata._parse import ParsedArticle, Registry
+    from szdata._schema import TableSchema
 
 RAW_DIR = "data/raw"
 DESCRIPTOR = "datapackage.json"
@@ -123,14 +126,15 @@ def build(path: str | Path | None = None, *, check: bool = False) -> BuildResult
 
     pkg = open_package(path)
     if check:
-        return _build(pkg, check=True)
+        return build_package(pkg, check=True)
     from szdata._lock import package_lock
 
     with package_lock(pkg.root, command="build"):
-        return _build(pkg, check=False)
+        return build_package(pkg, check=False)
 
 
-def _build(pkg: Package, *, check: bool) -> BuildResult:
+def build_package(pkg: Package, *, check: bool) -> BuildResult:
+    """:func:`build` on an open package, without taking its lock (the caller holds it)."""
     tables, warnings = build_tables(pkg)
     contents = {
         pkg.path_of(t).relative_to(pkg.root).as_posix(): _csv(pkg, t, tables[t])
@@ -139,8 +143,7 @@ def _build(pkg: Package, *, check: bool) -> BuildResult:
     contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"])
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
     for rel, text in contents.items():
-        target = pkg.root / rel
-        old = target.read_bytes().decode("utf-8", errors="replace") if target.is_file() else ""
+        old = _committed(pkg, rel)
         if old != text:
             result.changed.append(rel)
             result._old[rel] = old
@@ -153,6 +156,12 @@ def _build(pkg: Package, *, check: bool) -> BuildResult:
             staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
     result.written = True
     return result
+
+
+def _committed(pkg: Package, rel: str) -> str:
+    """The committed content of a file the build writes ("" when it does not exist yet)."""
+    (data,) = read_files(pkg.root, [rel], missing_ok=True)
+    return "" if data is None else data.decode("utf-8", errors="replace")
 
 
 def build_tables(
@@ -170,11 +179,15 @@ def build_tables(
     rows_of_decisions = _read_decisions(pkg)
     tables: dict[str, list[Row]] = {t: [] for t in BUILT_TABLES}
     warnings: list[str] = []
-    for raw in sorted((pkg.root / RAW_DIR).glob("*.txt")):
-        article_id = raw.stem
+    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
+    raws = read_files(
+        pkg.root, [f"{RAW_DIR}/{n}" for n in names], limit=max_raw_bytes(), missing_ok=False
+    )
+    for name, data in zip(names, raws, strict=True):
+        article_id = name.removesuffix(".txt")
         parsed: ParsedArticle = parse(
-            raw.read_bytes(),
-            file_name=raw.name,
+            data,
+            file_name=name,
             registry=registry,
             reference_date=_curated_published(rows_of_decisions, article_id),
         )
@@ -242,13 +255,13 @@ def parser_scores(path: str | Path | None = None) -> dict[str, Score]:
     True
     """
     from szdata._package import open_package
-    from szdata._readers import read_text_table
+    from szdata._readers import table_frame
 
     pkg = open_package(path)
     parsed, _ = build_tables(pkg, decisions=False)
     out = {}
     for table, keys in SCORE_KEYS.items():
-        frame = read_text_table(pkg.path_of(table))
+        frame = table_frame(pkg, table)
         expected_rows = [
             r for r in frame.iter_rows(named=True) if (r.get("origin") or "parser") != "curation"
         ]
@@ -263,8 +276,7 @@ def parser_scores(path: str | Path | None = None) -> dict[str, Score]:
 
 def _read_decisions(pkg: Package) -> list[dict[str, str]]:
     path = pkg.path_of("decisions")
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
+    rows = [r for r in table_records(pkg, "decisions") if any(map(str.strip, r.values()))]
     schema = pkg.schema("decisions")
     actions = set(schema.field("action").enum or ())
     tables = set(schema.field("table").enum or ())
@@ -302,46 +314,78 @@ def _curated_published(decisions: list[dict[str, str]], article_id: str) -> dt.d
     return None
 
 
+FIXED_COLUMNS = frozenset(
+    {"article_id", "start", "end", "quote", "origin", "review_status", "decision_ids"}
+    | {"raw_path", "sha256", "bytes", "chars"}
+)
+"""Columns a ``set`` decision may not change: the row's place in its raw text, the raw
+text's identity, and what the build itself writes (besides each table's primary key)."""
+
+
+def correctable_columns(schema: TableSchema) -> list[str]:
+    """The columns of a built table that a ``set`` decision may change.
+
+    Examples
+    --------
+    >>> from szdata._package import open_package
+    >>> correctable_columns(open_package().schema("dates"))
+    ['item_id', 'date', 'resolution']
+    """
+    return [n for n in schema.field_names if n not in FIXED_COLUMNS and n not in schema.primary_key]
+
+
 def _apply_decisions(
     pkg: Package, tables: dict[str, list[Row]], decisions: list[dict[str, str]]
 ) -> None:
+    applied: dict[tuple[str, str], list[str]] = {}
     for d in decisions:
-        table = d["table"]
-        schema = pkg.schema(table)
-        (pk,) = schema.primary_key
-        rows = tables[table]
-        index = {r[pk]: i for i, r in enumerate(rows)}
-        key = d["key"]
-        did = d["decision_id"]
-        action = d["action"]
-        column = d.get("column") or ""
-        if action == "add":
-            _add(d, schema.field_names, pk, rows, index)
-            continue
-        if key not in index:
+        _apply_decision(pkg, tables, d)
+        applied.setdefault((d["table"], d["key"]), []).append(d["decision_id"])
+    for table, rows in tables.items():
+        (pk,) = pkg.schema(table).primary_key
+        for row in rows:
+            ids = applied.get((table, row[pk]))
+            row["decision_ids"] = " ".join(ids) if ids else None
+
+
+def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str]) -> None:
+    table = d["table"]
+    schema = pkg.schema(table)
+    (pk,) = schema.primary_key
+    rows = tables[table]
+    index = {r[pk]: i for i, r in enumerate(rows)}
+    key = d["key"]
+    did = d["decision_id"]
+    action = d["action"]
+    column = d.get("column") or ""
+    if action == "add":
+        _add(d, schema.field_names, pk, rows, index)
+        return
+    if key not in index:
+        raise BuildError(
+            f"decision {did} ({action} {table} {key}) names a row the parser no longer "
+            f"produces (hint: the text or the parser changed; update or remove {did})"
+        )
+    row = rows[index[key]]
+    if action == "remove":
+        del rows[index[key]]
+    elif action == "set":
+        if column not in correctable_columns(schema):
             raise BuildError(
-                f"decision {did} ({action} {table} {key}) names a row the parser no longer "
-                f"produces (hint: the text or the parser changed; update or remove {did})"
+                f"decision {did}: column {column!r} cannot be set on table {table} "
+                f"(columns a decision can set: {', '.join(correctable_columns(schema))}; "
+                "the span, quote and ids come from the raw text)"
             )
-        row = rows[index[key]]
-        if action == "remove":
-            del rows[index[key]]
-        elif action == "set":
-            if column not in schema.field_names or column == pk:
-                raise BuildError(
-                    f"decision {did}: column {column!r} cannot be set on table {table} "
-                    f"(columns: {', '.join(n for n in schema.field_names if n != pk)})"
-                )
-            now = cell(row.get(column))
-            if now != (d.get("parsed_value") or ""):
-                raise BuildError(
-                    f"decision {did} ({table} {key}, column {column}) expects the parser to read "
-                    f"{d.get('parsed_value') or ''!r} but it reads {now!r} "
-                    f"(hint: check the text and the decision; update parsed_value, or remove {did})"
-                )
-            row[column] = d.get("curated_value") or None
-        elif action == "note" and column and column not in schema.field_names:
-            raise BuildError(f"decision {did}: table {table} has no column {column!r}")
+        now = cell(row.get(column))
+        if now != (d.get("parsed_value") or ""):
+            raise BuildError(
+                f"decision {did} ({table} {key}, column {column}) expects the parser to read "
+                f"{d.get('parsed_value') or ''!r} but it reads {now!r} "
+                f"(hint: check the text and the decision; update parsed_value, or remove {did})"
+            )
+        row[column] = d.get("curated_value") or None
+    elif action == "note" and column and column not in schema.field_names:
+        raise BuildError(f"decision {did}: table {table} has no column {column!r}")
 
 
 def _add(
@@ -372,12 +416,35 @@ def _add(
     index[d["key"]] = len(rows) - 1
 
 
+def reviewed_articles(reviews: list[dict[str, str]], articles: list[Row]) -> set[str]:
+    """The articles whose review holds: marked reviewed, of the text they have now.
+
+    A review records the SHA-256 of the text it covered: when the text's hash is another
+    one, the text changed since the review and its rows are unreviewed again.
+
+    Examples
+    --------
+    >>> reviews = [{"article_id": "a", "status": "reviewed", "sha256": "11"},
+    ...            {"article_id": "b", "status": "reviewed", "sha256": "22"}]
+    >>> sorted(reviewed_articles(reviews, [{"article_id": "a", "sha256": "11"},
+    ...                                    {"article_id": "b", "sha256": "33"}]))
+    ['a']
+    """
+    hashes = {a["article_id"]: a.get("sha256") for a in articles}
+    return {
+        r["article_id"]
+        for r in reviews
+        if r.get("status") == "reviewed"
+        and r.get("sha256")
+        and hashes.get(r["article_id"]) == r["sha256"]
+    }
+
+
 def _fill_review_status(pkg: Package, tables: dict[str, list[Row]]) -> None:
-    with pkg.path_of("reviews").open(encoding="utf-8", newline="") as fh:
-        status = {r["article_id"]: r["status"] for r in csv.DictReader(fh) if r.get("article_id")}
+    reviewed = reviewed_articles(table_records(pkg, "reviews"), tables["articles"])
     for rows in tables.values():
         for r in rows:
-            r["review_status"] = status.get(r["article_id"], "unreviewed")
+            r["review_status"] = "reviewed" if r["article_id"] in reviewed else "unreviewed"
 
 
 def _order(row: Row) -> tuple[str, int]:
@@ -471,5 +538,4 @@ def _descriptor(pkg: Package, articles: list[Row]) -> str:
 
 
 def _organization_names(pkg: Package) -> dict[str, str]:
-    with pkg.path_of("organizations").open(encoding="utf-8", newline="") as fh:
-        return {r["organization_id"]: r["name"] for r in csv.DictReader(fh)}
+    return {r["organization_id"]: r["name"] for r in table_records(pkg, "organizations")}

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from szdata._errors import PackageError, ValidationFailed
 from szdata._package import Package, open_package
-from szdata._readers import read_header, read_text_table
+from szdata._readers import LINE, read_table
 from szdata._schema import Field, TableSchema
 from szdata._typing import Backend, TableName
 
@@ -342,9 +342,8 @@ def _display(pkg: Package, name: str) -> str:
     return str(pkg.resource(name)["path"])
 
 
-def _check_header(pkg: Package, name: str, schema: TableSchema) -> Path:
+def _check_header(pkg: Package, name: str, schema: TableSchema, header: list[str]) -> None:
     path = pkg.path_of(name)
-    header = read_header(path)
     expected = schema.field_names
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -361,14 +360,15 @@ def _check_header(pkg: Package, name: str, schema: TableSchema) -> Path:
             f"expected {','.join(expected)} but found {','.join(header)} "
             "(hint: the header must list the schema's columns in order)"
         )
-    return path
 
 
 def _read_typed(pkg: Package, name: str) -> pl.DataFrame:
     _check_name(pkg, name)
     schema = pkg.schema(name)
-    path = _check_header(pkg, name, schema)
-    text = read_text_table(path)
+    read = read_table(pkg, name)
+    if read.header:
+        _check_header(pkg, name, schema, read.header)
+    text = read.check(schema.field_names).frame.drop(LINE)
     return _cast(text, schema, _display(pkg, name))
 
 

@@ -11,6 +11,8 @@ Two kinds, kept apart on purpose:
 
 from __future__ import annotations
 
+import re
+
 FOLDS: dict[str, str] = {
     "\u2018": "'",  # left single quote
     "\u2019": "'",  # right single quote / apostrophe
@@ -64,12 +66,26 @@ def fold(text: str) -> str:
     return text
 
 
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+"""Characters a reader cannot see: soft hyphen, zero-width spaces and joiners, word joiner,
+byte-order mark, and the bidi marks, embeddings, overrides and isolates."""
+
+
 def name_key(name: str) -> str:
     """The key under which two printings of a name are the same name.
+
+    Invisible characters (:data:`INVISIBLE`) are removed: "Shenzhen\u200b Daily" is
+    "Shenzhen Daily" to a reader, so it is the same name.
 
     Examples
     --------
     >>> name_key("Shenzhen\u2019s  Health Commission") == name_key("shenzhen's health commission")
     True
+    >>> name_key("Shenzhen\u200b Dai\u202ely") == name_key("Shenzhen Daily")
+    True
     """
+    if not name.isascii():
+        name = INVISIBLE.sub("", name)
     return " ".join(fold(name).split()).casefold()

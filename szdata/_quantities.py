@@ -34,12 +34,10 @@ Quantity(value=1.0, qualifier='more_than', unit_word='month')
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szdata._normalize import fold
@@ -205,15 +203,22 @@ class UnitWords:
     @classmethod
     def load(cls, package: Package | None = None) -> UnitWords:
         """Read ``units.csv`` of ``package`` (default: the installed package), cached."""
-        from szdata._package import open_package
+        from szdata._parse._registry import Registry
 
-        pkg = package if package is not None else open_package()
-        return cls.load_path(pkg.path_of("units"))
+        return Registry.load(package).units
 
     @classmethod
-    def load_path(cls, path: Path) -> UnitWords:
-        """Read a ``units.csv`` file (cached until the file changes)."""
-        return _load_units(path, path.stat().st_mtime_ns)
+    def from_records(cls, rows: Iterable[dict[str, str]]) -> UnitWords:
+        """The unit words of the rows of ``units.csv`` (as text)."""
+        by_word: dict[str, str] = {}
+        dims: dict[str, str] = {}
+        for row in rows:
+            dims[row["unit"]] = row["dimension"]
+            for word in (row.get("words") or "").split("|"):
+                word = " ".join(fold(word).split()).casefold()
+                if word:
+                    by_word[word] = row["unit"]
+        return cls(by_word=by_word, dimensions=dims)
 
     def unit_of(self, unit_word: str | None) -> str:
         """The unit code of a unit word; ``count`` for ``None``.
@@ -254,20 +259,6 @@ class UnitWords:
         """Unit words usable in a hyphenated adjective ("14-day", "70-year-old")."""
         words = [w for w in self.words if w.isalpha() and not w.endswith("s")]
         return "|".join(re.escape(w) for w in words)
-
-
-@lru_cache(maxsize=8)
-def _load_units(path: Path, stamp: int) -> UnitWords:
-    by_word: dict[str, str] = {}
-    dims: dict[str, str] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            dims[row["unit"]] = row["dimension"]
-            for word in (row.get("words") or "").split("|"):
-                word = " ".join(fold(word).split()).casefold()
-                if word:
-                    by_word[word] = row["unit"]
-    return UnitWords(by_word=by_word, dimensions=dims)
 
 
 # -- reading a quote -------------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""``szdata review``: record that a person checked an article's rows against its text."""
+"""``szdata review``: record that a person checked an article's rows against its text.
+
+A review records who reviewed, when, and the SHA-256 of the raw text it covered: when the
+text changes, its hash no longer matches and the build marks the article's rows unreviewed
+again. Writing the review and rebuilding the tables are one atomic step, under the
+package's write lock (:mod:`szdata._draft`): both files change together or neither does.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from szdata._atomic import atomic_write_text
-from szdata._errors import SzdataError
-from szdata._package import open_package
+from szdata._errors import UsageError
 
 ReviewStatus = Literal["reviewed", "unreviewed"]
 
@@ -24,16 +28,16 @@ def set_review(
     note: str | None = None,
     path: str | Path | None = None,
     today: dt.date | None = None,
-    rebuild: bool = True,
 ) -> list[str]:
-    """Set the review status of articles in ``reviews`` and rebuild the tables.
+    """Set the review status of articles in ``reviews`` and rebuild the tables, atomically.
 
     Parameters
     ----------
     article_ids
         The articles reviewed (``articles.article_id``).
     status
-        ``"reviewed"`` to accept the article's rows, ``"unreviewed"`` to reopen them.
+        ``"reviewed"`` to accept the article's rows (of its text as it is now), or
+        ``"unreviewed"`` to reopen them.
     reviewer
         Who checked them; required to accept.
     note
@@ -42,64 +46,69 @@ def set_review(
         The package folder; ``None`` for the installed package.
     today
         The review date (default: today).
-    rebuild
-        Rebuild the tables afterwards so that their ``review_status`` follows.
 
     Returns
     -------
     list of str
         The articles whose review row changed.
 
+    Raises
+    ------
+    UsageError
+        Accepting without a reviewer, or an article the package does not have.
+
     Examples
     --------
-    >>> set_review([], status="reviewed", reviewer="A. Reviewer", rebuild=False)
+    >>> set_review([], status="reviewed", reviewer="A. Reviewer")
     []
     """
+    from szdata._draft import draft
+    from szdata._package import open_package
+    from szdata._readers import table_records
+
     if status == "reviewed" and not (reviewer and reviewer.strip()):
-        raise SzdataError("accepting an article needs --reviewer NAME (who checked its rows)")
-    pkg = open_package(path)
-    known = {row["article_id"] for row in _rows(pkg.path_of("articles"))}
-    unknown = [a for a in article_ids if a not in known]
-    if unknown:
-        raise SzdataError(
-            f"no article {unknown[0]!r} in the package (hint: `szdata info` lists the articles)"
-        )
-    reviews_path = pkg.path_of("reviews")
-    with reviews_path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
-    by_id = {r["article_id"]: r for r in rows}
+        raise UsageError("accepting an article needs --reviewer NAME (who checked its rows)")
+    if not article_ids:
+        return []
     day = (today or dt.date.today()).isoformat()
-    changed: list[str] = []
-    for article_id in article_ids:
-        new = {
-            "article_id": article_id,
-            "status": status,
-            "reviewer": (reviewer or "").strip() if status == "reviewed" else "",
-            "reviewed_on": day if status == "reviewed" else "",
-            "note": (note or "").strip(),
-        }
-        old = by_id.get(article_id)
-        if old is None:
-            rows.append(new)
-            changed.append(article_id)
-        elif any(old.get(k, "") != v for k, v in new.items() if k != "reviewed_on"):
-            old.update(new)
-            changed.append(article_id)
-    if changed:
+    root = open_package(path).root
+    with draft(root, command="review") as d:
+        pkg = d.package()
+        hashes = {a["article_id"]: a["sha256"] for a in table_records(pkg, "articles")}
+        unknown = [a for a in article_ids if a not in hashes]
+        if unknown:
+            raise UsageError(
+                f"no article {unknown[0]!r} in the package (hint: `szdata show articles "
+                "--columns article_id,title` lists them)"
+            )
+        header = pkg.schema("reviews").field_names
+        rows = table_records(pkg, "reviews")
+        by_id = {r["article_id"]: r for r in rows}
+        changed: list[str] = []
+        for article_id in dict.fromkeys(article_ids):
+            accepted = status == "reviewed"
+            new = dict.fromkeys(header, "") | {
+                "article_id": article_id,
+                "status": status,
+                "reviewer": (reviewer or "").strip() if accepted else "",
+                "reviewed_on": day if accepted else "",
+                "sha256": hashes[article_id] if accepted else "",
+                "note": (note or "").strip(),
+            }
+            old = by_id.get(article_id)
+            if old is None:
+                rows.append(new)
+                changed.append(article_id)
+            elif any(old.get(k, "") != v for k, v in new.items() if k != "reviewed_on"):
+                old.update(new)
+                changed.append(article_id)
+        if not changed:
+            return []
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, header, lineterminator="\n")
+        writer = csv.DictWriter(buf, header, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-        atomic_write_text(reviews_path, buf.getvalue())
-        if rebuild:
-            from szdata._build import build
-
-            build(pkg.root)
+        d.write(pkg.resource("reviews")["path"], buf.getvalue().encode("utf-8"))
+        d.build()
+        d.commit()
     return changed
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))

@@ -204,7 +204,7 @@ def test_a_build_that_would_change_an_existing_row_is_refused() -> None:
 def test_review_needs_a_reviewer_and_can_be_reopened(pkg: Path, capsys) -> None:
     article = "004_4c9b5674638746a7"
     status, out = _run(capsys, "review", article, "--accept", "--path", str(pkg))
-    assert status == 1 and "--reviewer" in out
+    assert status == 2 and "--reviewer" in out  # bad usage
     status, out = _run(capsys, "review", article, "--reopen", "--path", str(pkg))
     assert status == 0, out
     items = _rows(pkg / "data" / "items.csv")

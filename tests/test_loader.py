@@ -599,15 +599,15 @@ def test_missing_raw_text_is_refused_where_it_is_read(package_copy: Path) -> Non
 @pytest.mark.parametrize(
     ("content", "error"),
     [
-        (b"a,b\n1,caf\xe9\n", r"is not UTF-8 \(invalid continuation byte at byte 9\)"),
-        (b"a,caf\xe9\n1,2\n", r"is not UTF-8 \(invalid continuation byte at byte 5\)"),
+        (b"a,b\n1,caf\xe9\n", r"is not UTF-8 \(invalid continuation byte at byte 9, line 2\)"),
+        (b"a,caf\xe9\n1,2\n", r"is not UTF-8 \(invalid continuation byte at byte 5, line 1\)"),
         (
             b"a,b\n1,2\n" * 1000 + b'3,"x\xff"\n',
-            r"is not UTF-8 \(invalid start byte at byte 8004\)",
+            r"is not UTF-8 \(invalid start byte at byte 8004, line 2001\)",
         ),
         (b"", "is empty: a table needs at least its header row"),
         (b" \r\n\n", "is empty: a table needs at least its header row"),
-        (b'a,b\n1,"2\n', "cannot be read as CSV"),
+        (b'a,b\n1,"2\n', r"\[structure.csv-syntax\]"),
     ],
     ids=["cell", "header", "late-cell", "empty", "blank", "unclosed-quote"],
 )

@@ -147,8 +147,16 @@ CASES = [
     Case("structure.header", "structure.header", "figures", 1, "quote",
          edit_text("figures", ",quote,", ",quotes,"), frictionless="incorrect-label"),
     Case("structure.row-length", "structure.row-length", "figures", 2, "",
-         edit_text("figures", "20,parser,reviewed\n", "20,parser,reviewed,extra\n"),
+         edit_text("figures", "20,parser,,reviewed\n", "20,parser,,reviewed,extra\n"),
          frictionless="extra-cell"),
+    Case("structure.row-length-missing", "structure.row-length", "figures", 2, "",
+         edit_text("figures", ",20,parser,,reviewed\n", ",20,parser\n"),
+         also=frozenset({"structure.required"}), frictionless="missing-cell"),
+    Case("structure.blank-row", "structure.blank-row", "units", 3, "",
+         edit_text("units", "\npercent,", "\n\npercent,"), frictionless="blank-row"),
+    Case("structure.csv-syntax", "structure.csv-syntax", "aliases", 3, "",
+         edit_text("aliases", "\nShenzhen Municipal Government,shenzhen-government,",
+                   '\nShenzhen Municipal Government,shenzhen-government,"seen" twice')),
     Case("structure.type", "structure.type", "figures", 2, "value",
          set_cell("figures", 2, "value", "twenty"), frictionless="type-error"),
     Case("structure.type-date", "structure.type", "dates", 3, "date",
@@ -177,7 +185,8 @@ CASES = [
          set_cell("organizations", 21, "name", "Shenzhen Press Group"),
          frictionless="unique-error"),
     Case("structure.primary-key", "structure.primary-key", "figures", 25, "figure_id",
-         append_row("figures", copy_of=2), frictionless="primary-key"),
+         append_row("figures", copy_of=2), also=frozenset({"provenance.span-unique"}),
+         frictionless="primary-key"),
     Case("structure.foreign-key", "structure.foreign-key", "mentions", 2, "organization_id",
          set_cell("mentions", 2, "organization_id", "no-such-org"), frictionless="foreign-key"),
     Case("structure.foreign-key-self", "structure.foreign-key", "organizations", 4,
@@ -187,7 +196,8 @@ CASES = [
     Case("provenance.raw-missing", "provenance.raw-missing", "articles", 2, "raw_path",
          set_cell("articles", 2, "raw_path", "data/raw/missing.txt")),
     Case("provenance.raw-hash", "provenance.raw-hash", "articles", 3, "sha256",
-         set_cell("articles", 3, "sha256", "0" * 64)),
+         set_cell("articles", 3, "sha256", "0" * 64),
+         also=frozenset({"review.text-changed"})),
     Case("provenance.raw-length", "provenance.raw-length", "articles", 2, "bytes",
          set_cell("articles", 2, "bytes", "2365")),
     Case("provenance.raw-length-chars", "provenance.raw-length", "articles", 3, "chars",
@@ -195,13 +205,13 @@ CASES = [
     Case("provenance.span-in-text", "provenance.span-in-text", "items", 6, "end",
          set_cell("items", 6, "end", "5290")),
     Case("provenance.span-in-text-reversed", "provenance.span-in-text", "dates", 2, "start",
-         set_cell("dates", 2, "start", "282")),
+         set_cell("dates", 2, "start", "282"), also=frozenset({"provenance.id-from-start"})),
     Case("provenance.quote-span", "provenance.quote-span", "figures", 2, "quote",
-         shift_span("figures", 2, 1)),
+         shift_span("figures", 2, 1), also=frozenset({"provenance.id-from-start"})),
     Case("provenance.quote-span-dates", "provenance.quote-span", "dates", 5, "quote",
-         shift_span("dates", 5, 1)),
+         shift_span("dates", 5, 1), also=frozenset({"provenance.id-from-start"})),
     Case("provenance.quote-span-mentions", "provenance.quote-span", "mentions", 3, "quote",
-         shift_span("mentions", 3, -1)),
+         shift_span("mentions", 3, -1), also=frozenset({"provenance.id-from-start"})),
     Case("provenance.span-in-item", "provenance.span-in-item", "figures", 9, "start",
          set_cell("figures", 9, "item_id", f"{BRIEFING}.i2")),
     Case("provenance.span-in-item-missing", "provenance.span-in-item", "mentions", 10,
@@ -230,10 +240,10 @@ CASES = [
               delete_row("decisions", 8))),  # D0007, the decision on its date
     # items
     Case("item.numbering", "item.numbering", "items", 6, "item_no",
-         set_cell("items", 6, "item_no", "6")),
+         set_cell("items", 6, "item_no", "6"), also=frozenset({"provenance.id-from-start"})),
     Case("item.order", "item.order", "items", 6, "item_no",
          both(set_cell("items", 5, "item_no", "5"), set_cell("items", 6, "item_no", "4")),
-         also=frozenset({"item.numbering"})),
+         also=frozenset({"item.numbering", "provenance.id-from-start"})),
     Case("item.overlap", "item.overlap", "items", 4, "start",
          set_cell("items", 3, "end", "2600")),
     # organizations
@@ -250,7 +260,28 @@ CASES = [
          "parent_id", set_cell("organizations", 2, "parent_id", "sz-foreign-affairs-office")),
     Case("mention.quote-is-alias", "mention.quote-is-alias", "mentions", 2, "quote",
          set_cell("mentions", 2, "organization_id", "shenzhen-press-group")),
+    Case("provenance.id-from-start", "provenance.id-from-start", "figures", 3, "figure_id",
+         edit_text("figures", "000_7a64f3334c1b3195.f397,", "000_7a64f3334c1b3195.f398,")),
+    Case("provenance.span-unique", "provenance.span-unique", "mentions", 27, "start",
+         append_row("mentions", {"mention_id": f"{BRIEFING}.m5242", "start": "5242",
+                                 "organization_id": "sz-civil-affairs-bureau"}, copy_of=26),
+         also=frozenset({"structure.primary-key"})),
+    # decisions
+    Case("decision.evidence", "decision.evidence", "decisions", 5, "evidence",
+         set_cell("decisions", 5, "evidence", "a colleague said so")),
+    Case("decision.date-not-future", "decision.date-not-future", "decisions", 2, "decided_on",
+         set_cell("decisions", 2, "decided_on", "2999-01-01")),
+    # reviews
+    Case("review.complete", "review.complete", "reviews", 2, "status",
+         set_cell("reviews", 2, "reviewer", "")),
+    Case("review.complete-hash", "review.complete", "reviews", 3, "status",
+         set_cell("reviews", 3, "sha256", ""), also=frozenset({"review.unreviewed"})),
+    Case("review.date-not-future", "review.date-not-future", "reviews", 2, "reviewed_on",
+         set_cell("reviews", 2, "reviewed_on", "2999-01-01")),
     # text hygiene
+    Case("text.invisible", "text.invisible", "organizations", 20, "name",
+         set_cell("organizations", 20, "name", "sznews\u200b.com"),
+         also=frozenset({"mention.quote-is-alias"})),
     Case("text.nfc", "text.nfc", "organizations", 24, "note",
          set_cell("organizations", 24, "note", "Unio\u0301n Europea")),
     Case("text.control-chars", "text.control-chars", "decisions", 2, "reason",
@@ -262,7 +293,7 @@ CASES = [
 ]  # fmt: skip
 
 # text.utf8 and review.unreviewed have their own tests below (exit 2; warning vs --strict).
-SPECIAL = {"text.utf8", "review.unreviewed"}
+SPECIAL = {"text.utf8", "review.unreviewed", "review.text-changed"}
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -327,7 +358,7 @@ def test_frictionless_rejects_mutation(case: Case, package_copy: Path) -> None:
 
 
 def test_standard_cases_cover_every_structural_rule() -> None:
-    structural = {r.name for r in RULES.values() if r.layer == "structure"}
+    structural = {r.name for r in RULES.values() if r.layer == "structure" and not r.stricter}
     assert {c.rule for c in STANDARD_CASES} == structural
 
 
@@ -384,6 +415,24 @@ def test_unreviewed_rows_fail_with_strict(package_copy: Path, capsys) -> None:
     assert code == 1 and report["ok"] is False and report["strict"] is True
     assert {i["severity"] for i in report["issues"]} == {"error"}
     assert {i["rule"] for i in report["issues"]} == {"review.unreviewed"}
+
+
+def test_a_text_changed_since_its_review_warns_then_fails_with_strict(
+    package_copy: Path, capsys
+) -> None:
+    set_cell("reviews", 2, "sha256", "1" * 64)(package_copy)
+    code, report = run_json(package_copy, capsys)
+    assert code == 0
+    changed = [i for i in report["issues"] if i["rule"] == "review.text-changed"]
+    assert [(i["table"], i["row"], i["column"], i["severity"]) for i in changed] == [
+        ("reviews", 2, "sha256", "warning")
+    ]
+    assert "changed since" in changed[0]["message"]
+    code, report = run_json(package_copy, capsys, "--strict")
+    assert code == 1
+    assert {i["severity"] for i in report["issues"] if i["rule"] == "review.text-changed"} == {
+        "error"
+    }
 
 
 # -- more than one error ---------------------------------------------------------------------

@@ -95,7 +95,9 @@ def test_a_unit_word_with_a_digit_turns_the_shortcut_off(tmp_path: Path) -> None
     row |= {"unit": "m2", "dimension": "area", "words": "m2|2nd floor"}
     path = tmp_path / "units.csv"
     path.write_text("\n".join([*src, ",".join(row[h] for h in header)]) + "\n", encoding="utf-8")
-    units = UnitWords.load_path(path)
+    from szdata._readers import read_csv_path
+
+    units = UnitWords.from_records(read_csv_path(path).records())
     assert not fast_path_sound(units)
     _same(["5 m2", "12 2nd floor", "41,300 masks"], units)
 

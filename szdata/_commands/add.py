@@ -1,15 +1,23 @@
-"""``szdata add RAW.txt [...]``: add new articles, marked unreviewed."""
+"""``szdata add RAW.txt [...]``: add new articles, marked unreviewed.
+
+Exit status 0 when the texts were added (or already there), 1 when they were refused
+(nothing written; every problem is listed with the command that resolves it), 2 when the
+package cannot be read or the options are wrong.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from szdata._commands._options import JsonOption, PackageOption, announce, package_location
+
+if TYPE_CHECKING:
+    from szdata._add import AddResult
 
 _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
 
@@ -24,6 +32,40 @@ _CHECKLIST = (
 
 def add(
     raw_files: Annotated[list[Path], typer.Argument(help="UTF-8 texts, exactly as published.")],
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published",
+            metavar="YYYY-MM-DD",
+            help="The publication date of a text that prints none (recorded as decisions).",
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The address the text was published at."),
+    ] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence",
+            help="Why that date, when the address does not carry it: a web address or a quote.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who records the decisions (default: git config user.name)."),
+    ] = None,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove",
+            metavar="TABLE:KEY",
+            help="Leave out a row the parser misread (repeatable; needs --reason).",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the rows given with --remove are wrong.")
+    ] = None,
     path: PackageOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the rows it would add; write nothing.")
@@ -31,25 +73,71 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add raw texts to the package: copy, parse, and add their rows as unreviewed."""
-    from szdata._add import add_articles
+    import datetime as dt
+
+    from szdata._add import AddRefused
+    from szdata._errors import UsageError
 
     location = package_location(path, writes="add")
     announce(location, err=as_json)
     path = location.root
+    try:
+        day = dt.date.fromisoformat(published) if published else None
+    except ValueError:
+        raise UsageError(f"--published {published!r} is not a date like 2020-04-09") from None
+    options = {
+        "published": day,
+        "url": url,
+        "evidence": evidence,
+        "by": by,
+        "remove": remove or (),
+        "reason": reason,
+    }
+    try:
+        result = _run(raw_files, path, dry_run, as_json, options)
+    except AddRefused as exc:
+        if as_json:
+            problems = [
+                {"file": p.source, "problem": p.message, "resolve_with": p.command}
+                for p in exc.problems
+            ]
+            typer.echo(
+                json.dumps(
+                    {"ok": False, "exit_code": 1, "error": str(exc), "problems": problems},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        from szdata._terminal import shown
+
+        typer.echo(f"error: {shown(str(exc))}", err=True)
+        raise typer.Exit(1) from None
+    _report(result, dry_run, as_json)
+
+
+def _run(
+    raw_files: list[Path], path: Path, dry_run: bool, as_json: bool, options: dict[str, Any]
+) -> AddResult:
+    from szdata._add import add_articles
+
     show_bar = len(raw_files) >= _PROGRESS_FROM and sys.stdout.isatty() and not as_json
     if show_bar:
         from rich.progress import Progress
 
         with Progress(transient=True) as progress:
             task = progress.add_task("adding", total=len(raw_files) + 2)
-            result = add_articles(
+            return add_articles(
                 raw_files,
                 path=path,
                 dry_run=dry_run,
                 on_progress=lambda msg: progress.update(task, advance=1, description=msg[:40]),
+                **options,
             )
-    else:
-        result = add_articles(raw_files, path=path, dry_run=dry_run)
+    return add_articles(raw_files, path=path, dry_run=dry_run, **options)
+
+
+def _report(result: AddResult, dry_run: bool, as_json: bool) -> None:
+    from szdata._terminal import shown
 
     if as_json:
         typer.echo(
@@ -65,6 +153,7 @@ def add(
                             "rows": a.rows,
                             "proposed_organizations": a.proposed_organizations,
                             "warnings": a.warnings,
+                            "decisions": a.decisions,
                         }
                         for a in result.articles
                     ],
@@ -84,16 +173,18 @@ def add(
     for art in result.added:
         counts = ", ".join(f"{table}: {len(rows)}" for table, rows in art.rows.items())
         typer.echo(f"{art.article_id}: {verb} rows, unreviewed ({counts})")
+        if art.decisions:
+            typer.echo(f"  decisions recorded: {', '.join(art.decisions)}")
         for warning in art.warnings:
-            typer.echo(f"  warning: {warning}")
+            typer.echo(f"  warning: {shown(warning)}")
         if art.proposed_organizations:
             typer.echo("  names not in the organization registry (consider adding them):")
             for name in art.proposed_organizations:
-                typer.echo(f"    - {name}")
+                typer.echo(f"    - {shown(name)}")
         if dry_run:
             for table, rows in art.rows.items():
                 for row in rows:
-                    typer.echo(f"  {table}: {json.dumps(row, ensure_ascii=False)}")
+                    typer.echo(f"  {table}: {json.dumps(row)}")
     typer.echo("A reviewer must check, against each text:")
     for line in _CHECKLIST:
         typer.echo(f"  [ ] {line}")

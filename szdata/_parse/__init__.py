@@ -45,7 +45,7 @@ __all__ = ["ParsedArticle", "Registry", "parse", "read_raw"]
 
 Row = dict[str, Any]
 
-BUILD_TIME_COLUMNS = ("review_status",)
+BUILD_TIME_COLUMNS = ("decision_ids", "review_status")
 """Columns filled by ``szdata build``, not by the parser."""
 
 ORIGIN = "parser"

@@ -7,7 +7,6 @@ curly apostrophe in the text or in the registry matches a straight one.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -76,38 +75,66 @@ class Registry:
 
     @classmethod
     def load(cls, package: Package | None = None) -> Registry:
-        """The registry of ``package`` (default: the installed package), cached per file state."""
-        paths = _paths(package) if package is not None else _default_paths()
-        stamps = tuple(p.stat().st_mtime_ns for p in paths)
-        return _load(paths, stamps)
+        """The registry of ``package`` (default: the installed package), cached per file state.
+
+        Raises
+        ------
+        PackageError
+            When a curated file is malformed (its header, or its CSV syntax).
+        """
+        pkg = package if package is not None else _installed()
+        rels = tuple(pkg.resource(n)["path"] for n in _CURATED)
+        stamps = tuple(_stamp(pkg.root / rel) for rel in rels)
+        headers = tuple(tuple(pkg.schema(n).field_names) for n in _CURATED)
+        return _load(str(pkg.root), rels, headers, stamps)
 
 
-def _paths(pkg: Package) -> tuple[Path, Path, Path]:
-    return (pkg.path_of("organizations"), pkg.path_of("aliases"), pkg.path_of("units"))
+_CURATED = ("organizations", "aliases", "units")
+"""The curated tables the registry is read from."""
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.lstat()
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=1)
-def _default_paths() -> tuple[Path, Path, Path]:
-    """The curated files of the installed package (its descriptor is read once)."""
+def _installed() -> Package:
+    """The installed package (its descriptor is read once)."""
     from szdata._package import open_package
 
-    return _paths(open_package())
+    return open_package()
 
 
 @lru_cache(maxsize=8)
-def _load(paths: tuple[Path, Path, Path], stamps: tuple[int, ...]) -> Registry:
-    orgs_path, aliases_path, units_path = paths
+def _load(
+    root: str,
+    rels: tuple[str, str, str],
+    headers: tuple[tuple[str, ...], ...],
+    stamps: tuple[tuple[int, int], ...],
+) -> Registry:
+    from szdata._readers import read_csv
+
+    orgs, aliases, units = (
+        [
+            r
+            for r in read_csv(root, rel).check(list(h)).records()
+            if any(v.strip() for v in r.values())
+        ]
+        for rel, h in zip(rels, headers, strict=True)
+    )
     organization_names: dict[str, str] = {}
     names: list[tuple[str, str]] = []
-    for row in _rows(orgs_path):
+    for row in orgs:
         organization_names[row["organization_id"]] = row["name"]
         names.append((row["name"], row["organization_id"]))
-    for row in _rows(aliases_path):
+    for row in aliases:
         names.append((row["alias"], row["organization_id"]))
-    units = UnitWords.load_path(units_path)
-    return Registry(names=tuple(names), organization_names=organization_names, units=units)
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
+    return Registry(
+        names=tuple(names),
+        organization_names=organization_names,
+        units=UnitWords.from_records(units),
+    )

@@ -33,7 +33,8 @@ def validate(
     path
         A folder holding ``datapackage.json``, or the descriptor itself.
     strict
-        Make ``review.unreviewed`` an error rather than a warning.
+        Make the warnings of the rules marked ``strict`` (``review.unreviewed``,
+        ``review.text-changed``) errors.
     progress
         Called with the name of each step as it starts (the command line shows it).
 
@@ -65,8 +66,7 @@ def validate(
     step("writing the report")
     if strict:
         issues = [
-            dataclasses.replace(i, severity="error") if i.rule == "review.unreviewed" else i
-            for i in issues
+            dataclasses.replace(i, severity="error") if RULES[i.rule].strict else i for i in issues
         ]
     return Report(
         issues=_ordered(issues, package.table_names()), package=_summary(ctx), strict=strict

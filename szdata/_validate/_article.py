@@ -19,6 +19,23 @@ _UPDATED = re.compile(f"{_UPDATED_AT}({_ISO_DATE})")
 _URL_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/]?([0-9]{2})[-/]?([0-9]{2})(?![0-9])")
 
 
+def address_dates(url: str | None) -> set[dt.date]:
+    """The calendar dates a web address carries (``/2020-04/09/``, ``20200409``).
+
+    Examples
+    --------
+    >>> address_dates("http://www.eyeshenzhen.com/content/2020-04/09/content_23043059.htm")
+    {datetime.date(2020, 4, 9)}
+    """
+    found = set()
+    for y, m, d in _URL_DATE.findall(url or ""):
+        try:
+            found.add(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    return found
+
+
 def check_articles(ctx: Context) -> list[Issue]:
     """``article.title-date`` and ``article.published-basis``.
 
@@ -35,11 +52,13 @@ def check_articles(ctx: Context) -> list[Issue]:
     assert articles is not None and articles.typed is not None
     decided: list[str] = []
     decisions = ctx.table("decisions")
-    if has_columns(decisions, "table", "key", "column") and decisions is not None:
+    if has_columns(decisions, "table", "key", "action", "column") and decisions is not None:
         assert decisions.typed is not None
         decided = (
             decisions.typed.filter(
-                (pl.col("table") == "articles") & (pl.col("column") == "published")
+                (pl.col("table") == "articles")
+                & (pl.col("action") == "set")
+                & (pl.col("column") == "published")
             )
             .get_column("key")
             .drop_nulls()
@@ -111,14 +130,11 @@ def _basis_problem(
         if title_date != published:
             return f"basis 'title' but title_date ({title_date}) is not {published}"
     elif basis == "address":
-        found = set()
-        for y, m, d in _URL_DATE.findall(url or ""):
-            try:
-                found.add(dt.date(int(y), int(m), int(d)))
-            except ValueError:
-                continue
-        if published not in found:
+        if published not in address_dates(url):
             return f"basis 'address' but the url ({url}) does not carry the date {published}"
     elif basis == "inferred" and not decided:
-        return "basis 'inferred' but no decision on this article's published date records why"
+        return (
+            "basis 'inferred' but no `set published` decision on this article records the "
+            "date and why"
+        )
     return None

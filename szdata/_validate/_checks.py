@@ -19,17 +19,19 @@ from typing import TYPE_CHECKING
 
 from szdata._validate._article import check_articles
 from szdata._validate._date import check_relative_dates
+from szdata._validate._decision import check_decisions
 from szdata._validate._figure import check_figure_values
 from szdata._validate._item import check_items
 from szdata._validate._mention import check_mentions
 from szdata._validate._organization import check_organizations
 from szdata._validate._provenance import (
+    check_ids_and_spans,
     check_raw_texts,
     check_span_in_item,
     check_spans,
     start_raw_texts,
 )
-from szdata._validate._review import check_review, review_issues
+from szdata._validate._review import check_review, check_review_records, review_issues
 from szdata._validate._text import check_text, text_issues
 
 if TYPE_CHECKING:
@@ -48,9 +50,9 @@ table as soon as it is read, before the table keeps only :data:`RULE_COLUMNS`.""
 SPAN_COLUMNS = ("article_id", "item_id", "start", "end", "quote")
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("item_id", "article_id", "item_no", "start", "end"),
-    "figures": (*SPAN_COLUMNS, "value", "qualifier", "unit"),
-    "dates": (*SPAN_COLUMNS, "date", "resolution"),
-    "mentions": (*SPAN_COLUMNS, "organization_id"),
+    "figures": ("figure_id", *SPAN_COLUMNS, "value", "qualifier", "unit"),
+    "dates": ("date_id", *SPAN_COLUMNS, "date", "resolution"),
+    "mentions": ("mention_id", *SPAN_COLUMNS, "organization_id"),
 }
 """The columns of the big tables that the other checks read (besides the columns of foreign
 keys, kept for the structural checks): the rest is dropped once :data:`TABLE_CHECKS` ran on
@@ -59,6 +61,7 @@ the table. A check reading a dropped column fails loudly (polars: column not fou
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_raw_texts,
     check_spans,
+    check_ids_and_spans,
     check_span_in_item,
     check_figure_values,
     check_relative_dates,
@@ -66,7 +69,9 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_items,
     check_organizations,
     check_mentions,
+    check_decisions,
     check_text,
     check_review,
+    check_review_records,
 )
 """Every rule check, in order; ``check_raw_texts`` first (it reads the raw texts)."""

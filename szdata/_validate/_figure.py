@@ -40,7 +40,10 @@ def check_figure_values(ctx: Context) -> list[Issue]:
     from szdata._quantities import UnitWords
     from szdata._validate._quotes import read_quotes
 
-    words = UnitWords.load(ctx.package)
+    assert units.text is not None  # the units as loaded: a malformed file is reported, not raised
+    words = UnitWords.from_records(
+        {k: v or "" for k, v in row.items()} for row in units.text.iter_rows(named=True)
+    )
     reread = read_quotes(frame.get_column("quote"), words)
     joined = frame.lazy().join(reread.lazy(), on="quote", how="inner")
     readable = pl.col("__qe").is_null()

@@ -7,14 +7,11 @@ reported and not loaded, so that no rule runs on columns that are not what they 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from szdata._errors import PackageError
+from szdata._readers import LINE
 from szdata._validate._report import Issue
 from szdata._validate._rules import RULES
 from szdata._validate._typed import typed_frame
@@ -25,9 +22,6 @@ if TYPE_CHECKING:
     from szdata._package import Package
     from szdata._schema import TableSchema
     from szdata._validate._raw import RawReader
-
-LINE = "__line"
-EXTRA = "__extra"
 
 
 @dataclass
@@ -119,129 +113,30 @@ class Context:
         return t if t is not None and t.usable else None
 
 
-def _relative(package: Package, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(package.root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _utf8_error(path: str, data: bytes) -> PackageError:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return PackageError(
-            f"{path} is not UTF-8: {exc.reason} at byte {exc.start} (line {line}) "
-            f"[text.utf8]; re-save it as UTF-8"
-        )
-    return PackageError(f"{path} cannot be read as CSV")
-
-
-def _line_numbers(data: bytes, n_rows: int) -> list[int] | None:
-    """The first line of each record when some cell spans lines; ``None`` when none does."""
-    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if newlines == n_rows + 1:
-        return None
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    next(reader, None)
-    starts = []
-    line = reader.line_num + 1
-    for _ in reader:
-        starts.append(line)
-        line = reader.line_num + 1
-    return starts
-
-
 def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
-    """Read table ``name``; return it with the header and row-length issues found.
+    """Read table ``name`` with the one CSV reader; return it with the syntax issues found.
+
+    A table whose header is not its schema's is reported (``structure.header``) and not
+    loaded. Row-length, blank-row and CSV-syntax issues are reported; the table is loaded.
 
     Raises
     ------
     PackageError
-        When the file is not UTF-8 or not CSV at all (exit status 2).
+        When the file is missing, not a regular file, or not UTF-8 (exit status 2).
     """
-    import polars as pl
+    from szdata._readers import read_table as read_csv_table
 
     schema = package.schema(name)
-    path = package.path_of(name)
-    rel = _relative(package, path)
-    table = LoadedTable(name=name, file=rel, schema=schema)
-    data = path.read_bytes()
-    eol = data.find(b"\n")
-    header_bytes = data if eol < 0 else data[:eol]  # not partition(): it copies the rest
-    try:
-        header_text = header_bytes.decode("utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError:
-        raise _utf8_error(rel, data) from None
-    header = next(csv.reader([header_text.rstrip("\r")]), [])
-    expected = schema.field_names
-    if header != expected:
-        return table, [_header_issue(table, header, expected)]
-    columns = {n: pl.String for n in [*expected, EXTRA]}
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            has_header=False,
-            skip_rows=1,
-            schema=columns,
-            truncate_ragged_lines=True,
-            missing_columns="insert",
-            empty_string_is_null=True,
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError as exc:
-        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            raise _utf8_error(rel, data) from None
-        raise PackageError(f"{rel} cannot be read as CSV: {exc}") from None
-    lines = _line_numbers(data, frame.height)
-    del data
-    # one chunk per column (the reader returns one per block read): later steps then never
-    # realign the chunks of columns, and the text columns' buffers are compacted
-    frame = frame.rechunk().with_columns(
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
-        if lines is None
-        else pl.lit(pl.Series(lines, dtype=pl.Int64)).alias(LINE)
-    )
-    issues: list[Issue] = []
-    extra = frame.lazy().select(LINE, EXTRA).filter(pl.col(EXTRA).is_not_null()).collect()
-    for line, value in extra.iter_rows():
-        issues.append(
-            table.issue(
-                "structure.row-length",
-                line,
-                "",
-                value,
-                f"the row has more cells than the {len(expected)} columns of the header "
-                f"(first extra cell: {value!r})",
-            )
-        )
-    text = frame.select(pl.exclude(EXTRA))
-    table.text = text
-    table.typed = typed_frame(text, schema)
+    read = read_csv_table(package, name)
+    table = LoadedTable(name=name, file=read.file, schema=schema)
+    issues = [table.issue(i.rule, i.line, i.column, i.value, i.message) for i in read.issues]
+    wrong = read.header_issue(schema.field_names)
+    if wrong is not None:
+        header = table.issue(wrong.rule, wrong.line, wrong.column, wrong.value, wrong.message)
+        return table, [header, *issues]
+    table.text = read.frame
+    table.typed = typed_frame(read.frame, schema)
     return table, issues
-
-
-def _header_issue(table: LoadedTable, header: list[str], expected: list[str]) -> Issue:
-    missing = [c for c in expected if c not in header]
-    unknown = [c for c in header if c not in expected]
-    if missing:
-        what = f"column {missing[0]!r} is missing"
-        column = missing[0]
-    elif unknown:
-        what = f"column {unknown[0]!r} is not in the schema"
-        column = unknown[0]
-    else:
-        first = next(i for i, (a, b) in enumerate(zip(header, expected, strict=False)) if a != b)
-        what = f"column {expected[first]!r} should be column {first + 1}, found {header[first]!r}"
-        column = expected[first]
-    return table.issue(
-        "structure.header",
-        1,
-        column,
-        ",".join(header),
-        f"the header does not match the schema: {what}; expected: {','.join(expected)}",
-    )
 
 
 def load(package: Package, loaded: Callable[[Context, str], None] | None = None) -> Context:

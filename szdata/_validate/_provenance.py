@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from szdata._validate._common import LENGTH, TEXT, has_columns, spanned_tables, texts_frame
@@ -234,4 +235,74 @@ def check_span_in_item(ctx: Context) -> list[Issue]:
             detail=pl.struct(s=start, e=end, i=pl.col("__item")),
         )
         issues.extend(run_masks(table, loose, [inside]))
+    return issues
+
+
+ID_NUMBER = {"f": "start", "d": "start", "m": "start", "i": "item_no"}
+"""The letter of a row id (``<article_id>.<letter><number>``) -> the column its number is."""
+_ID_LETTER = re.compile(r"\\\.([a-z])[(\[]")
+
+
+def id_letter(pattern: str | None) -> str | None:
+    """The letter of the ids a primary-key pattern describes (``...\\.f(0|[1-9]...``).
+
+    Examples
+    --------
+    >>> id_letter(r"[a-z0-9][a-z0-9_-]{0,63}\\.f(0|[1-9][0-9]*)"), id_letter("D[0-9]{4,}")
+    ('f', None)
+    """
+    m = _ID_LETTER.search(pattern or "")
+    return m.group(1) if m and m.group(1) in ID_NUMBER else None
+
+
+def check_ids_and_spans(ctx: Context) -> list[Issue]:
+    """``provenance.id-from-start`` and ``provenance.span-unique``.
+
+    A row id is ``<article_id>.<letter><n>``, ``n`` its ``start`` (``item_no`` for items):
+    an id that says otherwise points at another row. No two figures, dates or mentions
+    of one table share a span: the same characters read twice.
+    """
+    import polars as pl
+
+    issues: list[Issue] = []
+    for table in [t for t in ctx.tables.values() if t.usable]:
+        schema = table.schema
+        if len(schema.primary_key) != 1 or not has_columns(table, "article_id"):
+            continue
+        (pk,) = schema.primary_key
+        letter = id_letter(schema.field(pk).pattern)
+        if letter is None or not has_columns(table, ID_NUMBER[letter]):
+            continue
+        number = ID_NUMBER[letter]
+        frame = combined(table, [pk, "article_id", number, "start", "end"])
+        expected = pl.format("{}.{}{}", pl.col("article_id"), pl.lit(letter), pl.col(number))
+        checks = [
+            MaskCheck(
+                "provenance.id-from-start",
+                pk,
+                pl.col(pk).is_not_null() & pl.col(number).is_not_null() & (pl.col(pk) != expected),
+                lambda v, d, n=number: f"id {v!r} does not say its row: with its {n} it is {d!r}",
+                detail=expected,
+            )
+        ]
+        issues += run_masks(table, frame, checks)
+        if number != "start" or not has_columns(table, "start", "end"):
+            continue
+        span = ["article_id", "start", "end"]
+        complete = pl.all_horizontal(pl.col(c).is_not_null() for c in span)
+        repeated = complete & pl.struct(span).is_duplicated() & ~pl.struct(span).is_first_distinct()
+        issues += run_masks(
+            table,
+            frame,
+            [
+                MaskCheck(
+                    "provenance.span-unique",
+                    "start",
+                    repeated,
+                    lambda v, d: f"span {v} of {d} is the span of another row of the table",
+                    value=pl.format("{}:{}", pl.col("start"), pl.col("end")),
+                    detail=pl.col("article_id"),
+                )
+            ],
+        )
     return issues

@@ -41,6 +41,11 @@ class Rule:
         turns ``review.unreviewed`` into an error).
     fatal
         The package cannot be read at all: reported as a one-sentence error, exit status 2.
+    strict
+        A warning that ``--strict`` (CI) turns into an error.
+    stricter
+        For a ``structure`` rule that ``frictionless validate`` does not enforce (fully):
+        why szdata is deliberately stricter than the standard's reference checker.
     """
 
     name: str
@@ -49,6 +54,8 @@ class Rule:
     layer: Layer = "rule"
     severity: Severity = "error"
     fatal: bool = False
+    strict: bool = False
+    stricter: str = ""
 
 
 _ALL: tuple[Rule, ...] = (
@@ -61,9 +68,26 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.row-length",
-        "no row has more cells than the header",
-        "remove the extra cells, or quote a cell that contains a comma",
+        "every row has as many cells as the header",
+        "give the row one cell per column: quote a cell that contains a comma, and end a "
+        "row with commas for its empty last cells",
         layer="structure",
+    ),
+    Rule(
+        "structure.blank-row",
+        "no line of a table is blank",
+        "remove the blank line",
+        layer="structure",
+    ),
+    Rule(
+        "structure.csv-syntax",
+        "the file is well-formed CSV: every quoted cell is closed, and a quote inside a "
+        "quoted cell is doubled (stricter than frictionless, which reads such quotes loosely)",
+        'quote the whole cell and double the quotes inside it: "say ""hello""", or leave '
+        "the quotes out",
+        layer="structure",
+        stricter="frictionless (Python's csv module, leniently) reads '\"seen\" twice' as "
+        "'seen twice', silently dropping the quotes a contributor typed",
     ),
     Rule(
         "structure.type",
@@ -166,6 +190,18 @@ _ALL: tuple[Rule, ...] = (
         "copy the quote from the raw text at start:end (code points), or correct the offsets",
     ),
     Rule(
+        "provenance.id-from-start",
+        "a row id says its row: `<article_id>.<letter><start>` (`<article_id>.i<item_no>` "
+        "for items)",
+        "rebuild with `szdata build`; an added row's id is its article id, its letter and its "
+        "start",
+    ),
+    Rule(
+        "provenance.span-unique",
+        "no two rows of a table (figures, dates, mentions) share a span",
+        "remove the row that repeats the span, or correct its start and end",
+    ),
+    Rule(
         "provenance.span-in-item",
         "a span with an item lies inside that item of the same article; a span without one "
         "lies outside every item",
@@ -250,6 +286,18 @@ _ALL: tuple[Rule, ...] = (
         "(after normalising quotes, spaces and case)",
         "point the mention at the right organization, or add the printed name to aliases.csv",
     ),
+    # -- decisions -------------------------------------------------------------------------
+    Rule(
+        "decision.evidence",
+        "a decision's evidence is a web address, or a quote found in the raw text of its "
+        "article (the whole of it, each part between '...', or a passage it quotes)",
+        "give the address where the fact can be checked, or quote the raw text exactly",
+    ),
+    Rule(
+        "decision.date-not-future",
+        "a decision is not dated after today",
+        "write the date the decision was recorded (`szdata correct` writes today's date)",
+    ),
     # -- text hygiene of CSV cells ---------------------------------------------------------
     Rule(
         "text.utf8",
@@ -268,6 +316,12 @@ _ALL: tuple[Rule, ...] = (
         "remove the control character; a line break inside a cell is never wanted",
     ),
     Rule(
+        "text.invisible",
+        "no cell of a curated file holds an invisible character (zero-width space or joiner, "
+        "soft hyphen, byte-order mark, bidi control); names compare equal without them",
+        "delete the invisible character: it makes two names look the same but differ",
+    ),
+    Rule(
         "text.whitespace",
         "no text cell starts or ends with a space (no-break spaces included)",
         "trim the cell; a quote with spaces at its ends has a wrong span",
@@ -284,6 +338,28 @@ _ALL: tuple[Rule, ...] = (
         "check the rows against the text, then run "
         "`szdata review ARTICLE --accept --reviewer NAME`",
         severity="warning",
+        strict=True,
+    ),
+    Rule(
+        "review.complete",
+        "a reviewed article's review names its reviewer, its date and the SHA-256 of the text "
+        "it covered",
+        "record reviews with `szdata review ARTICLE --accept --reviewer NAME`, which fills all "
+        "three",
+    ),
+    Rule(
+        "review.text-changed",
+        "a reviewed text is the text that was reviewed: its SHA-256 is the review's (a "
+        "warning; an error with --strict)",
+        "check the changed text's rows again, then run "
+        "`szdata review ARTICLE --accept --reviewer NAME`",
+        severity="warning",
+        strict=True,
+    ),
+    Rule(
+        "review.date-not-future",
+        "a review is not dated after today",
+        "write the date of the review (`szdata review` writes today's date)",
     ),
 )
 
@@ -302,7 +378,7 @@ def rules_markdown() -> str:
     lines = ["| Rule | What it checks | Severity |", "| --- | --- | --- |"]
     for r in _ALL:
         severity = "exit 2" if r.fatal else r.severity
-        if r.name == "review.unreviewed":
+        if r.strict:
             severity = "warning (error with `--strict`)"
         explanation = r.explanation.replace("|", "\\|")
         lines.append(f"| `{r.name}` | {explanation} | {severity} |")

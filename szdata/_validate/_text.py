@@ -1,9 +1,13 @@
-"""Text rules: the hygiene of every text cell (NFC, control characters, spaces, formulas)."""
+"""Text rules: the hygiene of every text cell (NFC, control and invisible characters, spaces,
+formulas)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from szdata._normalize import INVISIBLE
+from szdata._terminal import shown
+from szdata._typing import BUILT_TABLES
 from szdata._validate._load import Context, LoadedTable
 from szdata._validate._structural import MaskCheck, combined, run_masks, text_of
 
@@ -27,7 +31,8 @@ def text_issues(table: LoadedTable) -> list[Issue]:
     if not table.usable:
         return []
     names = [f.name for f in table.schema.fields if f.type == "string"]
-    checks = [c for name in names for c in _text_checks(name, text_of(name))]
+    curated = table.name not in BUILT_TABLES  # built cells are copied from the raw texts
+    checks = [c for name in names for c in _text_checks(name, text_of(name), curated)]
     if not checks:
         return []
     # one cheap pass per column finds the cells worth a closer look: anything outside
@@ -44,11 +49,23 @@ SUSPECT = r"[^ -~]|^[\s=+\-@]|\s$"
 """Cells that may break a text rule; every cell that breaks one matches this."""
 
 
-def _text_checks(name: str, cell: str) -> list[MaskCheck]:
+def _text_checks(name: str, cell: str, curated: bool) -> list[MaskCheck]:
     import polars as pl
 
     c = pl.col(cell)
+    invisible = [
+        MaskCheck(
+            "text.invisible",
+            name,
+            c.str.contains(INVISIBLE.pattern),
+            lambda v, n=name: (
+                f"{n} {shown(v)!r} holds the invisible character "
+                f"{shown(INVISIBLE.search(v).group())!r}"  # type: ignore[union-attr]
+            ),
+        )
+    ]
     return [
+        *(invisible if curated else []),
         MaskCheck(
             "text.nfc",
             name,
