@@ -275,6 +275,7 @@ def parse(
                 "article_id": article_id,
                 "item_id": item_of(f.start),
                 "value": f.value,
+                "value_max": f.value_max,
                 "unit": f.unit,
                 "counted": f.counted,
                 "qualifier": f.qualifier,

@@ -42,6 +42,10 @@ _WEEKDAYS = {
     "sunday": 6,
 }  # fmt: skip
 _RELATIVE = {"yesterday": -1, "today": 0, "tomorrow": 1}
+MONTH_NAMES: tuple[str, ...] = tuple(_MONTHS)
+"""Month names and abbreviations, lower case."""
+WEEKDAY_NAMES: tuple[str, ...] = tuple(_WEEKDAYS)
+"""Weekday names, lower case."""
 _MODIFIERS = ("next", "last", "this")
 
 FIRST_WORDS: tuple[str, ...] = (*_MONTHS, *_WEEKDAYS, *_MODIFIERS, *_RELATIVE)
