@@ -334,6 +334,7 @@ def _make_article(index: int, rng: random.Random, vocab: _Vocabulary) -> _Articl
                 "article_id": aid,
                 "item_id": item,
                 "value": f.value,
+                "value_max": None,
                 "unit": f.unit,
                 "counted": f.counted,
                 "qualifier": f.qualifier,

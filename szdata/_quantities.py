@@ -424,8 +424,22 @@ class ExactQuantity:
 
     def quantity(self) -> Quantity:
         """The quantity with float values (each the nearest float to the exact value)."""
-        top = None if self.value_max is None else float(self.value_max)
-        return Quantity(float(self.value), self.qualifier, self.unit_word, top)
+        top = None if self.value_max is None else to_float(self.value_max)
+        return Quantity(to_float(self.value), self.qualifier, self.unit_word, top)
+
+
+def to_float(value: Fraction) -> float:
+    """The float nearest ``value``; infinity past the largest float.
+
+    Examples
+    --------
+    >>> to_float(Fraction(41, 10) * 10**9), to_float(Fraction(10) ** 400)
+    (4100000000.0, inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf")
 
 
 def read_match(m: re.Match[str]) -> ExactQuantity:

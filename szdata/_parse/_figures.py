@@ -49,6 +49,7 @@ from szdata._quantities import (
     UnitWords,
     quantity_pattern,
     read_match,
+    to_float,
     trie_regex,
 )
 
@@ -538,7 +539,7 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         if value is None:
             return None
         return _figure(s, e, value, None, units, g, text, "exact")
-    return _figure(s, e, float(q.value), q, units, g, text, q.qualifier)
+    return _figure(s, e, to_float(q.value), q, units, g, text, q.qualifier)
 
 
 def _figure(
@@ -562,7 +563,7 @@ def _figure(
         counted = _counted(text, e)
     elif unit == "year" and (g["old"] or _OLD_AFTER.match(text, e)):
         counted = "age"
-    top = None if q is None or q.value_max is None else float(q.value_max)
+    top = None if q is None or q.value_max is None else to_float(q.value_max)
     return FigureMatch(s, e, value, unit, counted, qualifier, top)
 
 

@@ -48,7 +48,7 @@ table as soon as it is read, before the table keeps only :data:`RULE_COLUMNS`.""
 SPAN_COLUMNS = ("article_id", "item_id", "start", "end", "quote")
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("item_id", "article_id", "item_no", "start", "end"),
-    "figures": (*SPAN_COLUMNS, "value", "qualifier", "unit"),
+    "figures": (*SPAN_COLUMNS, "value", "value_max", "qualifier", "unit", "counted", "refers_to"),
     "dates": (*SPAN_COLUMNS, "date", "resolution"),
     "mentions": (*SPAN_COLUMNS, "organization_id"),
 }

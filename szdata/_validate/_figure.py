@@ -20,7 +20,10 @@ def check_figure_values(ctx: Context) -> list[Issue]:
     if not has_columns(figures, "value", "quote", "qualifier", "unit"):
         return []
     assert figures is not None
-    frame = combined(figures, ["value", "quote", "qualifier", "unit"])
+    has_max = has_columns(figures, "value_max")
+    frame = combined(figures, ["value", "quote", "qualifier", "unit", *(["value_max"] * has_max)])
+    if not has_max:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("value_max"))
     value = pl.col("value")
     issues = run_masks(
         figures,
@@ -49,7 +52,10 @@ def check_figure_values(ctx: Context) -> list[Issue]:
     known_qualifier = pl.col("qualifier").is_in(qualifiers) if qualifiers else pl.lit(True)
     assert units.typed is not None
     known_unit = pl.col("unit").is_in(units.typed.get_column("unit").drop_nulls().implode())
-    close = (value - pl.col("__qv")).abs() <= 1e-9 * pl.max_horizontal(value.abs(), pl.lit(1.0))
+    # exact: the value must be the float nearest the quote's exact value (see _quotes)
+    close = value == pl.col("__qv")
+    top, read_top = pl.col("value_max"), pl.col("__qm")
+    top_ok = top.eq_missing(read_top) | (top.is_not_null() & ~top.is_finite())
     checks = [
         MaskCheck(
             "figure.value-from-quote",
@@ -62,8 +68,18 @@ def check_figure_values(ctx: Context) -> list[Issue]:
             "figure.value-from-quote",
             "value",
             readable & value.is_finite() & ~close,
-            lambda v, d: f"value {v} is not the {d['v']:g} that the quote {d['q']!r} states",
+            lambda v, d: f"value {v} is not the {d['v']!r} that the quote {d['q']!r} states",
             detail=pl.struct(v=pl.col("__qv"), q=pl.col("quote")),
+        ),
+        MaskCheck(
+            "figure.value-from-quote",
+            "value_max",
+            readable & ~top_ok,
+            lambda v, d: (
+                f"value_max {v or '(empty)'} is not the upper end "
+                f"{'(none)' if d['m'] is None else repr(d['m'])} that the quote {d['q']!r} states"
+            ),
+            detail=pl.struct(m=read_top, q=pl.col("quote")),
         ),
         MaskCheck(
             "figure.qualifier-from-quote",
