@@ -34,7 +34,7 @@ from szdata._errors import ParseError
 from szdata._normalize import fold
 from szdata._parse._dates import DateMatch, find_dates, resolve
 from szdata._parse._figures import find_figures
-from szdata._parse._header import line_of, read_head
+from szdata._parse._header import LineIndex, read_head
 from szdata._parse._items import find_items
 from szdata._parse._mentions import find_mentions
 from szdata._parse._registry import Registry
@@ -140,6 +140,7 @@ def parse(
     name = PurePath(file_name).name
     article_id = PurePath(name).stem
     folded = fold(text)
+    line_of = LineIndex(text)
     head = read_head(text, folded, file_name=name)
     warnings = list(head.warnings)
     kind = (
@@ -169,7 +170,7 @@ def parse(
     # items
     body = [p for p in paragraphs if p[0] >= head.body_start]
     items = find_items(text, folded, body) if kind == "briefing" else []
-    items = _check_numbering(items, text, name, warnings)
+    items = _check_numbering(items, line_of, name, warnings)
     item_starts = [i.start for i in items]
     item_ids = [f"{article_id}.i{i.number}" for i in items]
 
@@ -203,7 +204,7 @@ def parse(
                 reference = reference_date or published
     if published is not None and title_date is not None and title_date != published:
         warnings.append(
-            f"{name}:{line_of(text, head.title_span[0])}: the title's date {title_date} "
+            f"{name}:{line_of(head.title_span[0])}: the title's date {title_date} "
             f"disagrees with the header's {published}"
         )
     if published is None and reference_date is None:
@@ -215,22 +216,24 @@ def parse(
     date_rows: list[Row] = []
     head_spans = {head.title_span, head.header_span}
     body_date_spans: list[tuple[int, int, dt.date]] = []
+    previous: dt.date | None = None
     for d in all_dates:
         s0, s1 = sentence_of(d.start)
         try:
-            resolved = resolve(d, reference, folded[s0:s1])
+            resolved = resolve(d, reference, folded[s0:s1], previous)
         except ValueError as exc:
             warnings.append(
-                f"{name}:{line_of(text, d.start)}: {text[d.start : d.end]!r} is not a date ({exc})"
+                f"{name}:{line_of(d.start)}: {text[d.start : d.end]!r} is not a date ({exc})"
             )
             continue
         if resolved is None:
             warnings.append(
-                f"{name}:{line_of(text, d.start)}: cannot resolve {text[d.start : d.end]!r} "
+                f"{name}:{line_of(d.start)}: cannot resolve {text[d.start : d.end]!r} "
                 "without a publication date"
             )
             continue
         date, resolution = resolved
+        previous = date
         date_rows.append(
             {
                 "date_id": f"{article_id}.d{d.start}",
@@ -253,6 +256,7 @@ def parse(
         skip.append(head.header_span)
     skip.extend(_list_numbers(folded, paragraphs))
     refers: dict[tuple[int, int], dt.date | None] = {}
+    body_date_starts = [a for a, _, _ in body_date_spans]  # ascending: dates in text order
 
     def refers_to_of(pos: int) -> dt.date | None:
         """The date of the sentence around ``pos`` if it prints exactly one date."""
@@ -261,8 +265,9 @@ def parse(
         sentence = sentence_of(pos)
         if sentence not in refers:
             s0, s1 = sentence
-            in_sentence = [date for a, _, date in body_date_spans if s0 <= a < s1]
-            refers[sentence] = in_sentence[0] if len(in_sentence) == 1 else None
+            i = bisect.bisect_left(body_date_starts, s0)
+            j = bisect.bisect_left(body_date_starts, s1)
+            refers[sentence] = body_date_spans[i][2] if j - i == 1 else None
         return refers[sentence]
 
     anchors = None if candidates is None else candidates.anchors
@@ -373,13 +378,13 @@ def _list_numbers(folded: str, paragraphs: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
-def _check_numbering(items: list, text: str, name: str, warnings: list[str]) -> list:
+def _check_numbering(items: list, line_of: LineIndex, name: str, warnings: list[str]) -> list:
     """Keep the first item of each number; warn about gaps and repeats."""
     seen: set[int] = set()
     kept = []
     expected = 1
     for it in items:
-        line = line_of(text, it.start)
+        line = line_of(it.start)
         if it.number in seen or it.number < 1:
             warnings.append(f"{name}:{line}: item number {it.number} repeats or is 0; item skipped")
             continue

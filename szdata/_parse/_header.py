@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -60,8 +61,28 @@ class Head:
 
 
 def line_of(text: str, pos: int) -> int:
-    """The 1-based line number of offset ``pos``."""
+    """The 1-based line number of offset ``pos`` (O(pos): for a few positions near the top)."""
     return text.count("\n", 0, pos) + 1
+
+
+class LineIndex:
+    """The 1-based line number of any offset, in O(log n) after one O(n) pass (made lazily).
+
+    Examples
+    --------
+    >>> lines = LineIndex("a\nb\nc")
+    >>> lines(0), lines(2), lines(4)
+    (1, 2, 3)
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks: list[int] | None = None
+
+    def __call__(self, pos: int) -> int:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self._text)]
+        return bisect.bisect_right(self._breaks, pos - 1) + 1
 
 
 def read_head(text: str, folded: str, *, file_name: str) -> Head:
