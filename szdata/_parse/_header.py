@@ -70,7 +70,7 @@ class LineIndex:
 
     Examples
     --------
-    >>> lines = LineIndex("a\nb\nc")
+    >>> lines = LineIndex("a\\nb\\nc")
     >>> lines(0), lines(2), lines(4)
     (1, 2, 3)
     """
