@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -35,7 +36,7 @@ from szdata._normalize import fold
 from szdata._parse._dates import DateMatch, find_dates, resolve
 from szdata._parse._figures import find_figures
 from szdata._parse._header import LineIndex, read_head
-from szdata._parse._items import find_items
+from szdata._parse._items import ITEM_START, ItemMatch, find_items, is_chinese
 from szdata._parse._mentions import find_mentions
 from szdata._parse._registry import Registry
 from szdata._parse._scan import scan
@@ -141,13 +142,10 @@ def parse(
     article_id = PurePath(name).stem
     folded = fold(text)
     line_of = LineIndex(text)
-    head = read_head(text, folded, file_name=name)
-    warnings = list(head.warnings)
-    kind = (
-        "briefing"
-        if folded[slice(*head.title_span)].casefold().startswith("daily briefing")
-        else "news"
+    head = read_head(
+        text, folded, file_name=name, is_site_name=lambda n: registry.organization_of(n) is not None
     )
+    warnings = list(head.warnings)
 
     paragraphs = paragraph_spans(folded)
     candidates = scan(folded, registry)  # None: each family scans the text itself
@@ -167,9 +165,12 @@ def parse(
             return sentences[i]
         return (pos, pos)
 
-    # items
+    # items: a briefing's, or any numbered list of items that prints sources
     body = [p for p in paragraphs if p[0] >= head.body_start]
-    items = find_items(text, folded, body) if kind == "briefing" else []
+    items = find_items(text, folded, body)
+    kind = "briefing" if is_briefing(head.title, items) else "news"
+    if kind == "news":
+        items = []
     items = _check_numbering(items, line_of, name, warnings)
     item_starts = [i.start for i in items]
     item_ids = [f"{article_id}.i{i.number}" for i in items]
@@ -255,6 +256,7 @@ def parse(
     if head.header_span is not None:
         skip.append(head.header_span)
     skip.extend(_list_numbers(folded, paragraphs))
+    skip.extend(p for p in paragraphs if is_chinese(folded, *p))  # a bilingual repost's
     refers: dict[tuple[int, int], dt.date | None] = {}
     body_date_starts = [a for a, _, _ in body_date_spans]  # ascending: dates in text order
 
@@ -367,15 +369,32 @@ def _title_date(
 
 
 def _list_numbers(folded: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of the numbers that start numbered paragraphs ("3. "), which are not figures."""
-    out = []
-    for p0, p1 in paragraphs:
-        i = p0
-        while i < p1 and i - p0 < 4 and folded[i].isdigit():
-            i += 1
-        if i > p0 and i < p1 and folded[i] == "." and i + 1 < p1 and folded[i + 1].isspace():
-            out.append((p0, i))
-    return out
+    """Spans of the numbers that start numbered paragraphs ("3. ", "1.Shenzhen"), which are
+    not figures."""
+    return [m.span("no") for p0, p1 in paragraphs if (m := ITEM_START.match(folded, p0, p1))]
+
+
+BRIEFING_TITLE = re.compile(r"daily\s+briefing", re.IGNORECASE)
+"""A title that names a Daily Briefing, wherever in the title ("Coronavirus : Daily Briefing
+on ... (February 9, 2020)_Latest News_...")."""
+
+
+def is_briefing(title: str, items: list[ItemMatch]) -> bool:
+    """Whether a text is a ``briefing``: its title names a Daily Briefing, or its body is a
+    numbered list of at least two items, from 1, of which one prints its source (an
+    "Entry Reminder" of numbered notices with sources). Any other text is ``news``.
+
+    Examples
+    --------
+    >>> is_briefing("Daily Briefing on Fighting against COVID-19 (Mar. 20)", [])
+    True
+    >>> is_briefing("SZ shares COVID-19 experience with Barcelona", [])
+    False
+    """
+    if BRIEFING_TITLE.search(fold(title)):
+        return True
+    numbers = [i.number for i in items]
+    return len(items) >= 2 and numbers[:2] == [1, 2] and any(i.source for i in items)
 
 
 def _check_numbering(items: list, line_of: LineIndex, name: str, warnings: list[str]) -> list:
