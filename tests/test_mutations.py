@@ -140,6 +140,10 @@ class Case:
 
 
 GOOD_ID = "000_7a64f3334c1b3195"
+ALIAS_NEW_LINE = len(
+    (Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()
+) + 1
+"""The CSV line of a row appended to aliases.csv."""
 BRIEFING = "004_4c9b5674638746a7"
 
 CASES = [
@@ -239,10 +243,11 @@ CASES = [
     # organizations
     Case("organization.unique-name", "organization.unique-name", "organizations", 21, "name",
          set_cell("organizations", 21, "name", "shenzhen  press group")),
-    Case("alias.one-organization", "alias.one-organization", "aliases", 13, "alias",
+    Case("alias.one-organization", "alias.one-organization", "aliases", ALIAS_NEW_LINE, "alias",
          append_row("aliases",
                     {"alias": "Shenzhen TV", "organization_id": "shenzhen-media-group"})),
-    Case("alias.one-organization-twice", "alias.one-organization", "aliases", 13, "alias",
+    Case("alias.one-organization-twice", "alias.one-organization", "aliases", ALIAS_NEW_LINE,
+         "alias",
          append_row(
              "aliases", {"alias": "shenzhen television", "organization_id": "shenzhen-media-group"}
          )),

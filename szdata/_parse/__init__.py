@@ -317,7 +317,7 @@ def parse(
             "item_no": i.number,
             "headline": i.headline,
             "source_printed": i.source,
-            "source_organization_id": registry.organization_of(i.source) if i.source else None,
+            "source_organization_id": registry.organization_in(i.source) if i.source else None,
             "start": i.start,
             "end": i.end,
         }
@@ -331,7 +331,7 @@ def parse(
         "writers": head.writers,
         "editor": head.editor,
         "source_printed": head.source_printed,
-        "publisher_id": registry.organization_of(head.source_printed)
+        "publisher_id": registry.organization_in(head.source_printed)
         if head.source_printed
         else None,
         "published": published,

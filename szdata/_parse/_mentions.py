@@ -42,14 +42,17 @@ def find_mentions(
     window = registry.longest_name + 1
     candidates: set[tuple[int, int]] = set()
     firsts = registry.first_words
+    acronyms = registry.acronyms
     for m in regex.finditer(folded) if at is None else matches_at(regex, folded, at):
+        if acronyms and _lower_acronym(m.group(), acronyms):
+            continue
         candidates.add(m.span())
         if firsts.isdisjoint(m.group().replace("-", " ").casefold().split()[1:]):
             continue  # no other name can start inside this one
         limit = min(len(folded), m.end() + window)
         for pos in _starts_inside(regex, folded, m, limit, at):
             full = regex.match(folded, pos)
-            if full is not None:
+            if full is not None and not (acronyms and _lower_acronym(full.group(), acronyms)):
                 candidates.add(full.span())
     # Longest first; a name is kept if it overlaps none kept before. Only names that
     # overlap can compete, so the candidates are split into runs of overlapping names
@@ -70,6 +73,11 @@ def find_mentions(
         if org is not None:
             out.append((s, e, org))
     return out
+
+
+def _lower_acronym(printed: str, acronyms: frozenset[str]) -> bool:
+    """Whether ``printed`` is a capitals-only name ("WHO") printed otherwise ("who")."""
+    return not printed.isupper() and _name_key(printed) in acronyms
 
 
 def _overlapping_runs(spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
