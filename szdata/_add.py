@@ -112,17 +112,9 @@ def _read_input(path: Path) -> tuple[bytes, str]:
 
 def _propose_organizations(text: str, known_spans: Iterable[tuple[int, int]]) -> list[str]:
     """Organization-like names in ``text`` that no mention covers, for a curator to consider."""
-    covered = sorted(known_spans)
-    proposals: list[str] = []
-    for m in _ORG_LIKE.finditer(text):
-        s, e = m.span()
-        if any(cs <= s < ce or cs < e <= ce for cs, ce in covered):
-            continue
-        name = " ".join(m.group().split())
-        name = re.sub(r"^(?:The|A|An)\s+", "", name)
-        if name not in proposals:
-            proposals.append(name)
-    return proposals
+    from szdata._parse._proposals import propose_organizations
+
+    return propose_organizations(text, known_spans)
 
 
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
