@@ -13,7 +13,7 @@ The grammar of a quote (case-insensitive, after :func:`szdata._normalize.fold`):
                | "a" | "an"  (one, only before a unit word)      ("More than a month")
     scale     := "hundred" | "thousand" | "million" | "billion" | "trillion"
     unit      := "%" | "℃" | a word of ``units.csv``             ("yuan", "days", "degrees")
-               | "-" singular unit word ["-old"]                 ("14-day", "five-day", "70-year-old")
+               | "-" singular unit word ["-old"]                 ("14-day", "five-day")
     fraction  := number word ("-" | " ") denominator word        ("one-fifth", "two thirds")
                | "a" denominator word                            ("a third")
 

@@ -140,9 +140,9 @@ class Case:
 
 
 GOOD_ID = "000_7a64f3334c1b3195"
-ALIAS_NEW_LINE = len(
-    (Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()
-) + 1
+ALIAS_NEW_LINE = (
+    len((Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()) + 1
+)
 """The CSV line of a row appended to aliases.csv."""
 BRIEFING = "004_4c9b5674638746a7"
 

@@ -284,7 +284,7 @@ def parse(
                 "value": f.value,
                 "value_max": f.value_max,
                 "unit": f.unit,
-                "counted": f.counted,
+                "counted": None if f.counted is None else _printed(text, folded, f.end, f.counted),
                 "qualifier": f.qualifier,
                 "refers_to": refers_to,
                 "start": f.start,
@@ -351,6 +351,12 @@ def parse(
         mentions=mention_rows,
         warnings=warnings,
     )
+
+
+def _printed(text: str, folded: str, pos: int, phrase: str) -> str:
+    """``phrase`` (read on folded text after ``pos``) as the raw text prints it."""
+    i = folded.find(phrase, pos, pos + 200)
+    return text[i : i + len(phrase)] if i >= 0 else phrase
 
 
 def _title_date(

@@ -177,6 +177,45 @@ def _read(m: re.Match[str]) -> list[DateMatch]:
     return [DateMatch(s, e, "relative_day", offset=_RELATIVE[g["rel"].casefold()])]
 
 
+_DAY_ONLY = re.compile(rf"(?P<d>(?:[12][0-9]|3[01]|0?[1-9]))(?:,?\s+(?P<y>{_YEAR}))?")
+"""The closer of a range of days as quoted: "6" of "Mar 3 to 6", "6, 2020"."""
+
+RESOLUTION_FORMS: dict[str, str] = {
+    "explicit": "explicit",
+    "month_day": "month_day",
+    "weekday_past": "weekday",
+    "weekday_next": "weekday",
+    "relative_day": "relative_day",
+    "relative_year": "relative_year",
+    "relative_to_date": "relative_to_date",
+    "range_end": "range_end",
+}
+"""Each value of ``dates.resolution`` -> the form of quote it resolves (``DateMatch.kind``)."""
+
+
+def read_date_quote(quote: str) -> DateMatch | None:
+    """Read a date row's quote again, with the parser's grammar: the one expression that
+    is the whole quote, or ``None``.
+
+    Examples
+    --------
+    >>> read_date_quote("March 26, 2020").kind, read_date_quote("6").kind
+    ('explicit', 'range_end')
+    >>> read_date_quote("June 5 last year").offset, read_date_quote("March 26 and 27") is None
+    (-1, True)
+    """
+    from szdata._normalize import fold
+
+    text = fold(quote)
+    found = find_dates(text)
+    if len(found) == 1 and (found[0].start, found[0].end) == (0, len(text)):
+        return found[0]
+    m = _DAY_ONLY.fullmatch(text)
+    if m is not None and not found:
+        return DateMatch(0, len(text), "range_end", day=int(m["d"]))
+    return None
+
+
 def resolve(
     match: DateMatch,
     reference: dt.date | None,
@@ -200,7 +239,7 @@ def resolve(
     >>> june, days = find_dates("June 5 last year and Mar 3 to 6")[0], find_dates("Mar 3 to 6")
     >>> resolve(june, pub)
     (datetime.date(2019, 6, 5), 'relative_year')
-    >>> [resolve(d, pub, previous=dt.date(2020, 3, 3)) for d in days]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [resolve(d, pub, previous=dt.date(2020, 3, 3)) for d in days]
     [(datetime.date(2020, 3, 3), 'month_day'), (datetime.date(2020, 3, 6), 'range_end')]
     """
     if match.kind == "explicit":

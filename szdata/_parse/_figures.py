@@ -37,16 +37,16 @@ from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
 from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._quantities import (
     DIGIT_NUMBER,
+    FRACTION,
     FRACTIONS,
     NUMBER_WORDS,
     QUALIFIER_PHRASES,
     SCALE,
-    FRACTION,
     SCALES,
     WORD_NUMBER,
-    number_value,
     ExactQuantity,
     UnitWords,
+    number_value,
     quantity_pattern,
     read_match,
     to_float,
@@ -231,9 +231,9 @@ _CLASSIFIERS = frozenset(
 )
 """Nouns whose "of" phrase belongs to what is counted ("sets of research equipment")."""
 
-_DATE_WORDS = frozenset(
-    w.capitalize() for w in (*_MONTH_NAMES, *_WEEKDAY_NAMES)
-) | frozenset(w.capitalize() + "." for w in _MONTH_NAMES if len(w) <= 4)
+_DATE_WORDS = frozenset(w.capitalize() for w in (*_MONTH_NAMES, *_WEEKDAY_NAMES)) | frozenset(
+    w.capitalize() + "." for w in _MONTH_NAMES if len(w) <= 4
+)
 """A month or weekday name ends a counted phrase: "5.1 million March 3" counts nothing."""
 _PARTICIPLE = re.compile(r"[a-z]{3,}(?:ing|ed)")
 """A verb form after the first word, before a preposition or an article, ends the phrase
@@ -491,7 +491,7 @@ def _rfind_words(window: str, words: list[str]) -> int:
 def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> FigureMatch | None:
     g = m.groupdict()
     s, e = m.span()
-    an, unit_word, adj, old = g["an"], g["unit"], g["adj"], g["old"]
+    an, unit_word, adj = g["an"], g["unit"], g["adj"]
     if an is not None and (g["qual"] is None or not (unit_word or adj or g["ascale"])):
         return None  # "a month" counts only after a qualifier: "More than a month"
     if g["fden"] is not None:
@@ -607,6 +607,23 @@ def _leading_words_value(number: str) -> float | None:
         except ValueError:
             continue
     return None
+
+
+def counted_after(folded: str, text: str, pos: int = 0) -> str | None:
+    """The counted phrase the parser reads after a count's quote ending at ``pos``.
+
+    ``folded`` is ``fold(text)``; the phrase is returned as ``text`` prints it.
+
+    Examples
+    --------
+    >>> counted_after("500 pieces of cloth from", "500 pieces of cloth from", 3)
+    'pieces of cloth'
+    """
+    phrase = _counted(folded, pos)
+    if phrase is None:
+        return None
+    i = folded.find(phrase, pos)
+    return text[i : i + len(phrase)] if i >= 0 else phrase
 
 
 def _counted(text: str, pos: int) -> str | None:

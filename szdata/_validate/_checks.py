@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from szdata._validate._article import check_articles
-from szdata._validate._date import check_relative_dates
-from szdata._validate._figure import check_figure_values
+from szdata._validate._article import check_articles, check_titles
+from szdata._validate._date import check_dates_from_quotes, check_relative_dates
+from szdata._validate._figure import check_figure_context, check_figure_values
 from szdata._validate._item import check_items
 from szdata._validate._mention import check_mentions
 from szdata._validate._organization import check_organizations
@@ -61,8 +61,11 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_spans,
     check_span_in_item,
     check_figure_values,
+    check_figure_context,
     check_relative_dates,
+    check_dates_from_quotes,
     check_articles,
+    check_titles,
     check_items,
     check_organizations,
     check_mentions,

@@ -85,7 +85,6 @@ def _read_one(quote: str, units: UnitWords) -> _Read:
     return to_float(q.value), q.qualifier, unit, None, top
 
 
-
 def _frame(rows: list[tuple[object, ...]], key: str) -> pl.DataFrame:
     import polars as pl
 
