@@ -144,6 +144,10 @@ ALIAS_NEW_LINE = (
     len((Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()) + 1
 )
 """The CSV line of a row appended to aliases.csv."""
+DATES_NEW_LINE = len(
+    (Path(__file__).parents[1] / FILES["dates"]).read_text(encoding="utf-8").splitlines()
+) + 1
+"""The CSV line of a row appended to dates.csv."""
 BRIEFING = "004_4c9b5674638746a7"
 
 CASES = [
@@ -219,7 +223,28 @@ CASES = [
          "qualifier", set_cell("figures", 4, "qualifier", "about")),
     Case("figure.unit-from-quote", "figure.unit-from-quote", "figures", 13, "unit",
          set_cell("figures", 13, "unit", "USD")),
+    Case("figure.value-from-quote-max", "figure.value-from-quote", "figures", 2, "value_max",
+         set_cell("figures", 2, "value_max", "25")),
+    Case("figure.counted-from-text", "figure.counted-from-text", "figures", 2, "counted",
+         set_cell("figures", 2, "counted", "cases")),
+    Case("figure.refers-to-sentence", "figure.refers-to-sentence", "figures", 6, "refers_to",
+         set_cell("figures", 6, "refers_to", "2020-04-07")),
     # dates and articles
+    Case("date.from-quote", "date.from-quote", "dates", 5, "date",
+         set_cell("dates", 5, "date", "2020-03-25")),
+    Case("date.from-quote-resolution", "date.from-quote", "dates", 7, "resolution",
+         set_cell("dates", 7, "resolution", "month_day")),
+    # "20" of "covering 20 issues" read as the end of a range of days, with no range before it
+    Case("date.relative-to-previous", "date.relative-to-previous", "dates", DATES_NEW_LINE,
+         "date",
+         append_row("dates", {"date_id": f"{GOOD_ID}.d198", "article_id": GOOD_ID,
+                              "date": "2020-04-20", "resolution": "range_end", "start": "198",
+                              "end": "200", "quote": "20", "origin": "curation",
+                              "review_status": "reviewed"})),
+    Case("article.title-from-text", "article.title-from-text", "articles", 2, "title",
+         set_cell("articles", 2, "title", "SZ shares its experience")),
+    Case("article.briefing-title", "article.briefing-title", "articles", 3, "kind",
+         set_cell("articles", 3, "kind", "news")),
     Case("date.relative-to-publication", "date.relative-to-publication", "dates", 2, "date",
          set_cell("dates", 2, "date", "2020-04-14")),
     Case("date.relative-to-publication-weekday", "date.relative-to-publication", "dates", 3,

@@ -139,7 +139,9 @@ def check_dates_from_quotes(ctx: Context) -> list[Issue]:
     form = res.replace_strict(RESOLUTION_FORMS, default=None, return_dtype=pl.String)
     known = form.is_not_null() & date.is_not_null()
     fits = known & kind.is_not_null() & (form == kind)
-    month_day = (date.dt.month() == pl.col("__m")) & (date.dt.day() == pl.col("__d"))
+    month_day = (pl.col("__m").is_null() | (date.dt.month() == pl.col("__m"))) & (
+        date.dt.day() == pl.col("__d")
+    )
     pub_, prev = pl.col("__pub"), pl.col("__prev")
     detail = pl.struct(q=pl.col("quote"), r=res, k=kind, p=pub_, b=prev)
     checks = [
