@@ -144,9 +144,9 @@ ALIAS_NEW_LINE = (
     len((Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()) + 1
 )
 """The CSV line of a row appended to aliases.csv."""
-DATES_NEW_LINE = len(
-    (Path(__file__).parents[1] / FILES["dates"]).read_text(encoding="utf-8").splitlines()
-) + 1
+DATES_NEW_LINE = (
+    len((Path(__file__).parents[1] / FILES["dates"]).read_text(encoding="utf-8").splitlines()) + 1
+)
 """The CSV line of a row appended to dates.csv."""
 BRIEFING = "004_4c9b5674638746a7"
 
