@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+
+from szdata._commands._options import PackageOption, package_location
 
 
 def register(app: typer.Typer) -> None:
@@ -15,12 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def site(
     out: Annotated[Path, typer.Argument(help="The folder to write the site into.")],
-    path: Annotated[
-        Optional[Path],  # noqa: UP045 - typer reads the annotation at runtime on 3.10
-        typer.Option(
-            "--path", help="The package (folder or datapackage.json); default: installed."
-        ),
-    ] = None,
+    path: PackageOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace OUT even if it holds other files.")
     ] = False,
@@ -31,6 +28,6 @@ def site(
     """
     from szdata._site import build_site
 
-    written = build_site(out, path=path, force=force)
+    written = build_site(out, path=package_location(path).root, force=force)
     pages = sum(1 for _ in (written / "articles").glob("*.html")) + 1
     typer.echo(f"wrote {pages} pages to {written}; open {written / 'index.html'} in a browser")
