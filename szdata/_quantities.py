@@ -299,8 +299,14 @@ class UnitWords:
         return [w for w in self.words if self.dimensions[self.by_word[w]] == "currency"]
 
     def currency_pattern(self) -> str:
-        """The :attr:`currency_words` as one regular expression."""
-        return rf"(?:{trie_regex(self.currency_words)})(?![\w])"
+        """The :attr:`currency_words` as one regular expression (a word ending in a letter
+        ends there; a symbol such as ``US$`` may touch the number)."""
+        alpha = [w for w in self.currency_words if w[-1].isalnum()]
+        symbols = [w for w in self.currency_words if not w[-1].isalnum()]
+        parts = [rf"(?:{trie_regex(alpha)})(?![\w])"]
+        if symbols:
+            parts.insert(0, f"(?:{trie_regex(symbols)})")
+        return "|".join(parts)
 
     def singular_pattern(self) -> str:
         """Unit words usable in a hyphenated adjective ("14-day", "70-year-old")."""

@@ -261,7 +261,7 @@ def parse(
     body_date_starts = [a for a, _, _ in body_date_spans]  # ascending: dates in text order
 
     def refers_to_of(pos: int) -> dt.date | None:
-        """The date of the sentence around ``pos`` if it prints exactly one date."""
+        """The date of the sentence around ``pos`` if its dates are all one date."""
         if not body_date_spans:
             return None
         sentence = sentence_of(pos)
@@ -269,7 +269,8 @@ def parse(
             s0, s1 = sentence
             i = bisect.bisect_left(body_date_starts, s0)
             j = bisect.bisect_left(body_date_starts, s1)
-            refers[sentence] = body_date_spans[i][2] if j - i == 1 else None
+            found = {date for _, _, date in body_date_spans[i:j]}
+            refers[sentence] = found.pop() if len(found) == 1 else None
         return refers[sentence]
 
     anchors = None if candidates is None else candidates.anchors

@@ -58,7 +58,7 @@ WEEKDAY_NAMES: tuple[str, ...] = tuple(_WEEKDAYS)
 _MODIFIERS = ("next", "last", "this")
 _YEAR_MODIFIERS = {"last": -1, "this": 0, "next": 1}
 _DAY_AFTER = {
-    "the next day": 1, "the following day": 1, "the day after": 1,
+    "the next day": 1, "the following day": 1, "the day after": 1, "the same day": 0,
     "the previous day": -1, "the day before": -1,
 }  # fmt: skip
 

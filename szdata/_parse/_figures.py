@@ -315,7 +315,8 @@ _BLOCKERS = frozenset(
 )
 """Words after which a number is an identifier, not a figure ("No. 3", "flight 3721")."""
 _CLOCK_AFTER = re.compile(
-    r"\s*(?::\d|\.\d\d\s*(?:a\.?m\b|p\.?m\b)|a\.?m\b|p\.?m\b|o'clock|hrs?\s+(?:GMT|UTC|Beijing))",
+    r"\s*(?::\d|\.\d\d\s*(?:a\.?m\b|p\.?m\b)|a\.?m\b|p\.?m\b|o'clock|noon\b|midnight\b"
+    r"|hrs?\s+(?:GMT|UTC|Beijing))",
     re.IGNORECASE,
 )
 _YEAR_BEFORE = re.compile(
@@ -332,6 +333,7 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 _OUT_OF = re.compile(rf"\s+out\s+of\s+(?:{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w])", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+(?:hotlines?|service\s+hotline)\b", re.IGNORECASE)
 _OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
 _CLOCK_RANGE = re.compile(r"\s*(?:a\.?m\b|p\.?m\b|o'clock|:\d)", re.IGNORECASE)
 _OLD_AFTER = re.compile(r"\s+old\b", re.IGNORECASE)
@@ -356,7 +358,7 @@ class FigureMatch(NamedTuple):
     value_max: float | None = None
 
 
-_LOOKBEHIND = r"(?<![\w.,/:#$%'@-])"
+_LOOKBEHIND = r"(?<![\w.,/:#%'@-])"
 """No figure starts glued to a word, a number, an address or a handle ("name67@163.com")."""
 
 
@@ -451,7 +453,7 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
     """Where a figure can start, but for its qualifier: a number, a currency word, "a"/"an"."""
     words = trie_regex(NUMBER_WORDS)
     return re.compile(
-        rf"""(?<![\w.,/:#$%'@-])
+        rf"""(?<![\w.,/:#%'@-])
         (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{FRACTION}|{units.pattern()})))
         """,
         re.IGNORECASE | re.VERBOSE,
@@ -510,6 +512,8 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         return None  # "24/7", "12/24/48-hour", "163.com"
     if unit_word is None and adj is None and _NOT_A_COUNT_AFTER.match(text, e):
         return None  # "10:30", "9 pm", "two thirds"
+    if _NAME_AFTER.match(text, e):
+        return None  # "the 12345 hotline": a number that names a service
     before = text[max(0, num_start - 14) : num_start]
     if _blocked(before):
         return None

@@ -31,7 +31,11 @@ KNOWN_FIELDS = {
     "editor": "editor",
     "editors": "editor",
     "from": "source_printed",
+    "source": "source_printed",
     "updated": "updated",
+    "date": "updated",
+    "published": "updated",
+    "release time": "updated",
 }
 """Header field names (lower case) -> what they fill."""
 
@@ -92,6 +96,13 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 """A dateline under the title: ``2020-04-28 08:53, Shenzhen Daily (by NAME)``."""
+HEADER_DATE = (
+    r"(?:\b(?i:updated|date|published|release\s+time)\s*:\s*|(?m:^)[ \t]*)"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+)
+"""Where a header prints the publication date: an ``Updated:`` (``Date:``, ``Published:``)
+field, or a dateline at the start of a line (one regular expression for Python and polars,
+whose ``\s`` is a subset of Python's; the date is its group 1)."""
 HEADER_LINES = 4
 """At most this many header lines follow the title (``From:`` and ``Updated:`` may each
 have their own)."""

@@ -13,9 +13,9 @@ from szdata._validate._structural import MaskCheck, combined, run_masks
 if TYPE_CHECKING:
     from szdata._validate._report import Issue
 
-_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_UPDATED_AT = r"Updated:\s*"
-_UPDATED = re.compile(f"{_UPDATED_AT}({_ISO_DATE})")
+from szdata._parse._header import HEADER_DATE
+
+_UPDATED = re.compile(HEADER_DATE)
 _URL_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/]?([0-9]{2})[-/]?([0-9]{2})(?![0-9])")
 
 
@@ -66,12 +66,12 @@ def check_articles(ctx: Context) -> list[Issue]:
     frame = frame.join(texts.select("article_id", TEXT), on="article_id", how="left")
     basis, text = pl.col("published_basis"), pl.col(TEXT)
     printed = (
-        text.str.extract_all(_UPDATED_AT + _ISO_DATE)
+        text.str.extract_all(HEADER_DATE)
         .list.eval(pl.element().str.slice(-10))
         .list.contains(published.cast(pl.String))
     )
-    # cleared: what _basis_problem returns None for (Rust's \s is a subset of Python's, so
-    # a header date found here is found by _UPDATED too); every other row goes to Python
+    # cleared: what _basis_problem returns None for (HEADER_DATE reads the same in Rust and
+    # Python); every other row goes to Python
     cleared = (
         ((basis == "header") & (text.is_null() | printed))
         | ((basis == "title") & (title_date == published))
@@ -104,7 +104,7 @@ def _basis_problem(
         if published.isoformat() not in printed:
             shown = ", ".join(printed) or "none"
             return (
-                f"basis 'header' but the raw text's Updated: date ({shown}) is not "
+                f"basis 'header' but the raw text's header date ({shown}) is not "
                 f"the publication date {published}"
             )
     elif basis == "title":

@@ -244,7 +244,8 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "article.published-basis",
-        "`published_basis` is borne out: header -> an `Updated:` date equal to `published`; "
+        "`published_basis` is borne out: header -> a header date (`Updated:` field or "
+        "dateline) equal to `published`; "
         "title -> `title_date`; address -> the date inside `url`; inferred -> a decision",
         "set the basis the publication date really comes from, or record the reasoning "
         "in `decisions` and use `inferred`",
