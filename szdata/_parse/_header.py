@@ -102,7 +102,7 @@ HEADER_DATE = (
 )
 """Where a header prints the publication date: an ``Updated:`` (``Date:``, ``Published:``)
 field, or a dateline at the start of a line (one regular expression for Python and polars,
-whose ``\s`` is a subset of Python's; the date is its group 1)."""
+whose ``\\s`` is a subset of Python's; the date is its group 1)."""
 HEADER_LINES = 4
 """At most this many header lines follow the title (``From:`` and ``Updated:`` may each
 have their own)."""
