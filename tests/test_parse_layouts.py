@@ -163,7 +163,7 @@ def test_ranges_modifiers_and_the_next_day() -> None:
     ]
     assert ("6", D(2020, 3, 6), "range_end") in dates
     assert ("the next day", D(2020, 3, 7), "relative_to_date") in dates
-    assert ("June 5 last year", D(2019, 6, 5), "relative_year") in dates
+    assert ("Dec 5 last year", D(2019, 12, 5), "relative_year") in dates
 
 
 def test_a_weekday_keeps_its_own_direction() -> None:
@@ -182,3 +182,11 @@ def test_longest_name_wins_and_acronyms_need_capitals() -> None:
     text = "T\n\nThe Foreign Affairs Office of Shenzhen Municipal People's Government met."
     ms = parse(text, file_name="m.txt").mentions
     assert [m["organization_id"] for m in ms] == ["sz-foreign-affairs-office"]
+
+
+def test_a_date_outside_the_package_range_is_a_warning_not_a_row() -> None:
+    text = "T\n\nUpdated: 2020-04-28\n\nOn June 5 last year, 20 beds were added."
+    art = parse(text, file_name="y.txt")
+    assert [d["quote"] for d in art.dates] == ["2020-04-28"]
+    assert art.figures[0]["refers_to"] is None
+    assert any("outside the dates the package records" in w for w in art.warnings)

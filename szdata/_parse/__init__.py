@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -235,6 +236,13 @@ def parse(
             continue
         date, resolution = resolved
         previous = date
+        low, high = _date_bounds()
+        if (low and date < low) or (high and date > high):
+            warnings.append(
+                f"{name}:{line_of(d.start)}: {text[d.start : d.end]!r} is {date}, outside the "
+                f"dates the package records ({low} to {high}); not recorded"
+            )
+            continue
         date_rows.append(
             {
                 "date_id": f"{article_id}.d{d.start}",
@@ -352,6 +360,15 @@ def parse(
         mentions=mention_rows,
         warnings=warnings,
     )
+
+
+@lru_cache(maxsize=1)
+def _date_bounds() -> tuple[dt.date | None, dt.date | None]:
+    """The minimum and maximum of ``dates.date`` in the installed package's schema."""
+    from szdata._package import open_package
+
+    field = open_package().schema("dates").field("date")
+    return field.minimum, field.maximum
 
 
 def _printed(text: str, folded: str, pos: int, phrase: str) -> str:
