@@ -190,3 +190,9 @@ def test_a_date_outside_the_package_range_is_a_warning_not_a_row() -> None:
     assert [d["quote"] for d in art.dates] == ["2020-04-28"]
     assert art.figures[0]["refers_to"] is None
     assert any("outside the dates the package records" in w for w in art.warnings)
+
+
+def test_no_mention_inside_an_e_mail_address() -> None:
+    art = parse("T\n\nWrite to edu@sz.gov.cn or see sz.gov.cn.", file_name="e.txt")
+    assert [m["start"] for m in art.mentions] == [art.mentions[0]["start"]]
+    assert art.mentions[0]["quote"] == "sz.gov.cn" and art.mentions[0]["start"] > 20

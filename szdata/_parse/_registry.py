@@ -52,7 +52,8 @@ class Registry:
         for name, org in self.names:
             by_key.setdefault(name_key(name), org)
         body = trie_regex(by_key) if by_key else r"(?!x)x"
-        regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+        # not inside a word, an e-mail address or a longer host name ("edu@sz.gov.cn")
+        regex = re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])", re.IGNORECASE)
         object.__setattr__(self, "by_key", by_key)
         object.__setattr__(self, "mention_regex", regex)
         object.__setattr__(self, "longest_name", max((len(k) for k in by_key), default=0))
