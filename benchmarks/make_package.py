@@ -334,6 +334,7 @@ def _make_article(index: int, rng: random.Random, vocab: _Vocabulary) -> _Articl
                 "article_id": aid,
                 "item_id": item,
                 "value": f.value,
+                "value_max": None,
                 "unit": f.unit,
                 "counted": f.counted,
                 "qualifier": f.qualifier,
@@ -736,6 +737,18 @@ RULES: tuple[Rule, ...] = (
 RULE_NAMES: tuple[str, ...] = tuple(r.name for r in RULES)
 
 NOT_INJECTED: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "date.from-quote",
+            "date.relative-to-previous",
+            "figure.counted-from-text",
+            "figure.refers-to-sentence",
+            "article.title-from-text",
+            "article.briefing-title",
+        ),
+        "a rule that re-reads the raw text with the parser; not injected by the generator yet "
+        "(tests/test_mutations.py breaks each one)",
+    ),
     "structure.min-length": "the only minLength is 1 on required columns, and an empty cell "
     "is a missing value: it breaks structure.required instead",
     "structure.max-length": "no schema sets a maxLength",

@@ -167,17 +167,9 @@ def _read_input(path: Path, shown: str) -> bytes | Problem:
 
 def _propose_organizations(text: str, known_spans: Iterable[tuple[int, int]]) -> list[str]:
     """Organization-like names in ``text`` that no mention covers, for a curator to consider."""
-    covered = sorted(known_spans)
-    proposals: list[str] = []
-    for m in _ORG_LIKE.finditer(text):
-        s, e = m.span()
-        if any(cs <= s < ce or cs < e <= ce for cs, ce in covered):
-            continue
-        name = " ".join(m.group().split())
-        name = re.sub(r"^(?:The|A|An)\s+", "", name)
-        if name not in proposals:
-            proposals.append(name)
-    return proposals
+    from szdata._parse._proposals import propose_organizations
+
+    return propose_organizations(text, known_spans)
 
 
 def curator_name(root: Path, by: str | None) -> str | None:

@@ -140,7 +140,19 @@ class Case:
 
 
 GOOD_ID = "000_7a64f3334c1b3195"
+ALIAS_NEW_LINE = (
+    len((Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()) + 1
+)
+"""The CSV line of a row appended to aliases.csv."""
+DATES_NEW_LINE = (
+    len((Path(__file__).parents[1] / FILES["dates"]).read_text(encoding="utf-8").splitlines()) + 1
+)
+"""The CSV line of a row appended to dates.csv."""
 BRIEFING = "004_4c9b5674638746a7"
+
+REFERS = frozenset({"figure.refers-to-sentence"})
+"""A date broken, or a figure's refers_to out of range, leaves a figure whose refers_to is
+the date of no date row of its sentence: that is reported too."""
 
 CASES = [
     # structure
@@ -160,10 +172,11 @@ CASES = [
     Case("structure.type", "structure.type", "figures", 2, "value",
          set_cell("figures", 2, "value", "twenty"), frictionless="type-error"),
     Case("structure.type-date", "structure.type", "dates", 3, "date",
-         set_cell("dates", 3, "date", "2020-04-31"), frictionless="type-error"),
+         set_cell("dates", 3, "date", "2020-04-31"), frictionless="type-error",
+         also=REFERS),
     # frictionless reads "2020-4-7" as a date; the schema's form is ISO, YYYY-MM-DD
     Case("structure.type-date-form", "structure.type", "dates", 3, "date",
-         set_cell("dates", 3, "date", "2020-4-7")),
+         set_cell("dates", 3, "date", "2020-4-7"), also=REFERS),
     Case("structure.required", "structure.required", "figures", 3, "unit",
          set_cell("figures", 3, "unit", ""), frictionless="constraint-error"),
     Case("structure.enum", "structure.enum", "dates", 2, "origin",
@@ -171,7 +184,8 @@ CASES = [
     Case("structure.minimum", "structure.minimum", "reviews", 2, "reviewed_on",
          set_cell("reviews", 2, "reviewed_on", "2019-06-01"), frictionless="constraint-error"),
     Case("structure.maximum", "structure.maximum", "figures", 2, "refers_to",
-         set_cell("figures", 2, "refers_to", "2024-02-01"), frictionless="constraint-error"),
+         set_cell("figures", 2, "refers_to", "2024-02-01"), frictionless="constraint-error",
+         also=REFERS),
     Case("structure.pattern", "structure.pattern", "decisions", 2, "decision_id",
          set_cell("decisions", 2, "decision_id", "D12"), frictionless="constraint-error"),
     Case("structure.min-length", "structure.min-length", "articles", 2, "title",
@@ -225,11 +239,32 @@ CASES = [
          "qualifier", set_cell("figures", 4, "qualifier", "about")),
     Case("figure.unit-from-quote", "figure.unit-from-quote", "figures", 13, "unit",
          set_cell("figures", 13, "unit", "USD")),
+    Case("figure.value-from-quote-max", "figure.value-from-quote", "figures", 2, "value_max",
+         set_cell("figures", 2, "value_max", "25")),
+    Case("figure.counted-from-text", "figure.counted-from-text", "figures", 2, "counted",
+         set_cell("figures", 2, "counted", "cases")),
+    Case("figure.refers-to-sentence", "figure.refers-to-sentence", "figures", 6, "refers_to",
+         set_cell("figures", 6, "refers_to", "2020-04-07")),
     # dates and articles
+    Case("date.from-quote", "date.from-quote", "dates", 5, "date",
+         set_cell("dates", 5, "date", "2020-03-25")),
+    Case("date.from-quote-resolution", "date.from-quote", "dates", 7, "resolution",
+         set_cell("dates", 7, "resolution", "month_day")),
+    # "20" of "covering 20 issues" read as the end of a range of days, with no range before it
+    Case("date.relative-to-previous", "date.relative-to-previous", "dates", DATES_NEW_LINE,
+         "date",
+         append_row("dates", {"date_id": f"{GOOD_ID}.d198", "article_id": GOOD_ID,
+                              "date": "2020-04-20", "resolution": "range_end", "start": "198",
+                              "end": "200", "quote": "20", "origin": "curation",
+                              "review_status": "reviewed"})),
+    Case("article.title-from-text", "article.title-from-text", "articles", 2, "title",
+         set_cell("articles", 2, "title", "SZ shares its experience")),
+    Case("article.briefing-title", "article.briefing-title", "articles", 3, "kind",
+         set_cell("articles", 3, "kind", "news")),
     Case("date.relative-to-publication", "date.relative-to-publication", "dates", 2, "date",
-         set_cell("dates", 2, "date", "2020-04-14")),
+         set_cell("dates", 2, "date", "2020-04-14"), also=REFERS),
     Case("date.relative-to-publication-weekday", "date.relative-to-publication", "dates", 3,
-         "date", set_cell("dates", 3, "date", "2020-04-08")),
+         "date", set_cell("dates", 3, "date", "2020-04-08"), also=REFERS),
     Case("article.title-date", "article.title-date", "articles", 3, "title_date",
          set_cell("articles", 3, "title_date", "2020-03-19")),
     Case("article.published-basis", "article.published-basis", "articles", 2,
@@ -249,10 +284,11 @@ CASES = [
     # organizations
     Case("organization.unique-name", "organization.unique-name", "organizations", 21, "name",
          set_cell("organizations", 21, "name", "shenzhen  press group")),
-    Case("alias.one-organization", "alias.one-organization", "aliases", 13, "alias",
+    Case("alias.one-organization", "alias.one-organization", "aliases", ALIAS_NEW_LINE, "alias",
          append_row("aliases",
                     {"alias": "Shenzhen TV", "organization_id": "shenzhen-media-group"})),
-    Case("alias.one-organization-twice", "alias.one-organization", "aliases", 13, "alias",
+    Case("alias.one-organization-twice", "alias.one-organization", "aliases", ALIAS_NEW_LINE,
+         "alias",
          append_row(
              "aliases", {"alias": "shenzhen television", "organization_id": "shenzhen-media-group"}
          )),

@@ -334,7 +334,14 @@ NOT_FIGURES = [
     ("iso-header", "Updated: 2020-02-16 13:02"),
     ("cleared-to-zeros", 'The goal of "cleared-to-zeros" was met.'),
     ("a-few", "A few days ago, a series of programs began."),
-    ("fraction", "Nearly two thirds remain free."),
+    ("ordinal-a-third", "A third batch of doctors left."),
+    ("email", "Write to name67@163.com or li@126.com."),
+    ("around-the-clock", "The hotline works 24/7."),
+    ("slash-list", "Tests are valid for 12/24/48-hour periods."),
+    ("level", "Shenzhen lowered its Level 2 response as force 7-8 winds blew."),
+    ("clock-spellings", "Open 10:00am, 10 am, 10:00 a.m., 8 a.m. to 10 p.m. and 9.30pm."),
+    ("covid-space", "COVID 19 spread."),
+    ("phone", "Call 0755-88889999 for help."),
     ("one-of", "One of the doctors said no one left."),
 ]
 

@@ -40,12 +40,12 @@ def _plain(quote: str, units: UnitWords = UNITS) -> tuple[object, ...]:
     try:
         q = read_quantity(quote, units=units)
     except ValueError as exc:
-        return (quote, None, None, None, str(exc))
+        return (quote, None, None, None, str(exc), None)
     try:
         unit = units.unit_of(q.unit_word)
     except KeyError:
         unit = None
-    return (quote, q.value, q.qualifier, unit, None)
+    return (quote, q.value, q.qualifier, unit, None, q.value_max)
 
 
 def _same(quotes: list[str], units: UnitWords = UNITS) -> None:
@@ -64,7 +64,8 @@ EDGE_QUOTES = [
     "0", "0 yuan", "1,00", "1,000,00", ".5", "5.", "1.2.3", "12,345.678 yuan", "٣", "٣5",
     "5٣", "a٣ 5", "5 ٣", "9" * 400, "  41,300  ", "41\u00a0300", "over\u00a012", "1 2",
     "5,000 u.s. dollars", "up to 264,000 RMB", "nearly 519 billion yuan", "5 million million",
-    "", "x",
+    "", "x", "4.1 billion yuan", "33.3 million", "0.35%", "5-8℃", "below 12℃", "from 30 to 50",
+    "2-3 million", "one-fifth", "a third", "five-day", "37.3 degrees", "1.23456789012345678",
 ]  # fmt: skip
 
 

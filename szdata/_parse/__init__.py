@@ -26,7 +26,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -34,8 +36,8 @@ from szdata._errors import ParseError
 from szdata._normalize import fold
 from szdata._parse._dates import DateMatch, find_dates, resolve
 from szdata._parse._figures import find_figures
-from szdata._parse._header import line_of, read_head
-from szdata._parse._items import find_items
+from szdata._parse._header import LineIndex, read_head
+from szdata._parse._items import ITEM_START, ItemMatch, find_items, is_chinese
 from szdata._parse._mentions import find_mentions
 from szdata._parse._registry import Registry
 from szdata._parse._scan import scan
@@ -140,13 +142,11 @@ def parse(
     name = PurePath(file_name).name
     article_id = PurePath(name).stem
     folded = fold(text)
-    head = read_head(text, folded, file_name=name)
-    warnings = list(head.warnings)
-    kind = (
-        "briefing"
-        if folded[slice(*head.title_span)].casefold().startswith("daily briefing")
-        else "news"
+    line_of = LineIndex(text)
+    head = read_head(
+        text, folded, file_name=name, is_site_name=lambda n: registry.organization_of(n) is not None
     )
+    warnings = list(head.warnings)
 
     paragraphs = paragraph_spans(folded)
     candidates = scan(folded, registry)  # None: each family scans the text itself
@@ -166,10 +166,13 @@ def parse(
             return sentences[i]
         return (pos, pos)
 
-    # items
+    # items: a briefing's, or any numbered list of items that prints sources
     body = [p for p in paragraphs if p[0] >= head.body_start]
-    items = find_items(text, folded, body) if kind == "briefing" else []
-    items = _check_numbering(items, text, name, warnings)
+    items = find_items(text, folded, body)
+    kind = "briefing" if is_briefing(head.title, items) else "news"
+    if kind == "news":
+        items = []
+    items = _check_numbering(items, line_of, name, warnings)
     item_starts = [i.start for i in items]
     item_ids = [f"{article_id}.i{i.number}" for i in items]
 
@@ -203,7 +206,7 @@ def parse(
                 reference = reference_date or published
     if published is not None and title_date is not None and title_date != published:
         warnings.append(
-            f"{name}:{line_of(text, head.title_span[0])}: the title's date {title_date} "
+            f"{name}:{line_of(head.title_span[0])}: the title's date {title_date} "
             f"disagrees with the header's {published}"
         )
     if published is None and reference_date is None:
@@ -215,22 +218,31 @@ def parse(
     date_rows: list[Row] = []
     head_spans = {head.title_span, head.header_span}
     body_date_spans: list[tuple[int, int, dt.date]] = []
+    previous: dt.date | None = None
     for d in all_dates:
         s0, s1 = sentence_of(d.start)
         try:
-            resolved = resolve(d, reference, folded[s0:s1])
+            resolved = resolve(d, reference, folded[s0:s1], previous)
         except ValueError as exc:
             warnings.append(
-                f"{name}:{line_of(text, d.start)}: {text[d.start : d.end]!r} is not a date ({exc})"
+                f"{name}:{line_of(d.start)}: {text[d.start : d.end]!r} is not a date ({exc})"
             )
             continue
         if resolved is None:
             warnings.append(
-                f"{name}:{line_of(text, d.start)}: cannot resolve {text[d.start : d.end]!r} "
+                f"{name}:{line_of(d.start)}: cannot resolve {text[d.start : d.end]!r} "
                 "without a publication date"
             )
             continue
         date, resolution = resolved
+        previous = date
+        low, high = _date_bounds()
+        if (low and date < low) or (high and date > high):
+            warnings.append(
+                f"{name}:{line_of(d.start)}: {text[d.start : d.end]!r} is {date}, outside the "
+                f"dates the package records ({low} to {high}); not recorded"
+            )
+            continue
         date_rows.append(
             {
                 "date_id": f"{article_id}.d{d.start}",
@@ -252,17 +264,21 @@ def parse(
     if head.header_span is not None:
         skip.append(head.header_span)
     skip.extend(_list_numbers(folded, paragraphs))
+    skip.extend(p for p in paragraphs if is_chinese(folded, *p))  # a bilingual repost's
     refers: dict[tuple[int, int], dt.date | None] = {}
+    body_date_starts = [a for a, _, _ in body_date_spans]  # ascending: dates in text order
 
     def refers_to_of(pos: int) -> dt.date | None:
-        """The date of the sentence around ``pos`` if it prints exactly one date."""
+        """The date of the sentence around ``pos`` if its dates are all one date."""
         if not body_date_spans:
             return None
         sentence = sentence_of(pos)
         if sentence not in refers:
             s0, s1 = sentence
-            in_sentence = [date for a, _, date in body_date_spans if s0 <= a < s1]
-            refers[sentence] = in_sentence[0] if len(in_sentence) == 1 else None
+            i = bisect.bisect_left(body_date_starts, s0)
+            j = bisect.bisect_left(body_date_starts, s1)
+            found = {date for _, _, date in body_date_spans[i:j]}
+            refers[sentence] = found.pop() if len(found) == 1 else None
         return refers[sentence]
 
     anchors = None if candidates is None else candidates.anchors
@@ -275,8 +291,9 @@ def parse(
                 "article_id": article_id,
                 "item_id": item_of(f.start),
                 "value": f.value,
+                "value_max": f.value_max,
                 "unit": f.unit,
-                "counted": f.counted,
+                "counted": None if f.counted is None else _printed(text, folded, f.end, f.counted),
                 "qualifier": f.qualifier,
                 "refers_to": refers_to,
                 "start": f.start,
@@ -309,7 +326,7 @@ def parse(
             "item_no": i.number,
             "headline": i.headline,
             "source_printed": i.source,
-            "source_organization_id": registry.organization_of(i.source) if i.source else None,
+            "source_organization_id": registry.organization_in(i.source) if i.source else None,
             "start": i.start,
             "end": i.end,
         }
@@ -323,7 +340,7 @@ def parse(
         "writers": head.writers,
         "editor": head.editor,
         "source_printed": head.source_printed,
-        "publisher_id": registry.organization_of(head.source_printed)
+        "publisher_id": registry.organization_in(head.source_printed)
         if head.source_printed
         else None,
         "published": published,
@@ -345,6 +362,21 @@ def parse(
     )
 
 
+@lru_cache(maxsize=1)
+def _date_bounds() -> tuple[dt.date | None, dt.date | None]:
+    """The minimum and maximum of ``dates.date`` in the installed package's schema."""
+    from szdata._package import open_package
+
+    field = open_package().schema("dates").field("date")
+    return field.minimum, field.maximum
+
+
+def _printed(text: str, folded: str, pos: int, phrase: str) -> str:
+    """``phrase`` (read on folded text after ``pos``) as the raw text prints it."""
+    i = folded.find(phrase, pos, pos + 200)
+    return text[i : i + len(phrase)] if i >= 0 else phrase
+
+
 def _title_date(
     dates: list[DateMatch], folded: str, title_span: tuple[int, int]
 ) -> DateMatch | None:
@@ -361,24 +393,41 @@ def _title_date(
 
 
 def _list_numbers(folded: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of the numbers that start numbered paragraphs ("3. "), which are not figures."""
-    out = []
-    for p0, p1 in paragraphs:
-        i = p0
-        while i < p1 and i - p0 < 4 and folded[i].isdigit():
-            i += 1
-        if i > p0 and i < p1 and folded[i] == "." and i + 1 < p1 and folded[i + 1].isspace():
-            out.append((p0, i))
-    return out
+    """Spans of the numbers that start numbered paragraphs ("3. ", "1.Shenzhen"), which are
+    not figures."""
+    return [m.span("no") for p0, p1 in paragraphs if (m := ITEM_START.match(folded, p0, p1))]
 
 
-def _check_numbering(items: list, text: str, name: str, warnings: list[str]) -> list:
+BRIEFING_TITLE = re.compile(r"daily\s+briefing", re.IGNORECASE)
+"""A title that names a Daily Briefing, wherever in the title ("Coronavirus : Daily Briefing
+on ... (February 9, 2020)_Latest News_...")."""
+
+
+def is_briefing(title: str, items: list[ItemMatch]) -> bool:
+    """Whether a text is a ``briefing``: its title names a Daily Briefing, or its body is a
+    numbered list of at least two items, from 1, of which one prints its source (an
+    "Entry Reminder" of numbered notices with sources). Any other text is ``news``.
+
+    Examples
+    --------
+    >>> is_briefing("Daily Briefing on Fighting against COVID-19 (Mar. 20)", [])
+    True
+    >>> is_briefing("SZ shares COVID-19 experience with Barcelona", [])
+    False
+    """
+    if BRIEFING_TITLE.search(fold(title)):
+        return True
+    numbers = [i.number for i in items]
+    return len(items) >= 2 and numbers[:2] == [1, 2] and any(i.source for i in items)
+
+
+def _check_numbering(items: list, line_of: LineIndex, name: str, warnings: list[str]) -> list:
     """Keep the first item of each number; warn about gaps and repeats."""
     seen: set[int] = set()
     kept = []
     expected = 1
     for it in items:
-        line = line_of(text, it.start)
+        line = line_of(it.start)
         if it.number in seen or it.number < 1:
             warnings.append(f"{name}:{line}: item number {it.number} repeats or is 0; item skipped")
             continue

@@ -12,7 +12,16 @@ read "Dec 30" in a March 2020 text as 2020-12-30):
   the publication date;
 * ``weekday_next``: a weekday name in a sentence that speaks of the future ("next",
   "will"), the first such day strictly after the publication date;
-* ``relative_day``: "yesterday", "today", "tomorrow".
+* ``relative_day``: "yesterday", "today", "tomorrow";
+* ``relative_year``: month and day with "last year", "this year" or "next year" ("June 5
+  last year"): the year counted from the publication date's year;
+* ``relative_to_date``: "the next day", "the following day", "the previous day", "the day
+  before": one day after or before the date expression printed just before it;
+* ``range_end``: the day that closes a range of days ("Mar 3 to 6", "Feb 3-6"): the month
+  and year of the date that opens it, which is its own row ("Mar 3").
+
+A weekday keeps its own direction: "the next day" elsewhere in its sentence does not make
+it a future weekday.
 
 Examples
 --------
@@ -42,9 +51,18 @@ _WEEKDAYS = {
     "sunday": 6,
 }  # fmt: skip
 _RELATIVE = {"yesterday": -1, "today": 0, "tomorrow": 1}
+MONTH_NAMES: tuple[str, ...] = tuple(_MONTHS)
+"""Month names and abbreviations, lower case."""
+WEEKDAY_NAMES: tuple[str, ...] = tuple(_WEEKDAYS)
+"""Weekday names, lower case."""
 _MODIFIERS = ("next", "last", "this")
+_YEAR_MODIFIERS = {"last": -1, "this": 0, "next": 1}
+_DAY_AFTER = {
+    "the next day": 1, "the following day": 1, "the day after": 1, "the same day": 0,
+    "the previous day": -1, "the day before": -1,
+}  # fmt: skip
 
-FIRST_WORDS: tuple[str, ...] = (*_MONTHS, *_WEEKDAYS, *_MODIFIERS, *_RELATIVE)
+FIRST_WORDS: tuple[str, ...] = (*_MONTHS, *_WEEKDAYS, *_MODIFIERS, *_RELATIVE, "the")
 """The words (lower case) a date expression can start with; the others start with a digit."""
 
 _MONTH = "|".join(
@@ -56,16 +74,23 @@ _MODIFIER = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in _MODIFIERS)
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 
+_YMOD = r"\s+(?P<{0}>last|this|next)\s+year"
+_RANGE = r"(?:\s*-\s*|\s+to\s+)(?P<{0}>(?:[12][0-9]|3[01]|0?[1-9]))(?![\w%]|[.,:]\d)"
+_DAY_PHRASE = "|".join(p.replace(" ", r"\s+") for p in _DAY_AFTER)
+
 DATE_REGEX = re.compile(
     rf"""
     (?<![\w.])
-    (?=[A-Z0-9nlyt])  # a quick first-character test before the alternatives
+    (?=[A-Z0-9nlytT])  # a quick first-character test before the alternatives
     (?:
-        (?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?![\d])(?:,?\s+(?P<year>{_YEAR}))?(?![\w])
-      | (?<![-\d])(?P<day2>{_DAY})\s+(?P<mon2>{_MONTH})(?:,?\s+(?P<year2>{_YEAR}))?(?![\w])
+        (?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?![\d])(?:{_RANGE.format("dend")})?
+            (?:,?\s+(?P<year>{_YEAR})|{_YMOD.format("ymod")})?(?![\w])
+      | (?<![-\d])(?P<day2>{_DAY})\s+(?P<mon2>{_MONTH})
+            (?:,?\s+(?P<year2>{_YEAR})|{_YMOD.format("ymod2")})?(?![\w])
       | (?<![\w-])(?P<iy>{_YEAR})(?P<sep>[-/.])(?P<im>0?[1-9]|1[0-2])(?P=sep)(?P<id>{_DAY})(?![\w-])
       | (?:(?P<wmod>{_MODIFIER})\s+)?(?P<wd>{_WEEKDAY})(?![\w])
       | (?P<rel>(?i:{"|".join(_RELATIVE)}))(?![\w])
+      | (?P<after>(?i:{_DAY_PHRASE}))(?![\w]|\s+(?i:of|the|a|an|his|her|its|their)\b)
     )
     """,
     re.VERBOSE,
@@ -73,6 +98,8 @@ DATE_REGEX = re.compile(
 """Every date expression the parser knows, on folded text."""
 
 _FUTURE = re.compile(r"\b(?:will|next|shall|upcoming|going\s+to)\b", re.IGNORECASE)
+_NOT_FUTURE = re.compile(rf"(?i:{_DAY_PHRASE})|\b(?:next|this|last)\s+year\b", re.IGNORECASE)
+"""Words of other date expressions, which say nothing of a weekday's direction."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +108,14 @@ class DateMatch:
 
     start: int
     end: int
-    kind: str  # explicit | month_day | weekday | relative_day
+    kind: str  # explicit | month_day | weekday | relative_day | relative_year
+    #            | relative_to_date | range_end
     year: int | None = None
     month: int | None = None
     day: int | None = None
     weekday: int | None = None
     modifier: str | None = None  # next | last | this
-    offset: int = 0  # for relative days
+    offset: int = 0  # days for relative_day / relative_to_date, years for relative_year
 
 
 def find_dates(
@@ -109,53 +137,136 @@ def find_dates(
         found = matches_at(DATE_REGEX, folded, at)
     out = []
     for m in found:
-        g = m.groupdict()
-        s, e = m.span()
-        if g["mon"] or g["mon2"]:
-            mon = _MONTHS[(g["mon"] or g["mon2"]).rstrip(".").casefold()]
-            day = int(re.sub(r"\D", "", g["day"] or g["day2"]))
-            year = g["year"] or g["year2"]
-            kind = "explicit" if year else "month_day"
-            out.append(DateMatch(s, e, kind, int(year) if year else None, mon, day))
-        elif g["iy"]:
-            day = int(re.sub(r"\D", "", g["id"]))
-            out.append(DateMatch(s, e, "explicit", int(g["iy"]), int(g["im"]), day))
-        elif g["wd"]:
-            s = m.start("wd")
-            mod = g["wmod"].casefold() if g["wmod"] else None
-            out.append(
-                DateMatch(s, e, "weekday", weekday=_WEEKDAYS[g["wd"].casefold()], modifier=mod)
-            )
-        else:
-            out.append(DateMatch(s, e, "relative_day", offset=_RELATIVE[g["rel"].casefold()]))
+        out.extend(_read(m))
     return out
 
 
+def _read(m: re.Match[str]) -> list[DateMatch]:
+    """The date expressions of one match: two for a range of days ("Mar 3 to 6")."""
+    g = m.groupdict()
+    s, e = m.span()
+    if g["mon"] or g["mon2"]:
+        mon = _MONTHS[(g["mon"] or g["mon2"]).rstrip(".").casefold()]
+        day = int(re.sub(r"\D", "", g["day"] or g["day2"]))
+        year = g["year"] or g["year2"]
+        ymod = g["ymod"] or g["ymod2"]
+        end_day = g["dend"]
+        kind = "explicit" if year else "relative_year" if ymod else "month_day"
+        offset = _YEAR_MODIFIERS[ymod.casefold()] if ymod else 0
+        y = int(year) if year else None
+        if end_day is None:
+            return [DateMatch(s, e, kind, y, mon, day, offset=offset)]
+        if int(end_day) <= day:  # "March 6-3" is no range: the first date alone
+            return [DateMatch(s, m.end("day"), "month_day", None, mon, day)]
+        # "Mar 3 to 6, 2020": the opener is "Mar 3" (a month and a day as printed), the
+        # closer "6, 2020", in the opener's month and year
+        return [
+            DateMatch(s, m.end("day"), "month_day", None, mon, day),
+            DateMatch(m.start("dend"), e, "range_end", None, mon, int(end_day)),
+        ]
+    if g["iy"]:
+        day = int(re.sub(r"\D", "", g["id"]))
+        return [DateMatch(s, e, "explicit", int(g["iy"]), int(g["im"]), day)]
+    if g["wd"]:
+        s = m.start("wd")
+        mod = g["wmod"].casefold() if g["wmod"] else None
+        return [DateMatch(s, e, "weekday", weekday=_WEEKDAYS[g["wd"].casefold()], modifier=mod)]
+    if g["after"]:
+        offset = _DAY_AFTER[" ".join(g["after"].split()).casefold()]
+        return [DateMatch(s, e, "relative_to_date", offset=offset)]
+    return [DateMatch(s, e, "relative_day", offset=_RELATIVE[g["rel"].casefold()])]
+
+
+_DAY_ONLY = re.compile(rf"(?P<d>(?:[12][0-9]|3[01]|0?[1-9]))(?:,?\s+(?P<y>{_YEAR}))?")
+"""The closer of a range of days as quoted: "6" of "Mar 3 to 6", "6, 2020"."""
+
+RESOLUTION_FORMS: dict[str, str] = {
+    "explicit": "explicit",
+    "month_day": "month_day",
+    "weekday_past": "weekday",
+    "weekday_next": "weekday",
+    "relative_day": "relative_day",
+    "relative_year": "relative_year",
+    "relative_to_date": "relative_to_date",
+    "range_end": "range_end",
+}
+"""Each value of ``dates.resolution`` -> the form of quote it resolves (``DateMatch.kind``)."""
+
+
+def read_date_quote(quote: str) -> DateMatch | None:
+    """Read a date row's quote again, with the parser's grammar: the one expression that
+    is the whole quote, or ``None``.
+
+    Examples
+    --------
+    >>> read_date_quote("March 26, 2020").kind, read_date_quote("6").kind
+    ('explicit', 'range_end')
+    >>> read_date_quote("June 5 last year").offset, read_date_quote("March 26 and 27") is None
+    (-1, True)
+    """
+    from szdata._normalize import fold
+
+    text = fold(quote)
+    found = find_dates(text)
+    if len(found) == 1 and (found[0].start, found[0].end) == (0, len(text)):
+        return found[0]
+    m = _DAY_ONLY.fullmatch(text)
+    if m is not None and not found:
+        return DateMatch(0, len(text), "range_end", day=int(m["d"]))
+    return None
+
+
 def resolve(
-    match: DateMatch, reference: dt.date | None, sentence: str = ""
+    match: DateMatch,
+    reference: dt.date | None,
+    sentence: str = "",
+    previous: dt.date | None = None,
 ) -> tuple[dt.date, str] | None:
     """The calendar date and resolution of ``match``; ``None`` when it cannot be resolved.
 
     ``reference`` is the publication date; ``sentence`` (folded) tells a future weekday
-    ("will", "next") from a past one.
+    ("will", "next") from a past one; ``previous`` is the date of the expression printed
+    just before ``match`` (for "the next day" and the end of a range).
 
     Raises
     ------
     ValueError
         When the printed day does not exist ("Feb. 30").
+
+    Examples
+    --------
+    >>> pub = dt.date(2020, 3, 20)
+    >>> june, days = find_dates("June 5 last year and Mar 3 to 6")[0], find_dates("Mar 3 to 6")
+    >>> resolve(june, pub)
+    (datetime.date(2019, 6, 5), 'relative_year')
+    >>> [resolve(d, pub, previous=dt.date(2020, 3, 3)) for d in days]
+    [(datetime.date(2020, 3, 3), 'month_day'), (datetime.date(2020, 3, 6), 'range_end')]
     """
     if match.kind == "explicit":
         assert match.year and match.month and match.day
         return dt.date(match.year, match.month, match.day), "explicit"
+    if match.kind == "range_end":
+        assert match.month and match.day
+        if previous is None:
+            return None
+        return previous.replace(day=match.day), "range_end"
+    if match.kind == "relative_to_date":
+        if previous is None:
+            return None
+        return previous + dt.timedelta(days=match.offset), "relative_to_date"
     if reference is None:
         return None
     if match.kind == "month_day":
         assert match.month and match.day
         return resolve_month_day(match.month, match.day, reference), "month_day"
+    if match.kind == "relative_year":
+        assert match.month and match.day
+        return dt.date(reference.year + match.offset, match.month, match.day), "relative_year"
     if match.kind == "weekday":
         assert match.weekday is not None
+        own = _NOT_FUTURE.sub(" ", sentence)
         future = match.modifier == "next" or (
-            match.modifier is None and _FUTURE.search(sentence) is not None
+            match.modifier is None and _FUTURE.search(own) is not None
         )
         if future:
             return weekday_after(match.weekday, reference), "weekday_next"

@@ -33,17 +33,23 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
+from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._quantities import (
     DIGIT_NUMBER,
-    EXACT,
+    FRACTION,
+    FRACTIONS,
     NUMBER_WORDS,
-    QUALIFIER,
     QUALIFIER_PHRASES,
     SCALE,
     SCALES,
     WORD_NUMBER,
+    ExactQuantity,
     UnitWords,
     number_value,
+    quantity_pattern,
+    read_match,
+    to_float,
     trie_regex,
 )
 
@@ -225,6 +231,14 @@ _CLASSIFIERS = frozenset(
 )
 """Nouns whose "of" phrase belongs to what is counted ("sets of research equipment")."""
 
+_DATE_WORDS = frozenset(w.capitalize() for w in (*_MONTH_NAMES, *_WEEKDAY_NAMES)) | frozenset(
+    w.capitalize() + "." for w in _MONTH_NAMES if len(w) <= 4
+)
+"""A month or weekday name ends a counted phrase: "5.1 million March 3" counts nothing."""
+_PARTICIPLE = re.compile(r"[a-z]{3,}(?:ing|ed)")
+"""A verb form after the first word, before a preposition or an article, ends the phrase
+("10 cities hosting the ..."); the first word may be one ("3 confirmed cases")."""
+
 _IRREGULAR_PLURALS = frozenset(
     ["people", "children", "men", "women", "personnel", "staff", "police"]
 )
@@ -258,10 +272,53 @@ _BLOCKERS = frozenset(
         "ward",
         "bed",
         "seat",
+        "level",
+        "levels",
+        "force",
+        "grade",
+        "class",
+        "signal",
+        "tier",
+        "covid",
+        "ncov",
+        "sars-cov",
+        "hall",
+        "lane",
+        "road",
+        "street",
+        "avenue",
+        "metro",
+        "berth",
+        "pier",
+        "page",
+        "chapter",
+        "item",
+        "clause",
+        "act",
+        "zone",
+        "district",
+        "area",
+        "team",
+        "batch",
+        "train",
+        "shift",
+        "code",
+        "id",
+        "tel",
+        "phone",
+        "fax",
+        "call",
+        "dial",
+        "extension",
+        "ext",
     ]
 )
 """Words after which a number is an identifier, not a figure ("No. 3", "flight 3721")."""
-_CLOCK_AFTER = re.compile(r"\s*(?::\d|a\.m\.|p\.m\.|am\b|pm\b|o'clock)", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(
+    r"\s*(?::\d|\.\d\d\s*(?:a\.?m\b|p\.?m\b)|a\.?m\b|p\.?m\b|o'clock|noon\b|midnight\b"
+    r"|hrs?\s+(?:GMT|UTC|Beijing))",
+    re.IGNORECASE,
+)
 _YEAR_BEFORE = re.compile(
     r"\b(?:in|since|of|by|until|till|before|after|early|late|mid|year|from|to|and|through"
     r"|for|during|the)\s+$",
@@ -276,6 +333,9 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 _OUT_OF = re.compile(rf"\s+out\s+of\s+(?:{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w])", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+(?:hotlines?|service\s+hotline)\b", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
+_CLOCK_RANGE = re.compile(r"\s*(?:a\.?m\b|p\.?m\b|o'clock|:\d)", re.IGNORECASE)
 _OLD_AFTER = re.compile(r"\s+old\b", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(
     f"(?:{_CLOCK_AFTER.pattern})|(?:{_FRACTION.pattern})", re.IGNORECASE
@@ -295,26 +355,20 @@ class FigureMatch(NamedTuple):
     unit: str
     counted: str | None
     qualifier: str
+    value_max: float | None = None
+
+
+_LOOKBEHIND = r"(?<![\w.,/:#%'@-])"
+"""No figure starts glued to a word, a number, an address or a handle ("name67@163.com")."""
 
 
 @lru_cache(maxsize=8)
-def _figure_regex(units: UnitWords) -> re.Pattern[str]:
-    return re.compile(
-        rf"""
-        (?<![\w.,/:#$%'-])
-        (?:(?P<qual>{QUALIFIER})\s+)?
-        (?:(?P<cur>{units.currency_pattern()})\s*)?
-        (?:
-            (?P<num>{DIGIT_NUMBER}|{WORD_NUMBER})(?:\s+(?P<scale>{SCALE}))?
-          | (?<=\s)(?P<an>an?)\s+(?=(?:{SCALE}|{units.pattern()}))(?P<ascale>{SCALE})?
-        )
-        (?:
-            \s*(?P<unit>%|{units.pattern()})
-          | -(?P<adj>{units.singular_pattern()})(?P<old>-old)?(?![\w-])
-        )?
-        """,
-        re.IGNORECASE | re.VERBOSE,
-    )
+def _figure_regexes(units: UnitWords) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The grammar of :mod:`szdata._quantities` in running text, with and without ranges."""
+    pattern = _LOOKBEHIND + quantity_pattern(units, in_text=True)
+    flags = re.IGNORECASE | re.VERBOSE
+    single = pattern.replace("(?P<num2>", "(?!)(?P<num2>")
+    return re.compile(pattern, flags), re.compile(single, flags)
 
 
 def find_figures(
@@ -334,7 +388,7 @@ def find_figures(
     end = len(folded) if end is None else end
     skipped = _Spans(skip or [])
     out: list[FigureMatch] = []
-    figure = _figure_regex(units)
+    figure, single = _figure_regexes(units)
     anchor = _anchor_regex(units)
     if anchors is None:
         spans = None
@@ -367,8 +421,14 @@ def find_figures(
         if m is None:
             pos = a_end
             continue
-        pos = max(m.end(), a_end)
         fig = _read(m, folded, units, skipped)
+        if fig is None and m.group("num2") is not None:
+            # not a range ("from 50 to 30", "8-10 am"): the first number alone
+            m2 = single.match(folded, m.start(), end)
+            if m2 is not None and not _CLOCK_RANGE.match(folded, m.end()):
+                m = m2
+                fig = _read(m, folded, units, skipped)
+        pos = max(m.end(), a_end)
         if fig is not None:
             out.append(fig)
     return out
@@ -380,7 +440,7 @@ def anchor_words(units: UnitWords) -> tuple[str, ...]:
     Number words, currency words ("RMB 5 million") and "a"/"an" before a scale or a unit
     ("a month"), as in :func:`_anchor_regex`.
     """
-    after_a = (*SCALES, *units.words)
+    after_a = (*SCALES, *(w for w in units.words if w.isascii() and w[0].isalpha()), *FRACTIONS)
     return (
         *NUMBER_WORDS,
         *units.currency_words,
@@ -393,8 +453,8 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
     """Where a figure can start, but for its qualifier: a number, a currency word, "a"/"an"."""
     words = trie_regex(NUMBER_WORDS)
     return re.compile(
-        rf"""(?<![\w.,/:#$%'-])
-        (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{units.pattern()})))
+        rf"""(?<![\w.,/:#%'@-])
+        (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{FRACTION}|{units.pattern()})))
         """,
         re.IGNORECASE | re.VERBOSE,
     )
@@ -431,25 +491,37 @@ def _rfind_words(window: str, words: list[str]) -> int:
 
 
 def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> FigureMatch | None:
-    qual, cur, num, scale, an, ascale, unit_word, adj, old = m.group(*_GROUPS)
+    g = m.groupdict()
     s, e = m.span()
-    if an is not None and (qual is None or not (unit_word or adj or ascale)):
+    an, unit_word, adj = g["an"], g["unit"], g["adj"]
+    if an is not None and (g["qual"] is None or not (unit_word or adj or g["ascale"])):
         return None  # "a month" counts only after a qualifier: "More than a month"
-    num_start, num_end = m.span("num") if num is not None else m.span("an")
+    if g["fden"] is not None:
+        num_start, num_end = m.span("fnum")
+        if g["fnum"].casefold() in ("a", "an") and not _OF_AFTER.match(text, e):
+            return None  # "a third batch" is an ordinal; "a third of" a fraction
+    else:
+        num_group = next(k for k in ("num", "hnum", "an") if g[k] is not None)
+        num_start, num_end = m.span(num_group)
     if skip.overlaps(s, e):
         return None
     nxt = text[e : e + 1]
-    if nxt == "-" or (nxt.isalnum() if nxt else False):
-        return None  # "one-stop", "20-30", "14-days-old"
+    if nxt == "-" or (nxt.isalnum() if nxt else False) or nxt == "@":
+        return None  # "one-stop", "20-30-40", "14-days-old", "12345@qq.com"
+    if nxt in "/." and text[e + 1 : e + 2].isalnum():
+        return None  # "24/7", "12/24/48-hour", "163.com"
     if unit_word is None and adj is None and _NOT_A_COUNT_AFTER.match(text, e):
         return None  # "10:30", "9 pm", "two thirds"
-    before = text[max(0, num_start - 12) : num_start]
+    if _NAME_AFTER.match(text, e):
+        return None  # "the 12345 hotline": a number that names a service
+    before = text[max(0, num_start - 14) : num_start]
     if _blocked(before):
         return None
-    number = num or ""
+    number = g["num"] or ""
     if (
-        qual is None
-        and scale is None
+        g["qual"] is None
+        and g["scale"] is None
+        and g["num2"] is None
         and unit_word is None
         and adj is None
         and _YEAR_NUMBER.fullmatch(number)
@@ -460,25 +532,47 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         _ONE_AFTER.match(text, num_end) or _ONE_BEFORE.search(before)
     ):
         return None
+    if g["num2"] is not None and (_leading_zero(g["num"]) or _leading_zero(g["num2"])):
+        return None  # "0755-8888": a telephone number
     try:
-        value = number_value(number or an)
+        q = read_match(m)
     except ValueError:
+        if g["num2"] is not None or g["fden"] is not None:
+            return None
         value = _leading_words_value(number)
         if value is None:
             return None
-    scale = scale or ascale
-    if scale:
-        value *= SCALES[scale.casefold()]
-    unit = units.unit_of(unit_word or adj or cur)
-    qualifier = EXACT
-    if qual:
-        qualifier = QUALIFIER_PHRASES[" ".join(qual.split()).casefold()]
+        return _figure(s, e, value, None, units, g, text, "exact")
+    return _figure(s, e, to_float(q.value), q, units, g, text, q.qualifier)
+
+
+def _figure(
+    s: int,
+    e: int,
+    value: float,
+    q: ExactQuantity | None,
+    units: UnitWords,
+    g: dict[str, str | None],
+    text: str,
+    qualifier: str,
+) -> FigureMatch | None:
+    if q is not None and g["fden"] is not None:
+        unit = units.fraction_unit
+        if unit is None:
+            return None
+    else:
+        unit = units.unit_of(g["unit"] or g["adj"] or g["cur"])
     counted: str | None = None
     if unit == "count":
         counted = _counted(text, e)
-    elif unit == "year" and (old or _OLD_AFTER.match(text, e)):
+    elif unit == "year" and (g["old"] or _OLD_AFTER.match(text, e)):
         counted = "age"
-    return FigureMatch(s, e, value, unit, counted, qualifier)
+    top = None if q is None or q.value_max is None else to_float(q.value_max)
+    return FigureMatch(s, e, value, unit, counted, qualifier, top)
+
+
+def _leading_zero(number: str | None) -> bool:
+    return bool(number) and len(number) > 1 and number[0] == "0" and number[1].isdigit()
 
 
 class _Spans:
@@ -519,6 +613,23 @@ def _leading_words_value(number: str) -> float | None:
     return None
 
 
+def counted_after(folded: str, text: str, pos: int = 0) -> str | None:
+    """The counted phrase the parser reads after a count's quote ending at ``pos``.
+
+    ``folded`` is ``fold(text)``; the phrase is returned as ``text`` prints it.
+
+    Examples
+    --------
+    >>> counted_after("500 pieces of cloth from", "500 pieces of cloth from", 3)
+    'pieces of cloth'
+    """
+    phrase = _counted(folded, pos)
+    if phrase is None:
+        return None
+    i = folded.find(phrase, pos)
+    return text[i : i + len(phrase)] if i >= 0 else phrase
+
+
 def _counted(text: str, pos: int) -> str | None:
     """The noun phrase a count counts, read from ``pos`` (just after the number)."""
     out_of = _OUT_OF.match(text, pos)
@@ -538,15 +649,19 @@ def _counted(text: str, pos: int) -> str | None:
             words.append(word)
             pos = m.end()
             continue
-        if low in _STOP:
+        if low in _STOP or word in _DATE_WORDS:
             break
+        if words and not after_of and _PARTICIPLE.fullmatch(low) and _before_stop(text, m.end()):
+            break  # "two groups based on", "3 major types covering the"
         if not words:
             start = m.start(1)
         words.append(word)
         end = m.end(1)
         pos = m.end()
         if low in _CLASSIFIERS and not after_of:
-            continue
+            if _OF_AFTER.match(text, pos):
+                continue
+            break  # "two groups based on": the classifier is the noun
         if _is_plural(low):
             break
     while words and words[-1].casefold() == "of":
@@ -554,6 +669,12 @@ def _counted(text: str, pos: int) -> str | None:
     if not words:
         return None
     return text[start:end] if text[start:end].split() == words else " ".join(words)
+
+
+def _before_stop(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` is one of :data:`_STOP` (a verb form takes an object)."""
+    m = _WORD.match(text, pos)
+    return m is not None and m.group(1).casefold() in _STOP
 
 
 def _is_plural(word: str) -> bool:

@@ -16,11 +16,14 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from szdata._errors import ParseError
+from szdata._parse._items import ITEM_START as _ITEM_START
 
 KNOWN_FIELDS = {
     "writer": "writers",
@@ -28,14 +31,17 @@ KNOWN_FIELDS = {
     "editor": "editor",
     "editors": "editor",
     "from": "source_printed",
+    "source": "source_printed",
     "updated": "updated",
+    "date": "updated",
+    "published": "updated",
+    "release time": "updated",
 }
 """Header field names (lower case) -> what they fill."""
 
 _PARAGRAPH = re.compile(r"[^\r\n]*\S[^\r\n]*")
 _FIELD = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<value>.*?)\s*$")
 _SEGMENT = re.compile(r"[^|]+")
-_ITEM_START = re.compile(r"\s*\d{1,3}\.\s")
 _WRITER_SPLIT = re.compile(r"\s*(?:,|&|/|;|\band\b)\s*")
 _ISO = re.compile(
     r"(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
@@ -60,12 +66,62 @@ class Head:
 
 
 def line_of(text: str, pos: int) -> int:
-    """The 1-based line number of offset ``pos``."""
+    """The 1-based line number of offset ``pos`` (O(pos): for a few positions near the top)."""
     return text.count("\n", 0, pos) + 1
 
 
-def read_head(text: str, folded: str, *, file_name: str) -> Head:
-    """Read the title and the header line of ``text`` (``folded`` is ``fold(text)``).
+class LineIndex:
+    """The 1-based line number of any offset, in O(log n) after one O(n) pass (made lazily).
+
+    Examples
+    --------
+    >>> lines = LineIndex("a\\nb\\nc")
+    >>> lines(0), lines(2), lines(4)
+    (1, 2, 3)
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._breaks: list[int] | None = None
+
+    def __call__(self, pos: int) -> int:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self._text)]
+        return bisect.bisect_right(self._breaks, pos - 1) + 1
+
+
+_DATELINE = re.compile(
+    r"(?P<date>(?:19|20)\d\d-\d{1,2}-\d{1,2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?\s*,\s*"
+    r"(?P<src>[^()\n]*?[^()\s])\s*(?:\(\s*by\s+(?P<by>[^()\n]*?)\s*\))?$",
+    re.IGNORECASE,
+)
+"""A dateline under the title: ``2020-04-28 08:53, Shenzhen Daily (by NAME)``."""
+HEADER_DATE = (
+    r"(?:\b(?i:updated|date|published|release\s+time)\s*:\s*|(?m:^)[ \t]*)"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+)
+"""Where a header prints the publication date: an ``Updated:`` (``Date:``, ``Published:``)
+field, or a dateline at the start of a line (one regular expression for Python and polars,
+whose ``\\s`` is a subset of Python's; the date is its group 1)."""
+HEADER_LINES = 4
+"""At most this many header lines follow the title (``From:`` and ``Updated:`` may each
+have their own)."""
+
+
+def read_head(
+    text: str,
+    folded: str,
+    *,
+    file_name: str,
+    is_site_name: Callable[[str], bool] | None = None,
+) -> Head:
+    """Read the title and the header lines of ``text`` (``folded`` is ``fold(text)``).
+
+    The title is the first line, or the second when the first is the name of the site
+    that reposts the article (``is_site_name``: a registered outlet, "Shenzhen Government
+    Online"). The header is the run of lines after it that print ``Name: value`` fields
+    (``Writer: | Editor: | From: | Updated:`` on one line or on several), or a dateline
+    ``2020-04-28 08:53, Shenzhen Daily (by NAME)``.
 
     Raises
     ------
@@ -91,17 +147,50 @@ def read_head(text: str, folded: str, *, file_name: str) -> Head:
             line=line_of(text, t_start),
             hint="put the article's title, as published, on the first line",
         )
-    head = Head(title=text[t_start:t_end], title_span=(t_start, t_end), body_start=t_end)
     second = next(paragraphs, None)
-    if second is None:
-        return head
-    h_start, h_end = _strip(folded, *second.span())
-    fields = _header_fields(folded[h_start:h_end])
-    if not fields:
-        return head
-    head.header_span = (h_start, h_end)
-    head.body_start = h_end
-    line = line_of(text, h_start)
+    if second is not None and is_site_name is not None and is_site_name(title_line):
+        s_start, s_end = _strip(folded, *second.span())
+        line2 = folded[s_start:s_end]
+        if not (_header_fields(line2) or _ITEM_START.match(line2) or _DATELINE.match(line2)):
+            t_start, t_end = s_start, s_end  # a site name above the title
+            second = next(paragraphs, None)
+    head = Head(title=text[t_start:t_end], title_span=(t_start, t_end), body_start=t_end)
+    lines = 0
+    while second is not None and lines < HEADER_LINES:
+        h_start, h_end = _strip(folded, *second.span())
+        fields = _header_fields(folded[h_start:h_end])
+        dateline = None if fields else _DATELINE.match(folded, h_start, h_end)
+        if not fields and dateline is None:
+            break
+        head.header_span = (head.header_span or (h_start, h_end))[0], h_end
+        head.body_start = h_end
+        line = line_of(text, h_start)
+        if dateline is not None:
+            _read_dateline(head, text, dateline, file_name, line)
+        else:
+            _read_fields(head, text, folded, fields, h_start, file_name, line)
+        lines += 1
+        second = next(paragraphs, None)
+    return head
+
+
+def _read_dateline(head: Head, text: str, m: re.Match[str], file_name: str, line: int) -> None:
+    head.source_printed = text[slice(*m.span("src"))]
+    if m["by"]:
+        names = [w for w in _WRITER_SPLIT.split(text[slice(*m.span("by"))]) if w]
+        head.writers = "; ".join(names) or None
+    _read_updated(head, text, text, *m.span("date"), file_name, line)
+
+
+def _read_fields(
+    head: Head,
+    text: str,
+    folded: str,
+    fields: list[tuple[str, str, int, int]],
+    h_start: int,
+    file_name: str,
+    line: int,
+) -> None:
     for name, value, v_start, v_end in fields:
         target = KNOWN_FIELDS.get(name.casefold())
         v_start += h_start
@@ -119,7 +208,6 @@ def read_head(text: str, folded: str, *, file_name: str) -> Head:
             _read_updated(head, text, folded, v_start, v_end, file_name, line)
         else:
             setattr(head, target, text[v_start:v_end] or None)
-    return head
 
 
 def _read_updated(

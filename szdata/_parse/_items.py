@@ -1,15 +1,22 @@
-"""The numbered items of a Daily Briefing: number, headline, printed source and span.
+"""The numbered items of a briefing: number, headline, printed source and span.
 
-An item is a paragraph that starts with its number and a full stop ("3. Seventeen
-members ..."). Its span runs from the number to the end of the paragraph; its headline
-is its first sentence, verbatim; its source is printed at its end as
-``(Source: X)``, ``(Source:X)`` or ``[Source: X]``. A text cut off inside the source
-(``(Source: `` at the end) or before it gives no source.
+An item starts at a paragraph that opens with its number and a full stop ("3. Seventeen
+members ...", or "1.Shenzhen ..." without the space, when a capital or a quote follows).
+It runs over the paragraphs after it up to the next item: a headline paragraph followed
+by body paragraphs, and in bilingual reposts a Chinese paragraph after the English one.
+The last item ends with the paragraph that prints its source (and the Chinese paragraphs
+right after it), so that a footer after the list is not part of it.
+
+The source is printed at the end of a paragraph of the item, as ``(Source: X)``,
+``(Source:X)``, ``[Source: X]``, ``【Source: X】`` or ``【来源:X】`` (full-width colons and
+parentheses too); the first one printed is the item's. A text cut off inside the source
+(``(Source:`` at the end) or before it gives no source. The headline is the first
+sentence of the item, verbatim.
 
 Examples
 --------
->>> text = "1. First thing. More. (Source:sznews.com)\\n\\n2. Cut off mid-wo"
->>> [(i.number, i.headline, i.source) for i in find_items(text, text, [(0, 41), (43, 60)])]
+>>> text = "1.First thing. More. (Source:sznews.com)\\n\\n2. Cut off mid-wo"
+>>> [(i.number, i.headline, i.source) for i in find_items(text, text, [(0, 40), (42, 59)])]
 [(1, 'First thing.', 'sznews.com'), (2, 'Cut off mid-wo', None)]
 """
 
@@ -20,12 +27,16 @@ from dataclasses import dataclass
 
 from szdata._parse._sentences import first_sentence
 
-_ITEM = re.compile(r"(?P<no>\d{1,3})\.\s+(?=\S)")
+ITEM_START = re.compile(r"(?P<no>\d{1,3})\.(?:[ \t]+(?=\S)|(?=[A-Z\"'(\[]))")
+"""A paragraph that opens an item: its number, a full stop, then a space or a capital."""
+
+_OPEN, _CLOSE = "([【（", ")]】）"
 _SOURCE = re.compile(
-    r"(?:\(\s*Source\s*:\s*(?P<p>[^()\n]*?)\s*\)|\[\s*Source\s*:\s*(?P<b>[^\[\]\n]*?)\s*\])\s*$",
+    r"[(\[【（]\s*(?:Source|来源|來源)\s*[:：]\s*(?P<s>[^()\[\]【】（）\n]*?)\s*[)\]】）]\s*$",
     re.IGNORECASE,
 )
-_CUT_SOURCE = re.compile(r"[(\[]\s*Source\b[^()\[\]\n]*$", re.IGNORECASE)
+_CUT_SOURCE = re.compile(r"[(\[【（]\s*(?:Source|来源|來源)[^()\[\]【】（）\n]*$", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -40,51 +51,87 @@ class ItemMatch:
     source_span: tuple[int, int] | None
 
 
+def is_chinese(text: str, start: int, end: int) -> bool:
+    """Whether the paragraph ``text[start:end]`` is written in Chinese (a third of it CJK).
+
+    Examples
+    --------
+    >>> is_chinese("深圳发布 5 万只口罩", 0, 11), is_chinese("Shenzhen 5", 0, 10)
+    (True, False)
+    """
+    end = min(end, start + 400)  # the opening of a paragraph tells its language
+    n = len(_CJK.findall(text, start, end))
+    return n * 3 >= max(1, len(text[start:end].replace(" ", "")))
+
+
 def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> list[ItemMatch]:
-    """The numbered items among ``paragraphs`` (spans of the body of a briefing)."""
+    """The numbered items among ``paragraphs`` (spans of the body of a text)."""
+    opens = [k for k, (p0, p1) in enumerate(paragraphs) if ITEM_START.match(folded, p0, p1)]
     out = []
-    for p_start, p_end in paragraphs:
-        m = _ITEM.match(folded, p_start, p_end)
-        if m is None:
-            continue
+    for n, k in enumerate(opens):
+        last = opens[n + 1] if n + 1 < len(opens) else len(paragraphs)
+        group = paragraphs[k:last]
+        source = source_span = None
+        end_k = len(group) - 1
+        for j, (p0, p1) in enumerate(group):
+            found = _source_of(folded, p0, p1)
+            if found is not None:
+                source_span = found[1] if found[0] else None
+                source = text[found[1][0] : found[1][1]] if found[0] else None
+                if n + 1 == len(opens):  # the last item: its source ends it (and Chinese
+                    end_k = j  # paragraphs printed after it)
+                    while end_k + 1 < len(group) and is_chinese(folded, *group[end_k + 1]):
+                        end_k += 1
+                break
+        p0, p1 = group[0]
+        m = ITEM_START.match(folded, p0, p1)
+        assert m is not None
         body_start = m.end()
-        body_end = p_end
-        source = None
-        source_span = None
-        opens = _last_brackets(folded, body_start, p_end)
-        sm = next((x for i in opens if (x := _SOURCE.match(folded, i, p_end))), None)
-        if sm is not None:
-            group = "p" if sm.group("p") is not None else "b"
-            s, e = sm.span(group)
-            source = text[s:e] or None
-            source_span = (s, e) if source else None
-            body_end = sm.start()
-        else:
-            cut = _CUT_SOURCE.match(folded, opens[-1], p_end) if opens else None
-            if cut is not None:
-                body_end = cut.start()
-        while body_end > body_start and folded[body_end - 1].isspace():
-            body_end -= 1
+        body_end = _without_source(folded, body_start, p1)
         h_start, h_end = first_sentence(folded, body_start, body_end) or (body_start, body_end)
         out.append(
             ItemMatch(
                 number=int(m["no"]),
-                start=p_start,
-                end=p_end,
+                start=p0,
+                end=group[end_k][1],
                 headline=text[h_start:h_end],
-                source=source,
-                source_span=source_span,
+                source=source or None,
+                source_span=source_span if source else None,
             )
         )
     return out
 
 
+def _source_of(folded: str, start: int, end: int) -> tuple[bool, tuple[int, int]] | None:
+    """``(printed, span)`` of the source at the end of a paragraph; ``printed`` is false
+    for a source cut off (``(Source:`` at the end); ``None`` when the paragraph has none."""
+    for i in _last_brackets(folded, start, end):
+        m = _SOURCE.match(folded, i, end)
+        if m is not None:
+            return True, m.span("s")
+        if _CUT_SOURCE.match(folded, i, end):
+            return False, (i, i)
+    return None
+
+
+def _without_source(folded: str, start: int, end: int) -> int:
+    """The end of a paragraph's text before its source, if it prints one."""
+    found = _source_of(folded, start, end)
+    if found is not None:
+        end = _last_open(folded, start, end)
+    while end > start and folded[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _last_open(folded: str, start: int, end: int) -> int:
+    return max(folded.rfind(c, start, end) for c in _OPEN)
+
+
 def _last_brackets(folded: str, start: int, end: int) -> list[int]:
-    """Where a source can open: at the last "(" or the last "[" of the span, ascending.
+    """Where a source can open: at the last opening bracket of each kind, ascending.
 
     A source, even cut off, ends the paragraph and holds no bracket, so :data:`_SOURCE`
     and :data:`_CUT_SOURCE` can match there only: matching there is searching the span.
     """
-    return sorted(
-        i for i in (folded.rfind("(", start, end), folded.rfind("[", start, end)) if i >= 0
-    )
+    return sorted(i for i in (folded.rfind(c, start, end) for c in _OPEN) if i >= 0)

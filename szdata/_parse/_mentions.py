@@ -42,31 +42,62 @@ def find_mentions(
     window = registry.longest_name + 1
     candidates: set[tuple[int, int]] = set()
     firsts = registry.first_words
+    acronyms = registry.acronyms
     for m in regex.finditer(folded) if at is None else matches_at(regex, folded, at):
+        if acronyms and _lower_acronym(m.group(), acronyms):
+            continue
         candidates.add(m.span())
         if firsts.isdisjoint(m.group().replace("-", " ").casefold().split()[1:]):
             continue  # no other name can start inside this one
         limit = min(len(folded), m.end() + window)
         for pos in _starts_inside(regex, folded, m, limit, at):
             full = regex.match(folded, pos)
-            if full is not None:
+            if full is not None and not (acronyms and _lower_acronym(full.group(), acronyms)):
                 candidates.add(full.span())
-    # Longest first; a name is kept if it overlaps none kept before. The kept names are
-    # disjoint: sorted by start, their ends are sorted too, and the last one starting
-    # before ``e`` is the only one that can reach past ``s``.
+    # Longest first; a name is kept if it overlaps none kept before. Only names that
+    # overlap can compete, so the candidates are split into runs of overlapping names
+    # (a sweep by start) and each run is settled alone: linear in the number of names.
     starts: list[int] = []
     ends: list[int] = []
-    for s, e in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        i = bisect.bisect_left(starts, e)
-        if i == 0 or ends[i - 1] <= s:
-            starts.insert(i, s)
-            ends.insert(i, e)
+    for run in _overlapping_runs(sorted(candidates)):
+        kept: list[tuple[int, int]] = []
+        for s, e in sorted(run, key=lambda c: (c[0] - c[1], c[0])):
+            if all(e <= ks or ke <= s for ks, ke in kept):
+                kept.append((s, e))
+        for s, e in sorted(kept):
+            starts.append(s)
+            ends.append(e)
     out = []
     for s, e in zip(starts, ends, strict=True):
         org = registry.by_key.get(_name_key(folded[s:e]))
         if org is not None:
             out.append((s, e, org))
     return out
+
+
+def _lower_acronym(printed: str, acronyms: frozenset[str]) -> bool:
+    """Whether ``printed`` is a capitals-only name ("WHO") printed otherwise ("who")."""
+    return not printed.isupper() and _name_key(printed) in acronyms
+
+
+def _overlapping_runs(spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """``spans`` (sorted) grouped into runs where each span overlaps the run before it.
+
+    Examples
+    --------
+    >>> list(_overlapping_runs([(0, 5), (3, 8), (9, 10)]))
+    [[(0, 5), (3, 8)], [(9, 10)]]
+    """
+    run: list[tuple[int, int]] = []
+    reach = -1
+    for s, e in spans:
+        if run and s >= reach:
+            yield run
+            run = []
+        run.append((s, e))
+        reach = max(reach, e) if len(run) > 1 else e
+    if run:
+        yield run
 
 
 @lru_cache(maxsize=4096)
@@ -85,8 +116,8 @@ def _starts_inside(
             yield o.start()
             pos = o.start() + 1
         return
-    for pos in at[bisect.bisect_right(at, m.start()) :]:
-        if pos >= m.end():
-            break
-        if regex.match(folded, pos, limit) is not None:
-            yield pos
+    i = bisect.bisect_right(at, m.start())  # no slice: a copy of the tail per name is O(n)
+    while i < len(at) and at[i] < m.end():
+        if regex.match(folded, at[i], limit) is not None:
+            yield at[i]
+        i += 1

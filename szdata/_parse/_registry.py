@@ -42,21 +42,52 @@ class Registry:
     mention_regex: re.Pattern[str] = field(init=False, repr=False)
     longest_name: int = field(init=False, repr=False)
     first_words: frozenset[str] = field(init=False, repr=False)
+    acronyms: frozenset[str] = field(init=False, repr=False)
+    """Keys of names registered in capitals only ("WHO", "SZTV"): a mention of one must be
+    printed in capitals too (the pronoun "who" names no one)."""
 
     def __post_init__(self) -> None:
         by_key: dict[str, str] = {}
         for name, org in self.names:
             by_key.setdefault(name_key(name), org)
         body = trie_regex(by_key) if by_key else r"(?!x)x"
-        regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+        # not inside a word, an e-mail address or a longer host name ("edu@sz.gov.cn")
+        regex = re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])", re.IGNORECASE)
         object.__setattr__(self, "by_key", by_key)
         object.__setattr__(self, "mention_regex", regex)
         object.__setattr__(self, "longest_name", max((len(k) for k in by_key), default=0))
         object.__setattr__(self, "first_words", frozenset(k.split()[0] for k in by_key if k))
+        acronyms = {name_key(n) for n, _ in self.names if _is_acronym(n)}
+        acronyms -= {name_key(n) for n, _ in self.names if not _is_acronym(n)}
+        object.__setattr__(self, "acronyms", frozenset(acronyms))
 
     def organization_of(self, printed: str) -> str | None:
         """The organization a printed name names, or ``None``."""
-        return self.by_key.get(name_key(printed))
+        key = name_key(printed)
+        if key in self.acronyms and not printed.isupper():
+            return None
+        return self.by_key.get(key)
+
+    def organization_in(self, printed: str) -> str | None:
+        """The organization a printed field names: the whole field, or else the longest
+        registered name in it ("sznews.com 深圳新闻网", "Shenzhen Daily (by Li Hua)").
+
+        Examples
+        --------
+        >>> reg = Registry.from_names([("Shenzhen Daily", "sd")])
+        >>> reg.organization_in("Shenzhen Daily (by Li Hua)"), reg.organization_in("Li Hua")
+        ('sd', None)
+        """
+        from szdata._normalize import fold
+        from szdata._parse._mentions import find_mentions
+
+        whole = self.organization_of(printed)
+        if whole is not None:
+            return whole
+        found = find_mentions(fold(printed), self)
+        if not found:
+            return None
+        return max(found, key=lambda m: m[1] - m[0])[2]
 
     @classmethod
     def from_names(
@@ -91,6 +122,10 @@ class Registry:
 
 _CURATED = ("organizations", "aliases", "units")
 """The curated tables the registry is read from."""
+
+
+def _is_acronym(name: str) -> bool:
+    return name.isascii() and name.isalpha() and name.isupper() and len(name) <= 6
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from szdata._validate._common import TEXT, has_columns, texts_frame
 from szdata._validate._load import LINE, Context
-from szdata._validate._structural import MaskCheck, run_masks
+from szdata._validate._structural import MaskCheck, combined, run_masks
 
 if TYPE_CHECKING:
     from szdata._validate._report import Issue
 
-_ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_UPDATED_AT = r"Updated:\s*"
-_UPDATED = re.compile(f"{_UPDATED_AT}({_ISO_DATE})")
+from szdata._parse._header import HEADER_DATE
+
+_UPDATED = re.compile(HEADER_DATE)
 _URL_DATE = re.compile(r"(?<![0-9])([0-9]{4})[-/]?([0-9]{2})[-/]?([0-9]{2})(?![0-9])")
 
 
@@ -85,12 +85,12 @@ def check_articles(ctx: Context) -> list[Issue]:
     frame = frame.join(texts.select("article_id", TEXT), on="article_id", how="left")
     basis, text = pl.col("published_basis"), pl.col(TEXT)
     printed = (
-        text.str.extract_all(_UPDATED_AT + _ISO_DATE)
+        text.str.extract_all(HEADER_DATE)
         .list.eval(pl.element().str.slice(-10))
         .list.contains(published.cast(pl.String))
     )
-    # cleared: what _basis_problem returns None for (Rust's \s is a subset of Python's, so
-    # a header date found here is found by _UPDATED too); every other row goes to Python
+    # cleared: what _basis_problem returns None for (HEADER_DATE reads the same in Rust and
+    # Python); every other row goes to Python
     cleared = (
         ((basis == "header") & (text.is_null() | printed))
         | ((basis == "title") & (title_date == published))
@@ -123,7 +123,7 @@ def _basis_problem(
         if published.isoformat() not in printed:
             shown = ", ".join(printed) or "none"
             return (
-                f"basis 'header' but the raw text's Updated: date ({shown}) is not "
+                f"basis 'header' but the raw text's header date ({shown}) is not "
                 f"the publication date {published}"
             )
     elif basis == "title":
@@ -138,3 +138,71 @@ def _basis_problem(
             "date and why"
         )
     return None
+
+
+def check_titles(ctx: Context) -> list[Issue]:
+    """``article.title-from-text`` and ``article.briefing-title``.
+
+    The title is re-read from the head of the raw text with the parser's own reading
+    (:func:`szdata._parse._header.read_head`, which knows a site-name line above the
+    title) for the articles whose first line is not their title; the others are cleared
+    in polars.
+    """
+    import polars as pl
+
+    from szdata._parse import BRIEFING_TITLE
+
+    articles = ctx.table("articles")
+    if not has_columns(articles, "article_id", "title", "kind"):
+        return []
+    assert articles is not None
+    frame = combined(articles, ["article_id", "title", "kind"])
+    issues = run_masks(
+        articles,
+        frame,
+        [
+            MaskCheck(
+                "article.briefing-title",
+                "kind",
+                pl.col("title").str.contains("(?i)" + BRIEFING_TITLE.pattern)
+                & (pl.col("kind") != "briefing"),
+                lambda v, d: f"the title {d!r} names a Daily Briefing, but kind is {v!r}",
+                detail=pl.col("title"),
+            )
+        ],
+    )
+    texts = texts_frame(ctx)
+    joined = frame.join(texts.select("article_id", TEXT), on="article_id", how="inner")
+    first = pl.col(TEXT).str.extract(r"^[\s\x{feff}]*([^\r\n]*[^\s\x{feff}])", 1)
+    doubtful = joined.filter(pl.col("title").is_not_null() & first.ne_missing(pl.col("title")))
+    if doubtful.is_empty():
+        return issues
+    from szdata._errors import ParseError
+    from szdata._normalize import fold
+    from szdata._parse import Registry
+    from szdata._parse._header import read_head
+
+    registry = Registry.load(ctx.package)
+    for line, aid, title, raw in doubtful.select(LINE, "article_id", "title", TEXT).iter_rows():
+        head_text = raw[:4000]
+        try:
+            head = read_head(
+                head_text,
+                fold(head_text),
+                file_name=aid,
+                is_site_name=lambda n: registry.organization_of(n) is not None,
+            )
+            printed = head.title
+        except ParseError:
+            printed = None
+        if printed != title:
+            issues.append(
+                articles.issue(
+                    "article.title-from-text",
+                    line,
+                    "title",
+                    title,
+                    f"the title is not the one printed at the head of the raw text ({printed!r})",
+                )
+            )
+    return issues

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from szdata._validate._article import check_articles
-from szdata._validate._date import check_relative_dates
+from szdata._validate._article import check_articles, check_titles
+from szdata._validate._date import check_dates_from_quotes, check_relative_dates
 from szdata._validate._decision import check_decisions
-from szdata._validate._figure import check_figure_values
+from szdata._validate._figure import check_figure_context, check_figure_values
 from szdata._validate._item import check_items
 from szdata._validate._mention import check_mentions
 from szdata._validate._organization import check_organizations
@@ -50,7 +50,11 @@ table as soon as it is read, before the table keeps only :data:`RULE_COLUMNS`.""
 SPAN_COLUMNS = ("article_id", "item_id", "start", "end", "quote")
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "items": ("item_id", "article_id", "item_no", "start", "end"),
-    "figures": ("figure_id", *SPAN_COLUMNS, "value", "qualifier", "unit"),
+    "figures": (
+        "figure_id",
+        *SPAN_COLUMNS,
+        *("value", "value_max", "qualifier", "unit", "counted", "refers_to"),
+    ),
     "dates": ("date_id", *SPAN_COLUMNS, "date", "resolution"),
     "mentions": ("mention_id", *SPAN_COLUMNS, "organization_id"),
 }
@@ -64,8 +68,11 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_ids_and_spans,
     check_span_in_item,
     check_figure_values,
+    check_figure_context,
     check_relative_dates,
+    check_dates_from_quotes,
     check_articles,
+    check_titles,
     check_items,
     check_organizations,
     check_mentions,

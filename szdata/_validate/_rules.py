@@ -229,6 +229,18 @@ _ALL: tuple[Rule, ...] = (
         "the unit agrees with the unit word of the quote (a `count` quote has no unit word)",
         "set `unit` to the unit whose `words` (in units.csv) include the quote's unit word",
     ),
+    Rule(
+        "figure.counted-from-text",
+        "a figure's `counted` is the words the raw text prints right after its quote, as the "
+        "parser reads them (`age` for an age)",
+        "copy the counted noun phrase from the text after the quote, or leave `counted` empty",
+    ),
+    Rule(
+        "figure.refers-to-sentence",
+        "a figure's `refers_to` is the date of a date row whose quote is in the figure's sentence",
+        "set `refers_to` to the date printed in the figure's sentence (a row of `dates`), "
+        "or leave it empty",
+    ),
     # -- dates and articles ----------------------------------------------------------------
     Rule(
         "date.relative-to-publication",
@@ -237,13 +249,39 @@ _ALL: tuple[Rule, ...] = (
         "resolve the expression from `articles.published`; a weekday must fall on that weekday",
     ),
     Rule(
+        "date.from-quote",
+        "every date is read again from its quote: an explicit date is the one printed, a "
+        "month-day date has the printed month and day (in the year nearest the publication "
+        "date), and the resolution fits the quote's form",
+        "set `date` and `resolution` from the quote (see the schema's `resolution`), or "
+        "correct the quote's span",
+    ),
+    Rule(
+        "date.relative-to-previous",
+        "'the next day' lies one day from the date row printed before it, and the end of a "
+        "range ('6' of 'Mar 3 to 6') closes it in the same month",
+        "resolve the expression from the date row just before it in the article",
+    ),
+    Rule(
+        "article.title-from-text",
+        "the title is the one the parser reads at the head of the raw text (its first line, "
+        "or the line under a site name)",
+        "copy the title verbatim from the first line of the raw text",
+    ),
+    Rule(
+        "article.briefing-title",
+        "a text whose title names a Daily Briefing is a briefing, whatever `kind` says",
+        "set `kind` to `briefing`",
+    ),
+    Rule(
         "article.title-date",
         "a briefing's title date equals its publication date",
         "check the title and the `Updated:` field; record the reason in `decisions` if they differ",
     ),
     Rule(
         "article.published-basis",
-        "`published_basis` is borne out: header -> an `Updated:` date equal to `published`; "
+        "`published_basis` is borne out: header -> a header date (`Updated:` field or "
+        "dateline) equal to `published`; "
         "title -> `title_date`; address -> the date inside `url`; inferred -> a decision",
         "set the basis the publication date really comes from, or record the reasoning "
         "in `decisions` and use `inferred`",

@@ -1,0 +1,27 @@
+"""``propose_organizations``: whole names the registry lacks, never fragments."""
+
+from __future__ import annotations
+
+from szdata._parse._proposals import propose_organizations
+
+
+def test_whole_names_not_cut_at_of_or_and() -> None:
+    text = (
+        "Recently, the Foreign Affairs Office of Shenzhen Municipal Government and the "
+        "Shenzhen Municipal Human Resources and Social Security Bureau met."
+    )
+    assert propose_organizations(text, []) == [
+        "Foreign Affairs Office of Shenzhen Municipal Government",
+        "Shenzhen Municipal Human Resources and Social Security Bureau",
+    ]
+
+
+def test_two_names_joined_by_and_are_two() -> None:
+    text = "The Shenzhen Water Bureau and Shenzhen Port Authority agreed."
+    assert propose_organizations(text, []) == ["Shenzhen Water Bureau", "Shenzhen Port Authority"]
+
+
+def test_known_names_are_not_proposed_but_longer_ones_around_them_are() -> None:
+    text = "Shenzhen Daily and the Shenzhen Daily Press Office met."
+    known = [(0, 14), (23, 37)]
+    assert propose_organizations(text, known) == ["Shenzhen Daily Press Office"]
