@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from szdata._package import Package
     from szdata._site._data import SiteData
 
-__all__ = ["MARKER", "SiteError", "build_site"]
+__all__ = ["MARKER", "SiteError", "build_site", "summary"]
 
 MARKER = ".szdata-site"
 """The file that marks a folder as a site built by szdata (and so safe to replace)."""
@@ -179,8 +179,46 @@ def _write_site(root: Path, site: SiteData, pkg: Package, *, exports: bool | Non
         _write_text(root / art.page, render_article(site, art, prev, nxt, downloads))
     _write_text(root / "decisions.html", render_decisions(site))
     _write_text(root / "index.html", render_index(site, charts, downloads, scale=scale))
-    marker = {"generator": "szdata site", "version": site.version}
+    v = site.validation
+    marker = {
+        "generator": "szdata site",
+        "version": site.version,
+        "pages": len(arts) + 2,
+        "errors": None if v is None or v.failure else len(v.errors),
+        "queue": len(site.queue),
+        "decisions": len(site.decisions),
+        "not_shown": len(site.problems),
+    }
     _write_text(root / MARKER, json.dumps(marker, sort_keys=True) + "\n")
+
+
+def summary(site: Path) -> str:
+    """One line on a built site: pages, validation errors, the queue, what it could not show.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> print(summary(build_site(pathlib.Path(tempfile.mkdtemp()) / "s", exports=False)))
+    wrote ... pages to ...; validation: no errors; ... in the reviewer's queue; ...
+    """
+    info = json.loads((site / MARKER).read_text(encoding="utf-8"))
+    errors = info.get("errors")
+    state = (
+        "could not run (see the index)"
+        if errors is None
+        else "no errors"
+        if errors == 0
+        else f"{errors} error(s), listed on the index"
+    )
+    parts = [
+        f"wrote {info.get('pages')} pages to {site}",
+        f"validation: {state}",
+        f"{info.get('queue')} article(s) in the reviewer's queue",
+        f"{info.get('decisions')} decision(s)",
+    ]
+    if info.get("not_shown"):
+        parts.append(f"{info['not_shown']} thing(s) not shown, listed on the index")
+    return "; ".join(parts) + f"; open {site / 'index.html'} in a browser"
 
 
 def _write_text(path: Path, text: str) -> None:
