@@ -244,8 +244,12 @@ def measure_size(figures: int, args: argparse.Namespace, log) -> dict[str, Any]:
         ([PYTHON, "-c", _FLOOR, str(clean), "raw"], (0,)),
     ]
     if _has_validate():
-        commands.append(([PYTHON, "-m", "szdata", "validate", str(clean), "--json"], (0,)))
-        commands.append(([PYTHON, "-m", "szdata", "validate", str(broken), "--json"], (1,)))
+        commands.append(
+            ([PYTHON, "-m", "szdata", "validate", "--path", str(clean), "--json"], (0,))
+        )
+        commands.append(
+            ([PYTHON, "-m", "szdata", "validate", "--path", str(broken), "--json"], (1,))
+        )
     floor, floor_raw, *validated = _interleaved(commands, args.repeat)
     inner = [_json_tail(r.stdout) for r in floor]
     rows_all = inner[0]["rows"]

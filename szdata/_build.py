@@ -122,6 +122,15 @@ def build(path: str | Path | None = None, *, check: bool = False) -> BuildResult
     from szdata._package import open_package
 
     pkg = open_package(path)
+    if check:
+        return _build(pkg, check=True)
+    from szdata._lock import package_lock
+
+    with package_lock(pkg.root, command="build"):
+        return _build(pkg, check=False)
+
+
+def _build(pkg: Package, *, check: bool) -> BuildResult:
     tables, warnings = build_tables(pkg)
     contents = {
         pkg.path_of(t).relative_to(pkg.root).as_posix(): _csv(pkg, t, tables[t])

@@ -1,10 +1,30 @@
-"""The exceptions szdata raises, each with a message a person can act on."""
+"""The exceptions szdata raises, each with a message a person can act on and an exit status.
+
+The command line turns each into its documented exit status (:data:`EXIT_CODES`): an
+error of the data a user or contributor wrote is never a traceback.
+"""
 
 from __future__ import annotations
 
+EXIT_CODES: dict[int, str] = {
+    0: "success: the package is valid, or the command did what it says",
+    1: "invalid data: the package breaks a rule, a check found a difference, or a "
+    "contribution was refused (nothing was written)",
+    2: "the package or an input cannot be read (missing, unsafe, not UTF-8, a bad "
+    "descriptor or schema), or the command was used wrongly",
+    3: "internal error: a bug in szdata (please report it)",
+    130: "interrupted (Ctrl-C); nothing half-written is left",
+}
+"""Every exit status of every ``szdata`` command, and what it means (the README's table)."""
+
 
 class SzdataError(Exception):
-    """Base class of every error szdata raises on purpose."""
+    """Base class of every error szdata raises on purpose.
+
+    ``exit_code`` is the command line's exit status for it (see :data:`EXIT_CODES`).
+    """
+
+    exit_code: int = 1
 
 
 class PackageError(SzdataError):
@@ -12,6 +32,17 @@ class PackageError(SzdataError):
 
     The command line exits with status 2 on this error.
     """
+
+    exit_code = 2
+
+
+class UsageError(SzdataError):
+    """A command or function was called wrongly (an unknown option value, a missing name).
+
+    The command line exits with status 2 on this error.
+    """
+
+    exit_code = 2
 
 
 class ParseError(SzdataError):
@@ -48,3 +79,10 @@ class BuildError(SzdataError):
 
 class ValidationFailed(SzdataError):
     """Raised by :meth:`szdata.Report.raise_for_errors` when the package is invalid."""
+
+
+class LockTimeout(SzdataError):
+    """Another szdata command is writing the package; this one waited and gave up.
+
+    The command line exits with status 1 on this error: nothing was written.
+    """

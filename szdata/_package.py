@@ -3,6 +3,11 @@
 The installed package is found through :mod:`importlib.resources`: a wheel carries the
 descriptor, schemas and data under ``szdata/_pkg/``; a source checkout (or an editable
 install) has them at the repository root, next to the ``szdata/`` folder.
+
+The command line acts on the package of the current folder, as git does
+(:func:`locate_package`): the nearest folder, from the current one upward, that holds a
+``datapackage.json``; the installed copy only outside any package. Writing commands refuse
+an installed copy (:func:`refuse_installed_copy`): it is not a checkout anyone can commit.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from szdata._errors import PackageError
 from szdata._schema import TableSchema
@@ -46,6 +51,89 @@ def default_root() -> Path:
         "the installed szdata has no datapackage.json: neither szdata/_pkg/ (a wheel) "
         f"nor {checkout} (a source checkout) holds one; reinstall szdata"
     )
+
+
+Found = Literal["given", "found", "installed"]
+"""How the command line came to a package: ``--path``, the current folder, or the install."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a command's package is, and how it was found."""
+
+    root: Path
+    found: Found
+
+    def describe(self) -> str:
+        """One line saying which package a command acts on, and why that one.
+
+        Examples
+        --------
+        >>> Location(Path("/data/szdata"), "given").describe()
+        'package: /data/szdata (given with --path)'
+        """
+        how = {
+            "given": "given with --path",
+            "found": "found from the current folder",
+            "installed": "the installed copy: no datapackage.json in the current folder or above",
+        }[self.found]
+        return f"package: {self.root} ({how})"
+
+
+def locate_package(path: str | Path | None = None, *, start: str | Path | None = None) -> Location:
+    """The package a command acts on: ``path``, else the current folder's, else the installed one.
+
+    The current folder's package is the nearest folder, from ``start`` (default: the
+    current folder) upward, that holds a ``datapackage.json``, as git finds its repository.
+
+    Examples
+    --------
+    >>> loc = locate_package(start=default_root() / "data")
+    >>> loc.root == default_root().resolve(), loc.found
+    (True, 'found')
+    """
+    if path is not None:
+        p = Path(path).expanduser()
+        root = p.parent if p.name == DESCRIPTOR and not p.is_dir() else p
+        return Location(root.absolute(), "given")
+    here = Path(start if start is not None else os.getcwd()).absolute()
+    for folder in (here, *here.parents):
+        if (folder / DESCRIPTOR).is_file():
+            return Location(folder, "found")
+    return Location(default_root(), "installed")
+
+
+def is_installed_copy(root: Path) -> bool:
+    """Whether ``root`` is the copy of the package inside an installed szdata (a wheel's).
+
+    Examples
+    --------
+    >>> is_installed_copy(Path("/usr/lib/python3/site-packages/szdata/_pkg"))
+    True
+    >>> is_installed_copy(Path("/home/me/szdata"))
+    False
+    """
+    parts = Path(root).absolute().parts
+    return "site-packages" in parts or "dist-packages" in parts or parts[-2:] == ("szdata", "_pkg")
+
+
+def refuse_installed_copy(root: Path, *, command: str) -> None:
+    """Refuse to write into an installed copy of the package (a writing command's first step).
+
+    Raises
+    ------
+    UsageError
+        Naming the copy and how to get one that can be written: a clone of the repository.
+    """
+    from szdata._errors import UsageError
+
+    if is_installed_copy(root):
+        raise UsageError(
+            f"`szdata {command}` would write into the installed copy of the package at {root}, "
+            "which is not a checkout (hint: clone the repository, `git clone "
+            "https://example.org/szdata.git && cd szdata`, and run the command there, or give "
+            "a checkout with --path)"
+        )
 
 
 def check_relative_path(value: Any, *, what: str) -> str:

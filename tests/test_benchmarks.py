@@ -64,7 +64,7 @@ def test_clean_package_passes_szdata_validate(clean: Path) -> None:
 def test_the_summary_lists_the_first_articles_of_a_large_package(
     clean: Path, limit: int | None, listed: int, more: int
 ) -> None:
-    argv = [sys.executable, "-m", "szdata", "validate", str(clean)]
+    argv = [sys.executable, "-m", "szdata", "validate", "--path", str(clean)]
     argv += [] if limit is None else ["--limit", str(limit)]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
@@ -158,7 +158,7 @@ def test_every_injected_error_is_reported(broken) -> None:
 def test_every_injected_error_is_reported_by_the_command_line(broken) -> None:
     out, _ = broken
     r = subprocess.run(
-        [sys.executable, "-m", "szdata", "validate", str(out), "--json"],
+        [sys.executable, "-m", "szdata", "validate", "--path", str(out), "--json"],
         capture_output=True,
         text=True,
     )

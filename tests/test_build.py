@@ -54,7 +54,7 @@ def test_check_passes_on_the_repository() -> None:
 
 
 def test_cli_check_passes_on_the_repository(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build", str(REPO), "--check"]) == 0
+    assert main(["build", "--path", str(REPO), "--check"]) == 0
     assert "up to date" in capsys.readouterr().out
 
 
@@ -77,7 +77,7 @@ def test_edited_raw_text_fails_the_check_with_a_diff(
     raw = package_copy / "data/raw/004_4c9b5674638746a7.txt"
     raw.write_bytes(raw.read_bytes().replace(b"5000 anti-epidemic", b"6000 anti-epidemic"))
     before = _snapshot(package_copy)
-    assert main(["build", str(package_copy), "--check", "-q"]) == 1
+    assert main(["build", "--path", str(package_copy), "--check", "-q"]) == 1
     out = capsys.readouterr()
     assert (
         "-004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,5000" in out.out
@@ -88,8 +88,8 @@ def test_edited_raw_text_fails_the_check_with_a_diff(
     assert '"hash": "sha256:' in out.out  # the descriptor's raw resource changes too
     assert "differ from what the build produces" in out.err
     assert _snapshot(package_copy) == before  # --check writes nothing
-    assert main(["build", str(package_copy), "-q"]) == 0
-    assert main(["build", str(package_copy), "--check", "-q"]) == 0
+    assert main(["build", "--path", str(package_copy), "-q"]) == 0
+    assert main(["build", "--path", str(package_copy), "--check", "-q"]) == 0
 
 
 def test_edited_curation_row_fails_the_check(package_copy: Path) -> None:
@@ -116,7 +116,7 @@ def test_stale_set_decision_is_refused(package_copy: Path) -> None:
     with pytest.raises(BuildError, match=r"D0004 .*expects the parser to read 'Han XImin'"):
         build(package_copy)
     assert _snapshot(package_copy) == before
-    assert main(["build", str(package_copy)]) == 1
+    assert main(["build", "--path", str(package_copy)]) == 1
 
 
 def test_decision_on_a_missing_row_is_refused(package_copy: Path) -> None:
@@ -197,7 +197,7 @@ def test_bad_raw_text_is_a_parse_error_and_nothing_is_written(
     before = _snapshot(package_copy)
     with pytest.raises(ParseError, match=r"006_bad.txt:3: the file is not UTF-8"):
         build(package_copy)
-    assert main(["build", str(package_copy)]) == 1
+    assert main(["build", "--path", str(package_copy)]) == 1
     assert "006_bad.txt:3" in capsys.readouterr().err
     assert _snapshot(package_copy) == before
 
@@ -225,7 +225,7 @@ def test_parser_scores_are_at_least_095() -> None:
 
 
 def test_cli_scores(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build", str(REPO), "--scores"]) == 0
+    assert main(["build", "--path", str(REPO), "--scores"]) == 0
     out = capsys.readouterr().out
     assert "figures" in out and "precision" in out
 

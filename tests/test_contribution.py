@@ -77,9 +77,9 @@ def test_add_review_validate_build(pkg: Path, capsys) -> None:
     assert _snapshot(pkg) == snap
 
     # unreviewed rows: a warning by default, an error with --strict
-    status, out = _run(capsys, "validate", str(pkg))
+    status, out = _run(capsys, "validate", "--path", str(pkg))
     assert status == 0, out
-    status, out = _run(capsys, "validate", str(pkg), "--strict")
+    status, out = _run(capsys, "validate", "--path", str(pkg), "--strict")
     assert status == 1, out
     assert "review.unreviewed" in out
 
@@ -87,9 +87,9 @@ def test_add_review_validate_build(pkg: Path, capsys) -> None:
         capsys, "review", NEW_ID, "--accept", "--reviewer", "Test Reviewer", "--path", str(pkg)
     )
     assert status == 0, out
-    status, out = _run(capsys, "validate", str(pkg), "--strict")
+    status, out = _run(capsys, "validate", "--path", str(pkg), "--strict")
     assert status == 0, out
-    status, out = _run(capsys, "build", str(pkg), "--check")
+    status, out = _run(capsys, "build", "--path", str(pkg), "--check")
     assert status == 0, out
 
 
@@ -149,10 +149,10 @@ def _colliding_organization(pkg: Path) -> None:
 def test_broken_contribution_is_caught(pkg: Path, capsys, breakage, rule: str, table: str) -> None:
     breakage(pkg)
     snap = _snapshot(pkg)
-    status, out = _run(capsys, "validate", str(pkg))
+    status, out = _run(capsys, "validate", "--path", str(pkg))
     assert status == 1, out
     assert rule in out and table in out
-    status, out = _run(capsys, "build", str(pkg), "--check")
+    status, out = _run(capsys, "build", "--path", str(pkg), "--check")
     if breakage is not _colliding_organization:  # the registry is an input of the build
         assert status == 1, out
     assert _snapshot(pkg) == snap, "validation or the check changed the package"
@@ -171,7 +171,7 @@ def test_interrupted_add_leaves_the_package_valid(pkg: Path, delay: float) -> No
     time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
-    for args in (["validate", str(pkg)], ["build", str(pkg), "--check"]):
+    for args in (["validate", "--path", str(pkg)], ["build", "--path", str(pkg), "--check"]):
         done = subprocess.run(
             [sys.executable, "-m", "szdata", *args], capture_output=True, text=True, env=env
         )
@@ -209,7 +209,7 @@ def test_review_needs_a_reviewer_and_can_be_reopened(pkg: Path, capsys) -> None:
     assert status == 0, out
     items = _rows(pkg / "data" / "items.csv")
     assert {r["review_status"] for r in items} == {"unreviewed"}
-    status, out = _run(capsys, "validate", str(pkg), "--strict")
+    status, out = _run(capsys, "validate", "--path", str(pkg), "--strict")
     assert status == 1 and "review.unreviewed" in out
     status, out = _run(capsys, "review", article, "--accept", "--reopen", "--path", str(pkg))
     assert status == 2

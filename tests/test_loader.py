@@ -524,10 +524,11 @@ def test_info_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_info_text(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "160")
     assert main(["info"]) == 0
-    out = capsys.readouterr().out
+    package, out = capsys.readouterr().out.split("\n", 1)
+    assert package.startswith("package: ")
     assert out.startswith(f"szdata {szdata.__version__}: ")
     for name in NAMES:
-        assert f"│ {name} " in out
+        assert f"  {name} " in out
     assert "sources:" in out
 
 

@@ -274,7 +274,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def run_json(root: Path, capsys, *extra: str) -> tuple[int, dict]:
-    code, out, err = run(["validate", str(root), "--json", *extra], capsys)
+    code, out, err = run(["validate", "--path", str(root), "--json", *extra], capsys)
     assert out, f"no JSON on stdout; stderr: {err}"
     return code, json.loads(out)
 
@@ -344,9 +344,9 @@ def test_non_utf8_file_exits_2(target: str, package_copy: Path, capsys) -> None:
     data = path.read_bytes()
     cut = data.index(b"\n", data.index(b"\n") + 1) + 1  # start of the third line
     path.write_bytes(data[:cut] + b"caf\xe9 " + data[cut:])
-    code, out, err = run(["validate", str(package_copy)], capsys)
+    code, out, err = run(["validate", "--path", str(package_copy)], capsys)
     assert code == 2
-    assert out == ""
+    assert out == f"package: {package_copy} (given with --path)\n"
     assert len(err.strip().splitlines()) == 1
     assert target in err and "not UTF-8" in err and "[text.utf8]" in err
 

@@ -35,10 +35,11 @@ def test_installed_package_validates() -> None:
 
 
 def test_clean_package_validates_from_the_command_line(capsys) -> None:
-    code, out, err = run(["validate", str(REPO)], capsys)
+    code, out, err = run(["validate", "--path", str(REPO)], capsys)
     assert code == 0, out + err
     assert err == ""
-    lines = out.splitlines()
+    package, *lines = out.splitlines()
+    assert package == f"package: {REPO} (given with --path)"
     assert lines[0] == "valid: every layer checked"
     assert any(re.match(r"^  figures +23 rows  data/figures\.csv$", line) for line in lines)
     # the articles, in date order
@@ -49,13 +50,13 @@ def test_clean_package_validates_from_the_command_line(capsys) -> None:
 
 
 def test_strict_passes_a_reviewed_package(capsys) -> None:
-    code, _, _ = run(["validate", str(REPO), "--strict", "--no-summary"], capsys)
+    code, _, _ = run(["validate", "--path", str(REPO), "--strict", "--no-summary"], capsys)
     assert code == 0
 
 
 def test_python_module_entry_point() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "szdata", "validate", str(REPO), "--json"],
+        [sys.executable, "-m", "szdata", "validate", "--path", str(REPO), "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -105,9 +106,9 @@ def _not_json(root: Path) -> None:
 )
 def test_unreadable_package_exits_2(breakage, expected: str, package_copy: Path, capsys) -> None:
     breakage(package_copy)
-    code, out, err = run(["validate", str(package_copy)], capsys)
+    code, out, err = run(["validate", "--path", str(package_copy)], capsys)
     assert code == 2
-    assert out == ""
+    assert out == f"package: {package_copy} (given with --path)\n"
     assert len(err.strip().splitlines()) == 1
     assert err.startswith("error: ") and expected in err
 
@@ -145,9 +146,10 @@ def test_json_is_complete(many_errors: Path, capsys) -> None:
 
 
 def test_text_report_is_grouped_and_summarised(many_errors: Path, capsys) -> None:
-    code, out, _ = run(["validate", str(many_errors), "--limit", "3"], capsys)
+    code, out, _ = run(["validate", "--path", str(many_errors), "--limit", "3"], capsys)
     assert code == 1
-    lines = out.splitlines()
+    package, *lines = out.splitlines()
+    assert package.startswith("package: ")
     assert lines[0] == "figures (data/figures.csv): 23 errors"
     assert lines[1].startswith("  [structure.enum] 23 errors: ")
     assert lines[2] == (
@@ -157,15 +159,16 @@ def test_text_report_is_grouped_and_summarised(many_errors: Path, capsys) -> Non
     assert "    ... and 20 more (every one with --json)" in lines
     assert "dates (data/dates.csv): 1 error" in lines
     assert lines[-1] == "invalid: 24 errors in 2 tables"
-    _, out_all, _ = run(["validate", str(many_errors), "--limit", "0"], capsys)
+    _, out_all, _ = run(["validate", "--path", str(many_errors), "--limit", "0"], capsys)
     assert "more (every one" not in out_all
     assert sum(line.startswith("    data/figures.csv:") for line in out_all.splitlines()) == 23
 
 
 def test_github_annotations(many_errors: Path, capsys) -> None:
-    code, out, _ = run(["validate", str(many_errors), "--format", "github"], capsys)
+    code, out, _ = run(["validate", "--path", str(many_errors), "--format", "github"], capsys)
     assert code == 1
-    lines = out.splitlines()
+    package, *lines = out.splitlines()
+    assert package.startswith("package: ")
     assert len(lines) == 24
     shape = re.compile(r"^::error file=([^,]+),line=(\d+),title=([a-z0-9.\-]+)::.+$")
     parsed = [shape.match(line) for line in lines]

@@ -9,24 +9,31 @@ from typing import Annotated
 
 import typer
 
+<<<<<<< HEAD
 from szdata._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
+=======
+from szdata._commands._options import JsonOption, PackageOption, announce, package_location
+
+_PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
+>>>>>>> main
 
 _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
 
 
 def add(
     raw_files: Annotated[list[Path], typer.Argument(help="UTF-8 texts, exactly as published.")],
-    path: Annotated[
-        Path | None, typer.Option("--path", help="The package folder (default: installed).")
-    ] = None,
+    path: PackageOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the rows it would add; write nothing.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add raw texts to the package: copy, parse, and add their rows as unreviewed."""
     from szdata._add import add_articles
 
+    location = package_location(path, writes="add")
+    announce(location, err=as_json)
+    path = location.root
     show_bar = len(raw_files) >= _PROGRESS_FROM and sys.stdout.isatty() and not as_json
     if show_bar:
         from rich.progress import Progress

@@ -1,4 +1,7 @@
-"""``szdata build [PATH] [--check] [--scores]``: regenerate the built tables.
+"""``szdata build [--path PATH] [--check] [--scores]``: regenerate the built tables.
+
+The first line names the package built (``--path``, else the current folder's); building
+writes, so an installed copy is refused, and the package is locked while it is written.
 
 Exit status: 0 built (or, with ``--check``, up to date); 1 ``--check`` found committed
 files that differ from the build, or a curation decision no longer applies; 2 a package
@@ -11,7 +14,12 @@ from typing import Annotated
 
 import typer
 
-from szdata._commands._options import PackageArgument
+from szdata._commands._options import (
+    LegacyPackageArgument,
+    PackageOption,
+    announce,
+    package_location,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("build")
     def build(
-        path: PackageArgument = None,
+        legacy_path: LegacyPackageArgument = None,
+        path: PackageOption = None,
         check: Annotated[
             bool,
             typer.Option(
@@ -40,6 +49,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Regenerate data/*.csv from data/raw/ and data/curation/, deterministically."""
+        location = package_location(path, legacy_path, writes=None if check or scores else "build")
+        announce(location)
+        path = location.root
         if scores:
             from szdata._build import parser_scores
 
@@ -51,11 +63,12 @@ def register(app: typer.Typer) -> None:
                 )
             return
         from szdata._build import build as run_build
+        from szdata._terminal import shown
 
         result = run_build(path, check=check)
         if not quiet:
             for w in result.warnings:
-                typer.echo(f"warning: {w}", err=True)
+                typer.echo(f"warning: {shown(w)}", err=True)
         if check:
             if result.changed:
                 typer.echo(result.diff(), nl=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from szdata._commands._options import PackageOption, package_location
 from szdata._export import FORMATS
 
 
@@ -22,12 +23,7 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         out: Annotated[Path, typer.Argument(metavar="OUT", help="The file or folder to write.")],
-        path: Annotated[
-            Path | None,
-            typer.Option(
-                "--path", help="Another copy of the package (default: the installed one)."
-            ),
-        ] = None,
+        path: PackageOption = None,
         force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
     ) -> None:
         """Export every table with its keys and types.
@@ -41,5 +37,5 @@ def register(app: typer.Typer) -> None:
                 f"error: unknown format {format!r}; use one of {', '.join(FORMATS)}", err=True
             )
             raise typer.Exit(2)
-        written = run(format, out, path=path, overwrite=force)  # type: ignore[arg-type]
+        written = run(format, out, path=package_location(path).root, overwrite=force)  # type: ignore[arg-type]
         typer.echo(f"wrote {written} ({format})")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-PathOption = Annotated[
-    Path | None,
-    typer.Option("--path", help="Another copy of the package (default: the installed one)."),
-]
+from szdata._commands._options import JsonOption, PackageOption, announce, package_location
 
 
 def package_info(path: Path | None = None) -> dict[str, Any]:
@@ -58,26 +55,51 @@ def register(app: typer.Typer) -> None:
 
     @app.command("info")
     def info(
-        path: PathOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+        path: PackageOption = None,
+        as_json: JsonOption = False,
     ) -> None:
         """Show the package's version, its tables with row counts, and its sources."""
-        data = package_info(path)
+        location = package_location(path)
+        announce(location, err=as_json)
+        data = package_info(location.root)
         if as_json:
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        from rich.console import Console
-        from rich.table import Table
+        for line in info_lines(data):
+            typer.echo(line)
 
-        console = Console()
-        console.print(f"[bold]{data['name']}[/bold] {data['version']}: {data['title']}")
-        console.print(f"package: {data['root']}")
-        table = Table("table", "rows", "title", "file")
-        for t in data["tables"]:
-            table.add_row(t["name"], str(t["rows"]), t["title"], t["path"])
-        console.print(table)
-        console.print(f"raw texts: {data['raw_texts']}")
-        console.print("sources:")
-        for s in data["sources"]:
-            where = f" <{s['path']}>" if s["path"] else ""
-            console.print(f"  - {s['title']}{where}", highlight=False, markup=False)
+
+def info_lines(data: dict[str, Any]) -> list[str]:
+    r"""What ``szdata info`` prints: plain lines, every value from the data escaped.
+
+    Examples
+    --------
+    >>> data = {"name": "p", "version": "1", "title": "[b]T", "tables": [
+    ...     {"name": "units", "rows": 3, "title": "Units", "path": "data/u.csv"}],
+    ...     "raw_texts": 0, "sources": [{"title": "S\x1b[2J", "path": None}]}
+    >>> for line in info_lines(data):
+    ...     print(line)
+    p 1: [b]T
+      table  rows  title  file
+      units     3  Units  data/u.csv
+    raw texts: 0
+    sources:
+      - S\x1b[2J
+    """
+    from szdata._terminal import shown
+
+    lines = [shown(f"{data['name']} {data['version']}: {data['title']}", one_line=True)]
+    rows = [("table", "rows", "title", "file")] + [
+        (t["name"], str(t["rows"]), t["title"], t["path"]) for t in data["tables"]
+    ]
+    rows = [tuple(shown(c, one_line=True) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].ljust(widths[2]), r[3]]
+        lines.append("  " + "  ".join(cells).rstrip())
+    lines.append(f"raw texts: {data['raw_texts']}")
+    lines.append("sources:")
+    for s in data["sources"]:
+        where = f" <{s['path']}>" if s["path"] else ""
+        lines.append(shown(f"  - {s['title']}{where}", one_line=True))
+    return lines

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from szdata._commands._options import PackageOption, announce, package_location
 
 
 def review(
@@ -20,9 +21,7 @@ def review(
         str | None, typer.Option("--reviewer", help="Who checked the rows.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What was checked.")] = None,
-    path: Annotated[
-        Path | None, typer.Option("--path", help="The package folder (default: installed).")
-    ] = None,
+    path: PackageOption = None,
 ) -> None:
     """Record that articles' rows were checked against their texts (or reopen them)."""
     from szdata._review import set_review
@@ -31,7 +30,11 @@ def review(
         typer.echo("error: give exactly one of --accept and --reopen", err=True)
         raise typer.Exit(2)
     status = "reviewed" if accept else "unreviewed"
-    changed = set_review(article_ids, status=status, reviewer=reviewer, note=note, path=path)
+    location = package_location(path, writes="review")
+    announce(location)
+    changed = set_review(
+        article_ids, status=status, reviewer=reviewer, note=note, path=location.root
+    )
     if not changed:
         typer.echo("nothing changed: the articles already have that review status")
         return

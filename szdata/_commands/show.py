@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from szdata._commands._options import PackageOption, package_location
 
 if TYPE_CHECKING:
     import polars as pl
@@ -63,12 +64,7 @@ def register(app: typer.Typer) -> None:
         columns: Annotated[
             str | None, typer.Option("--columns", "-c", help="Comma-separated columns to show.")
         ] = None,
-        path: Annotated[
-            Path | None,
-            typer.Option(
-                "--path", help="Another copy of the package (default: the installed one)."
-            ),
-        ] = None,
+        path: PackageOption = None,
     ) -> None:
         """Show a table's rows in the terminal, optionally filtered."""
         from rich.console import Console
@@ -76,7 +72,7 @@ def register(app: typer.Typer) -> None:
 
         from szdata._loader import load
 
-        frame = load(table, backend="polars", path=path)  # type: ignore[arg-type]
+        frame = load(table, backend="polars", path=package_location(path).root)  # type: ignore[arg-type]
         total = frame.height
         frame = filter_rows(frame, parse_where(where or [], frame.columns))
         matched = frame.height

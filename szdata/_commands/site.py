@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+
+from szdata._commands._options import PackageOption, package_location
 
 
 def register(app: typer.Typer) -> None:
@@ -15,17 +17,12 @@ def register(app: typer.Typer) -> None:
 
 def site(
     out: Annotated[Path, typer.Argument(help="The folder to write the site into.")],
-    path: Annotated[
-        Optional[Path],  # noqa: UP045 - typer reads the annotation at runtime on 3.10
-        typer.Option(
-            "--path", help="The package (folder or datapackage.json); default: installed."
-        ),
-    ] = None,
+    path: PackageOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace OUT even if it holds other files.")
     ] = False,
     exports: Annotated[
-        Optional[bool],  # noqa: UP045 - typer reads the annotation at runtime on 3.10
+        bool | None,
         typer.Option(
             "--exports/--no-exports",
             help="Add the SQLite and Parquet exports to the downloads (default: when the "
@@ -40,6 +37,8 @@ def site(
     A package that fails validation is still written, with its errors listed on the index.
     """
     from szdata._site import build_site, summary
+    from szdata._terminal import shown
 
-    written = build_site(out, path=path, force=force, exports=exports)
-    typer.echo(summary(written))
+    location = package_location(path)
+    written = build_site(out, path=location.root, force=force, exports=exports)
+    typer.echo(shown(summary(written)))

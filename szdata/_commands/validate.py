@@ -1,7 +1,8 @@
-"""``szdata validate [PATH]``: check every layer of the package and print one report.
+"""``szdata validate``: check every layer of the package and print one report.
 
-Exit status: 0 valid (warnings allowed unless ``--strict``), 1 invalid data, 2 a package
-that cannot be read (the error is one sentence on stderr).
+The first line names the package checked (``--path``, else the current folder's, else the
+installed copy). Exit status: 0 valid (warnings allowed unless ``--strict``), 1 invalid data,
+2 a package that cannot be read (the error is one sentence on stderr).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from typing import Annotated
 
 import typer
 
-from szdata._commands._options import PackageArgument
+from szdata._commands._options import (
+    JsonOption,
+    LegacyPackageArgument,
+    PackageOption,
+    announce,
+    package_location,
+)
 
 
 class Format(str, Enum):
@@ -27,10 +34,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("validate")
     def validate(
-        path: PackageArgument = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print the complete report as JSON.")
-        ] = False,
+        legacy_path: LegacyPackageArgument = None,
+        path: PackageOption = None,
+        as_json: JsonOption = False,
         fmt: Annotated[
             Format,
             typer.Option(
@@ -64,11 +70,14 @@ def register(app: typer.Typer) -> None:
         from szdata._validate import validate as run
         from szdata._validate._render import print_rich, render_github, render_text
 
+        location = package_location(path, legacy_path)
+        announce(location, err=as_json)
+        path = location.root
         interactive = sys.stdout.isatty() and not as_json and fmt is Format.text
         if interactive:
-            from rich.console import Console
+            from szdata._terminal import console as make_console
 
-            console = Console()
+            console = make_console()
             with console.status("validating") as status:
                 report = run(path, strict=strict, progress=lambda s: status.update(f"{s}..."))
             print_rich(report, console, limit=limit or None, summary=summary)
