@@ -9,13 +9,8 @@ from typing import Annotated
 
 import typer
 
-<<<<<<< HEAD
 from szdata._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
-=======
 from szdata._commands._options import JsonOption, PackageOption, announce, package_location
-
-_PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
->>>>>>> main
 
 _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
 
