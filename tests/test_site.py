@@ -296,11 +296,11 @@ def make_review_package(dest: Path) -> ReviewPackage:
             },
         ],
     )
-    _run_cli("build", str(pkg))
+    _run_cli("build", "--path", str(pkg))
     _run_cli("review", briefing, "--accept", "--reviewer", "Fixture Reviewer", "--path", str(pkg))
     stale = hashlib.sha256(b"the text as it was when it was reviewed").hexdigest()
     set_review_sha256(pkg, briefing, stale)
-    _run_cli("build", str(pkg))
+    _run_cli("build", "--path", str(pkg))
     return ReviewPackage(pkg, story, briefing, ids, stale)
 
 

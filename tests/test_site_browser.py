@@ -314,6 +314,33 @@ def test_markup_in_the_data_is_shown_as_text_not_run(
     assert page.dialogs == [] and page.errors == []
 
 
+def test_long_unbroken_values_do_not_widen_any_page(
+    page: Any, review: ReviewPackage, tmp_path: Path
+) -> None:
+    pkg = shutil.copytree(review.path, tmp_path / "pkg")
+    long = "Supercalifragilistic" * 12  # 240 characters, no space to wrap at
+    edit_csv(pkg / "data/articles.csv", "article_id", review.story, {"title": long})
+    edit_csv(pkg / "data/figures.csv", "figure_id", f"{review.story}.f313", {"counted": long})
+    edit_csv(
+        pkg / "data/curation/organizations.csv",
+        "organization_id",
+        "sz-health-commission",
+        {"name": long},
+    )
+    edit_csv(
+        pkg / "data/curation/decisions.csv",
+        "decision_id",
+        review.decisions["note"],
+        {"reason": long, "evidence": "https://example.org/" + long, "curated_value": long},
+    )
+    out = build_site(tmp_path / "site", path=pkg, exports=False)
+    page.set_viewport_size({"width": 390, "height": 800})
+    for f in _pages(out):
+        page.goto(f.as_uri())
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= 390, f"{f.name}: scrollWidth {scroll}"
+
+
 # --------------------------------------------------------------------------- screenshots
 
 

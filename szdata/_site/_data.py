@@ -206,7 +206,7 @@ class SiteData:
         Each group is in date order.
         """
         changed = [a for a in self.articles if a.changed_since_review]
-        todo = [a for a in self.articles if a.status != "reviewed" and a not in changed]
+        todo = [a for a in self.articles if a.status != "reviewed" and not a.changed_since_review]
         return changed + todo
 
 

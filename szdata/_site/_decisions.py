@@ -125,6 +125,7 @@ def attach_decisions(
     ]
     decisions.sort(key=lambda d: (_number(d.id), d.id))
     registry: Any = None
+    parsed: dict[str, Any] = {}
     for d in decisions:
         if d.table not in index:
             site.problems.append(
@@ -157,8 +158,10 @@ def attach_decisions(
         if d.action == "remove" and row is None:
             if registry is None:
                 registry = _registry(pkg)
-            d.removed = _removed(pkg, art, d, registry, site.organizations)
-        _place(d, art, row, site)
+            if art.id not in parsed:
+                parsed[art.id] = _parse(art, registry)
+            d.removed = _removed(pkg, art, d, parsed[art.id], site.organizations)
+        _place(d, art, row)
     site.decisions = decisions
 
 
@@ -188,7 +191,7 @@ def _number(decision_id: str) -> int:
     return int(digits) if digits else 0
 
 
-def _place(d: Decision, art: Article, row: dict[str, Any] | None, site: SiteData) -> None:
+def _place(d: Decision, art: Article, row: dict[str, Any] | None) -> None:
     """Set where the decision shows on its article's page, and mark the text if it can."""
     shown = {(r.table, r.id): r for r in art.rows}
     anchors = {key: f"h-{r.id}" for key, r in shown.items()}
@@ -225,10 +228,8 @@ def _registry(pkg: Package) -> Any:
         return None
 
 
-def _removed(
-    pkg: Package, art: Article, d: Decision, registry: Any, orgs: dict[str, Any]
-) -> Removed | None:
-    """The row the parser reads at ``d.key``, which ``d`` removes; ``None`` when unknown."""
+def _parse(art: Article, registry: Any) -> Any:
+    """The parser's rows of the article's text, or ``None`` when they cannot be read."""
     from szdata._parse import parse
 
     if registry is None or not art.text:
@@ -238,14 +239,25 @@ def _removed(
     except ValueError:
         published = None
     try:
-        parsed = parse(
+        return parse(
             art.text,
             file_name=art.raw_path.rsplit("/", 1)[-1] or f"{art.id}.txt",
             registry=registry,
             reference_date=published,
         )
+    except (SzdataError, ValueError):
+        return None
+
+
+def _removed(
+    pkg: Package, art: Article, d: Decision, parsed: Any, orgs: dict[str, Any]
+) -> Removed | None:
+    """The row the parser reads at ``d.key``, which ``d`` removes; ``None`` when unknown."""
+    if parsed is None:
+        return None
+    try:
         rows = parsed.rows(d.table)
-    except (SzdataError, KeyError, ValueError):
+    except KeyError:
         return None
     (key,) = pkg.schema(d.table).primary_key
     row = next((r for r in rows if str(r.get(key)) == d.key), None)
