@@ -14,20 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from szdata._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
 from szdata._commands._options import JsonOption, PackageOption, announce, package_location
 
 if TYPE_CHECKING:
     from szdata._add import AddResult
 
 _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
-
-_CHECKLIST = (
-    "every figure of the text is a row, with the right value, unit, qualifier and counted noun",
-    "nothing that is not a figure (ordinals, COVID-19, item numbers, clock times) is one",
-    "every date expression is resolved to the right calendar date",
-    "every organization named is a mention; add proposed organizations to the registry",
-    "the publication date and its basis are right (record a decision if the text prints none)",
-)
 
 
 def add(

@@ -21,13 +21,24 @@ def site(
     force: Annotated[
         bool, typer.Option("--force", help="Replace OUT even if it holds other files.")
     ] = False,
+    exports: Annotated[
+        bool | None,
+        typer.Option(
+            "--exports/--no-exports",
+            help="Add the SQLite and Parquet exports to the downloads (default: when the "
+            "export extra is installed; --exports fails without it).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Write a static site: every figure, date and mention highlighted in its article.
+    """Write a static site: the reviewer's queue, every decision, every row in its text.
 
     The site opens from the file system (no server): open OUT/index.html in a browser.
+    A package that fails validation is still written, with its errors listed on the index.
     """
-    from szdata._site import build_site
+    from szdata._site import build_site, summary
+    from szdata._terminal import shown
 
-    written = build_site(out, path=package_location(path).root, force=force)
-    pages = sum(1 for _ in (written / "articles").glob("*.html")) + 1
-    typer.echo(f"wrote {pages} pages to {written}; open {written / 'index.html'} in a browser")
+    location = package_location(path)
+    written = build_site(out, path=location.root, force=force, exports=exports)
+    typer.echo(shown(summary(written)))

@@ -1,14 +1,28 @@
-"""A static review site of the package: every figure, date and mention highlighted in its text.
+"""A static review site of the package: the reviewer's desk and the reader's view of the data.
 
-:func:`build_site` writes plain files (HTML, CSS, a little JavaScript, SVG charts) that
-open from the file system, no server needed. The site is built in a temporary folder
-next to the output and renamed into place, so an interrupted build leaves no half-written
-site; the same package always gives the same bytes.
+:func:`build_site` writes plain files (HTML, CSS, a little JavaScript) that open from the
+file system, no server needed:
+
+- ``index.html``: the reviewer's queue (the validation state of the package, with every
+  error listed; the articles not reviewed yet or whose text changed since their review;
+  what the site could not show), the articles with bars of their rows, charts drawn as
+  tables, and the downloads;
+- ``articles/<id>.html``: the raw text with every figure, date and mention highlighted,
+  the article's curation decisions (each row they changed marked and linked), its rows
+  by table, and the reviewer's checklist;
+- ``decisions.html``: every curation decision, by article;
+- ``package/``: a copy of the data package (a valid one); ``exports/``: its SQLite and
+  Parquet exports, when the export extra is installed.
+
+A package that fails validation is still shown: what cannot be placed is listed, never
+hidden. The site is built in a temporary folder next to the output and renamed into place,
+so an interrupted build leaves no half-written site; the same package (and the same
+installed extras) always gives the same bytes.
 
 Examples
 --------
 >>> import tempfile, pathlib
->>> out = build_site(pathlib.Path(tempfile.mkdtemp()) / "site")
+>>> out = build_site(pathlib.Path(tempfile.mkdtemp()) / "site", exports=False)
 >>> (out / "index.html").is_file()
 True
 """
@@ -26,9 +40,10 @@ from typing import TYPE_CHECKING
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
+    from szdata._package import Package
     from szdata._site._data import SiteData
 
-__all__ = ["MARKER", "SiteError", "build_site"]
+__all__ = ["MARKER", "SiteError", "build_site", "summary"]
 
 MARKER = ".szdata-site"
 """The file that marks a folder as a site built by szdata (and so safe to replace)."""
@@ -37,7 +52,13 @@ _STATIC = ("site.css", "site.js")
 _NEVER_REPLACED = ("datapackage.json", ".git", "pyproject.toml")
 
 
-def build_site(out: str | Path, *, path: str | Path | None = None, force: bool = False) -> Path:
+def build_site(
+    out: str | Path,
+    *,
+    path: str | Path | None = None,
+    force: bool = False,
+    exports: bool | None = None,
+) -> Path:
     """Write the review site of a package into the folder ``out``.
 
     Parameters
@@ -49,6 +70,10 @@ def build_site(out: str | Path, *, path: str | Path | None = None, force: bool =
         The package (a folder or its ``datapackage.json``); ``None`` for the installed one.
     force
         Replace ``out`` even when it holds something other than a site.
+    exports
+        Whether to add the SQLite and Parquet exports to the downloads: ``None`` (default)
+        when the export extra's libraries are installed, ``True`` always (a missing library
+        is an error), ``False`` never.
 
     Returns
     -------
@@ -58,29 +83,34 @@ def build_site(out: str | Path, *, path: str | Path | None = None, force: bool =
     Raises
     ------
     SiteError
-        When ``out`` is taken, or a row does not match its raw text.
+        When ``out`` is taken, or ``exports=True`` and the export extra is missing.
     PackageError
         When the package cannot be read.
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> site = build_site(pathlib.Path(tempfile.mkdtemp()) / "site")
+    >>> site = build_site(pathlib.Path(tempfile.mkdtemp()) / "site", exports=False)
     >>> sorted(p.name for p in site.iterdir())
-    ['.szdata-site', 'articles', 'charts', 'index.html', 'static']
+    ['.szdata-site', 'articles', 'decisions.html', 'index.html', 'package', 'static']
     """
     from szdata._package import open_package
-    from szdata._site._data import load_site_data
+    from szdata._site._data import load_site_data, read_tables
+    from szdata._site._decisions import attach_decisions
+    from szdata._site._queue import validate_package
 
     out = Path(out).expanduser().absolute()
     _check_out(out, force=force)
     pkg = open_package(path)
-    site = load_site_data(pkg)
+    tables = read_tables(pkg)
+    site = load_site_data(pkg, tables)
+    attach_decisions(pkg, site, tables.rows)
+    site.validation = validate_package(pkg.root)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         tmp.chmod(0o755)
-        _write_site(tmp, site)
+        _write_site(tmp, site, pkg, exports=exports)
         _replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -123,48 +153,72 @@ def _replace(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_site(root: Path, site: SiteData) -> None:
-    from szdata._site._charts import articles_svg, organizations_svg
-    from szdata._site._render import render_article, render_index
+def _write_site(root: Path, site: SiteData, pkg: Package, *, exports: bool | None) -> None:
+    from szdata._site._charts import bar_css, organizations_chart, units_chart
+    from szdata._site._downloads import add_exports, copy_package
+    from szdata._site._render import render_article, render_decisions, render_index
 
-    for folder in ("articles", "charts", "static"):
+    for folder in ("articles", "static"):
         (root / folder).mkdir()
     static = resources.files("szdata._site") / "static"
     for name in _STATIC:
         (root / "static" / name).write_bytes((static / name).read_bytes())
-
-    names = {oid: str(org.get("name") or oid) for oid, org in site.organizations.items()}
-    top = site.mention_counts[:12]
+    _write_text(root / "static" / "bars.css", bar_css())
+    downloads = copy_package(pkg, root, site.problems)
+    if exports is not False:
+        add_exports(pkg, root, downloads, required=exports is True)
     charts = [
-        {
-            "file": "charts/organizations.svg",
-            "svg": organizations_svg(top, names),
-            "caption": "The organizations mentioned most often across all articles.",
-            "alt": "Bar chart of mentions per organization: "
-            + "; ".join(f"{names.get(oid, oid)}: {n}" for oid, n in top),
-        },
-        {
-            "file": "charts/articles.svg",
-            "svg": articles_svg(site.articles, site.kind_titles),
-            "caption": "How many figures, dates and mentions each article holds, by date.",
-            "alt": "Line chart of highlights per article by publication date: "
-            + "; ".join(
-                f"{a.published} {a.title}: "
-                + ", ".join(f"{a.count(k)} {t.lower()}" for k, t in site.kind_titles.items())
-                for a in site.articles
-            ),
-        },
+        units_chart(site.unit_counts, site.units),
+        organizations_chart(site.mention_counts, site.organizations),
     ]
-    for chart in charts:
-        _write_text(root / chart["file"], chart.pop("svg"))
-    _write_text(root / "index.html", render_index(site, charts))
+    scale = max((a.count(k) for a in site.articles for k in site.kind_titles), default=0)
     arts = site.articles
     for i, art in enumerate(arts):
         prev = arts[i - 1] if i > 0 else None
         nxt = arts[i + 1] if i + 1 < len(arts) else None
-        _write_text(root / art.page, render_article(site, art, prev, nxt))
-    marker = {"generator": "szdata site", "version": site.version}
+        _write_text(root / art.page, render_article(site, art, prev, nxt, downloads))
+    _write_text(root / "decisions.html", render_decisions(site))
+    _write_text(root / "index.html", render_index(site, charts, downloads, scale=scale))
+    v = site.validation
+    marker = {
+        "generator": "szdata site",
+        "version": site.version,
+        "pages": len(arts) + 2,
+        "errors": None if v is None or v.failure else len(v.errors),
+        "queue": len(site.queue),
+        "decisions": len(site.decisions),
+        "not_shown": len(site.problems),
+    }
     _write_text(root / MARKER, json.dumps(marker, sort_keys=True) + "\n")
+
+
+def summary(site: Path) -> str:
+    """One line on a built site: pages, validation errors, the queue, what it could not show.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> print(summary(build_site(pathlib.Path(tempfile.mkdtemp()) / "s", exports=False)))
+    wrote ... pages to ...; validation: no errors; ... in the reviewer's queue; ...
+    """
+    info = json.loads((site / MARKER).read_text(encoding="utf-8"))
+    errors = info.get("errors")
+    state = (
+        "could not run (see the index)"
+        if errors is None
+        else "no errors"
+        if errors == 0
+        else f"{errors} error(s), listed on the index"
+    )
+    parts = [
+        f"wrote {info.get('pages')} pages to {site}",
+        f"validation: {state}",
+        f"{info.get('queue')} article(s) in the reviewer's queue",
+        f"{info.get('decisions')} decision(s)",
+    ]
+    if info.get("not_shown"):
+        parts.append(f"{info['not_shown']} thing(s) not shown, listed on the index")
+    return "; ".join(parts) + f"; open {site / 'index.html'} in a browser"
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -1,121 +1,161 @@
-"""The index page's charts, drawn at build time as SVG with matplotlib.
+"""The index page's charts, as HTML tables whose cells draw bars with CSS.
 
-Only matplotlib's object API is used (no ``pyplot``), so building a site neither changes
-the caller's backend nor leaves figures open. The SVG is the same bytes on every run: its
-ids are salted with a fixed string and its date metadata is left out.
+Why not matplotlib (which drew them as SVG images before): an image is drawn at one size,
+so its text shrank to about 5 px on a phone; its labels went through mathtext, so a ``$``
+in an organization's name crashed the build; and it needed a separate text alternative.
+A chart that *is* a ``<table>`` has none of these faults: its labels are real text at the
+page's CSS sizes (wrapping on a narrow screen, never smaller than the body's small text),
+every value is escaped by the templates like any other text, the table is its own text
+alternative for screen readers, and the bytes are the same on every run. Each bar is a
+``<span>`` whose width is one of 101 classes (``w-0`` .. ``w-100``, percent of the
+largest value, from :func:`bar_css`): the pages' Content-Security-Policy allows no inline
+styles. So the ``site`` extra needs only Jinja2.
 
 Examples
 --------
->>> svg = organizations_svg([("shenzhen-government", 3)], {"shenzhen-government": "Shenzhen"})
->>> svg.startswith("<?xml") and "Shenzhen" in svg
-True
+>>> chart = organizations_chart([("a", 4), ("b", 1)], {"a": {"name": "A"}, "b": {"name": "B"}})
+>>> [(b.label, b.value, b.width) for b in chart.bars]
+[('A', 4, 100), ('B', 1, 25)]
 """
 
 from __future__ import annotations
 
-import io
+import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+TOP = 15
+"""Bars shown per chart; the rest are counted below it."""
 
-    from szdata._site._data import Article
-
-# The highlight colours of site.css, darkened enough for lines and bars on white (AA).
-KIND_COLOURS: dict[str, str] = {"figure": "#9a5b00", "date": "#1f5fa8", "mention": "#2e7d32"}
-_TOP = 12
-
-_RC: dict[str, Any] = {
-    "svg.hashsalt": "szdata-site",
-    "svg.fonttype": "none",  # text stays text: searchable, scalable, small
-    "font.family": "sans-serif",
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+_LONG = 80
+"""Names longer than this are abbreviated on the bar, with the full name as a title."""
 
 
-def organizations_svg(
-    counts: Sequence[tuple[str, int]], names: Mapping[str, str], top: int = _TOP
-) -> str:
-    """A horizontal bar chart of the ``top`` most mentioned organizations.
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, the full name when the label is abbreviated, value and width."""
 
-    Parameters
-    ----------
-    counts
-        ``(organization_id, mentions)`` pairs, most mentioned first.
-    names
-        Organization id -> name shown on the axis (the id when missing).
+    label: str
+    full: str | None
+    note: str
+    value: int
+    width: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A bar chart drawn as a table: one row per bar, most first."""
+
+    id: str
+    title: str
+    caption: str
+    label_header: str
+    value_header: str
+    bars: tuple[Bar, ...]
+    more: int
+    more_total: int
+
+
+def bar_width(value: int, top: int) -> int:
+    """The bar of ``value`` as a percent of ``top``; a value above 0 always shows.
+
+    Examples
+    --------
+    >>> bar_width(0, 10), bar_width(1, 1000), bar_width(5, 10), bar_width(10, 10)
+    (0, 1, 50, 100)
     """
-    from matplotlib.figure import Figure
-
-    shown = list(counts[:top])[::-1]  # most mentioned at the top
-    labels = [_shorten(names.get(oid, oid)) for oid, _ in shown]
-    values = [n for _, n in shown]
-    fig = Figure(figsize=(7.0, 0.8 + 0.32 * max(len(shown), 1)), layout="constrained")
-    with _rc():
-        ax = fig.add_subplot()
-        bars = ax.barh(range(len(shown)), values, color=KIND_COLOURS["mention"])
-        ax.set_yticks(range(len(shown)), labels)
-        ax.bar_label(bars, padding=3)
-        ax.set_xlabel("mentions in the package")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        fig.suptitle(f"The {len(shown)} most mentioned organizations", x=0.01, ha="left")
-        return _svg(fig)
+    if value <= 0 or top <= 0:
+        return 0
+    return max(1, min(100, math.ceil(100 * value / top)))
 
 
-def articles_svg(articles: Sequence[Article], kinds: Mapping[str, str]) -> str:
-    """Figures, dates and mentions per article, by publication date.
+def bar_css() -> str:
+    """The width classes of the bars (the pages allow no inline styles).
 
-    Parameters
-    ----------
-    articles
-        The articles, in date order.
-    kinds
-        Highlight kind -> legend label (``{"figure": "Figures", ...}``).
+    Examples
+    --------
+    >>> bar_css().splitlines()[1]
+    '.w-1 { width: 1%; }'
     """
-    import datetime as dt
-
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-    from matplotlib.figure import Figure
-
-    days = [dt.date.fromisoformat(a.published) for a in articles]
-    fig = Figure(figsize=(7.0, 3.2), layout="constrained")
-    with _rc():
-        ax = fig.add_subplot()
-        markers = iter("osD^v")
-        for kind, label in kinds.items():
-            ax.plot(
-                days,
-                [a.count(kind) for a in articles],
-                marker=next(markers, "o"),
-                label=label,
-                color=KIND_COLOURS.get(kind),
-            )
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylim(bottom=0)
-        ax.set_ylabel("rows per article")
-        fig.suptitle("Highlights per article, by publication date", x=0.01, ha="left")
-        ax.legend(frameon=False)
-        return _svg(fig)
+    return "".join(f".w-{n} {{ width: {n}%; }}\n" for n in range(101))
 
 
-def _shorten(name: str, width: int = 48) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+def abbreviate(name: str, width: int = _LONG) -> str:
+    """``name`` cut at a word boundary to at most ``width`` characters, with an ellipsis.
+
+    Examples
+    --------
+    >>> abbreviate("Shenzhen Municipal Human Resources and Social Security Bureau", 30)
+    'Shenzhen Municipal Human…'
+    """
+    if len(name) <= width:
+        return name
+    cut = name[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut).rstrip(" ,;-") + "…"
 
 
-def _rc() -> Any:
-    import matplotlib
+def organizations_chart(
+    counts: Sequence[tuple[str, int]], organizations: Mapping[str, Mapping[str, Any]]
+) -> BarChart:
+    """Organizations by how often the texts name them, with their full names."""
 
-    return matplotlib.rc_context(_RC)
+    def label(oid: str) -> tuple[str, str]:
+        org = organizations.get(oid) or {}
+        return str(org.get("name") or oid), str(org.get("kind") or "")
+
+    return _chart(
+        "organizations",
+        "Organizations by mentions",
+        "How many times the texts name each organization (one mention per place it is named).",
+        "Organization",
+        "Mentions",
+        [(*label(oid), n) for oid, n in counts],
+    )
 
 
-def _svg(fig: Figure) -> str:
-    buf = io.StringIO()
-    with _rc():
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+def units_chart(
+    counts: Sequence[tuple[str, int]], units: Mapping[str, Mapping[str, Any]]
+) -> BarChart:
+    """Figures by unit: how many figures of each unit the texts hold."""
+    return _chart(
+        "units",
+        "Figures by unit",
+        "How many figures the texts state in each unit (a count of claims, not their sum).",
+        "Unit",
+        "Figures",
+        [(unit, str((units.get(unit) or {}).get("description") or ""), n) for unit, n in counts],
+    )
+
+
+def _chart(
+    chart_id: str,
+    title: str,
+    caption: str,
+    label_header: str,
+    value_header: str,
+    rows: list[tuple[str, str, int]],
+) -> BarChart:
+    top = max((n for _, _, n in rows), default=0)
+    bars = tuple(
+        Bar(
+            label=abbreviate(name),
+            full=name if abbreviate(name) != name else None,
+            note=note,
+            value=n,
+            width=bar_width(n, top),
+        )
+        for name, note, n in rows[:TOP]
+    )
+    rest = rows[TOP:]
+    return BarChart(
+        chart_id,
+        title,
+        caption,
+        label_header,
+        value_header,
+        bars,
+        more=len(rest),
+        more_total=sum(n for _, _, n in rest),
+    )

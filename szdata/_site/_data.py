@@ -2,28 +2,84 @@
 
 Every column title shown comes from the Table Schemas; every highlight is checked to be
 the exact characters of its raw text (``quote == raw[start:end]``) before a page is drawn.
+A package that fails validation is still shown: a row that cannot be placed in its text
+(an unknown article, offsets that are not integers or lie outside the text, a quote that is
+not ``raw[start:end]``) is left out of the text and listed as a :class:`Problem`, on its
+article's page and on the index, naming the file, line and column with a hint.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from szdata._errors import PackageError
 from szdata._readers import read_text_table
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
     from szdata._package import Package
     from szdata._schema import TableSchema
+    from szdata._site._decisions import Decision, DecisionMark
+    from szdata._site._queue import Validation
 
 KINDS: dict[str, str] = {"figure": "figures", "date": "dates", "mention": "mentions"}
 """Highlight kind -> the built table its rows come from, in legend order."""
 
+ITEMS = "items"
+"""The table of a briefing's numbered items (anchored on the page, not highlighted)."""
+
 _HIDDEN = frozenset({"article_id", "quote", "start", "end"})  # shown otherwise on the page
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>]+\Z", re.IGNORECASE)
+_META = (
+    "published",
+    "published_basis",
+    "kind",
+    "writers",
+    "editor",
+    "source_printed",
+    "publisher_id",
+    "review_status",
+    "url",
+)
+"""The article columns shown above its text, in this order."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the site could not show, and why: a file, a line, a column and a hint.
+
+    Examples
+    --------
+    >>> Problem("data/figures.csv", 6, "quote", "not raw[1:2]", "rebuild").where
+    'data/figures.csv:6'
+    """
+
+    file: str
+    line: int | None
+    column: str
+    message: str
+    hint: str
+    article_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line`` (or the file alone)."""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One shown cell of a row: its column, the column's title, the value and its type."""
+
+    column: str
+    title: str
+    value: str
+    type: str
 
 
 @dataclass(frozen=True)
@@ -31,18 +87,20 @@ class Row:
     """One highlighted row: a figure, a date or a mention, and what its tooltip shows."""
 
     kind: str
+    table: str
     id: str
     start: int
     end: int
     quote: str
     status: str
+    origin: str
     item_no: str | None
-    fields: tuple[tuple[str, str], ...]
+    fields: tuple[Cell, ...]
 
     @property
-    def filled(self) -> tuple[tuple[str, str], ...]:
-        """The fields that have a value: what the row's tooltip shows."""
-        return tuple((k, v) for k, v in self.fields if v)
+    def filled(self) -> tuple[Cell, ...]:
+        """The cells that have a value: what the row's tooltip shows."""
+        return tuple(c for c in self.fields if c.value)
 
     @property
     def reviewed(self) -> bool:
@@ -61,9 +119,20 @@ class Item:
     end: int
 
 
+@dataclass(frozen=True)
+class Review:
+    """The article's row of ``reviews``: who reviewed which text, and when."""
+
+    status: str
+    reviewer: str
+    reviewed_on: str
+    sha256: str
+    note: str
+
+
 @dataclass
 class Article:
-    """An article: its metadata, raw text, items and highlighted rows."""
+    """An article: its metadata, raw text, items, highlighted rows and decisions."""
 
     id: str
     title: str
@@ -71,10 +140,17 @@ class Article:
     kind: str
     status: str
     url: str | None
+    raw_path: str
     text: str
-    meta: list[tuple[str, str]]
+    sha256: str
+    raw_sha256: str | None
+    meta: list[Cell]
+    review: Review | None = None
     items: list[Item] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    marks: list[DecisionMark] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         """How many rows of ``kind`` the article has."""
@@ -84,6 +160,23 @@ class Article:
     def page(self) -> str:
         """The page's file name, relative to the site's root."""
         return f"articles/{self.id}.html"
+
+    @property
+    def changed_since_review(self) -> bool:
+        """Whether the text is not the one its review covered (their SHA-256 differ).
+
+        The review's hash is compared with the article's (``articles.sha256``) and with the
+        raw file's own, so a text edited without a rebuild is caught too.
+
+        Examples
+        --------
+        >>> a = Article("a", "T", "2020-03-20", "news", "unreviewed", None, "p", "", "1" * 64,
+        ...             "1" * 64, [], Review("reviewed", "R", "2020-04-01", "0" * 64, ""))
+        >>> a.changed_since_review
+        True
+        """
+        got = self.review.sha256 if self.review else ""
+        return bool(got) and (got != self.sha256 or got != (self.raw_sha256 or got))
 
 
 @dataclass
@@ -98,80 +191,156 @@ class SiteData:
     tables: list[tuple[str, str, int]]
     articles: list[Article]
     organizations: dict[str, dict[str, Any]]
+    units: dict[str, dict[str, Any]]
     mention_counts: list[tuple[str, int]]
+    unit_counts: list[tuple[str, int]]
     kind_titles: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    validation: Validation | None = None
+
+    @property
+    def queue(self) -> list[Article]:
+        """The articles a reviewer has to look at: texts changed since review, then unreviewed.
+
+        Each group is in date order.
+        """
+        changed = [a for a in self.articles if a.changed_since_review]
+        todo = [a for a in self.articles if a.status != "reviewed" and not a.changed_since_review]
+        return changed + todo
 
 
-def load_site_data(pkg: Package) -> SiteData:
-    """Read the package at ``pkg`` and check every highlight against its raw text.
+@dataclass
+class Tables:
+    """The package's tables as text rows (empty when a file cannot be read)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    problems: list[Problem]
+
+
+def read_tables(pkg: Package) -> Tables:
+    """Read every table of ``pkg`` as text; a file that cannot be read becomes a problem."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    problems: list[Problem] = []
+    for name in pkg.table_names():
+        try:
+            rows[name] = read_text_table(pkg.path_of(name)).to_dicts()
+        except (PackageError, OSError) as exc:
+            rows[name] = []
+            problems.append(
+                Problem(
+                    _rel(pkg, name),
+                    None,
+                    "",
+                    f"the table cannot be read: {exc}",
+                    "run `szdata validate` and fix the file; the site shows it as empty",
+                )
+            )
+    return Tables(rows, problems)
+
+
+def load_site_data(pkg: Package, tables: Tables | None = None) -> SiteData:
+    """Read the package at ``pkg``; check every highlight against its raw text.
+
+    Rows that cannot be shown are listed in :attr:`SiteData.problems` (and in their article's
+    :attr:`Article.problems`) instead of stopping the build.
 
     Raises
     ------
     SiteError
-        When a row names an unknown article, has offsets that are not integers or lie
-        outside the text, or a quote that is not ``raw[start:end]``.
+        When a table the site is drawn from has no one-column primary key.
     """
-    frames = {name: read_text_table(pkg.path_of(name)) for name in pkg.table_names()}
-    rows_of = {name: frame.to_dicts() for name, frame in frames.items()}
+    tables = tables or read_tables(pkg)
+    rows_of = tables.rows
+    problems = list(tables.problems)
     orgs = _by_key(pkg, "organizations", rows_of)
-    items = _by_key(pkg, "items", rows_of)
-    articles = [_article(pkg, r) for r in rows_of["articles"]]
-    by_id = {a.id: a for a in articles}
-    for line, item in enumerate(rows_of["items"], start=2):
-        art = _owner(pkg, "items", line, item, by_id)
-        start, end = _offsets(pkg, "items", item, len(art.text), line)
+    units = _by_key(pkg, "units", rows_of)
+    items = _by_key(pkg, ITEMS, rows_of)
+    reviews = {r.get("article_id"): r for r in rows_of.get("reviews", [])}
+    by_id: dict[str, Article] = {}
+    for line, row in enumerate(rows_of["articles"], start=2):
+        if (row.get("article_id") or "") in by_id:
+            problems.append(
+                Problem(
+                    _rel(pkg, "articles"),
+                    line,
+                    "article_id",
+                    f"article {row['article_id']!r} is listed twice: this row is not shown",
+                    "every article has one row; rebuild the tables with `szdata build`",
+                    row["article_id"],
+                )
+            )
+            continue
+        art = _article(pkg, line, row, orgs, reviews, problems)
+        if art is not None:
+            by_id[art.id] = art
+    for line, item in enumerate(rows_of[ITEMS], start=2):
+        found = _placed(pkg, ITEMS, line, item, by_id, problems)
+        if found is None:
+            continue
+        art, start, end = found
         art.items.append(
             Item(
-                id=item["item_id"],
-                no=item["item_no"],
-                headline=item["headline"] or "",
-                start=start,
-                end=end,
+                item.get("item_id") or "",
+                item.get("item_no") or "",
+                item.get("headline") or "",
+                start,
+                end,
             )
         )
     for kind, table in KINDS.items():
         schema = pkg.schema(table)
+        key = _pk(schema)
         for line, row in enumerate(rows_of[table], start=2):
-            art = _owner(pkg, table, line, row, by_id)
-            start, end = _check_span(pkg, table, line, row, art)
+            found = _placed(pkg, table, line, row, by_id, problems, quoted=True)
+            if found is None:
+                continue
+            art, start, end = found
             item = items.get(row.get("item_id") or "")
             art.rows.append(
                 Row(
                     kind=kind,
-                    id=row[_pk(schema)],
+                    table=table,
+                    id=row.get(key) or "",
                     start=start,
                     end=end,
-                    quote=row["quote"],
+                    quote=row.get("quote") or "",
                     status=row.get("review_status") or "unreviewed",
-                    item_no=item["item_no"] if item else None,
-                    fields=_fields(schema, row, orgs, items),
+                    origin=row.get("origin") or "",
+                    item_no=item.get("item_no") if item else None,
+                    fields=cells(schema, row, orgs, items),
                 )
             )
+    articles = sorted(by_id.values(), key=lambda a: (a.published, a.id))
     for art in articles:
         art.rows.sort(key=lambda r: (r.start, -r.end, list(KINDS).index(r.kind), r.id))
         art.items.sort(key=lambda i: (i.start, i.id))
-    articles.sort(key=lambda a: (a.published, a.id))
-    counts = Counter(r["organization_id"] for r in rows_of["mentions"])
+    for p in problems:
+        if p.article_id in by_id:
+            by_id[p.article_id].problems.append(p)
     d = pkg.descriptor
     return SiteData(
         title=str(d.get("title") or d.get("name") or "szdata"),
         description=str(d.get("description") or ""),
         version=pkg.version,
         sources=[
-            (str(s.get("title") or s.get("path")), _safe_url(s.get("path")))
+            (str(s.get("title") or s.get("path")), safe_url(s.get("path")))
             for s in d.get("sources", [])
         ],
         licenses=[
-            (str(lic.get("title") or lic.get("name")), _safe_url(lic.get("path")))
+            (str(lic.get("title") or lic.get("name")), safe_url(lic.get("path")))
             for lic in d.get("licenses", [])
         ],
         tables=[
-            (n, str(pkg.resource(n).get("title") or n), frames[n].height) for n in pkg.table_names()
+            (n, str(pkg.resource(n).get("title") or n), len(rows_of[n])) for n in pkg.table_names()
         ],
         articles=articles,
         organizations=orgs,
-        mention_counts=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        units=units,
+        mention_counts=_counted(rows_of["mentions"], "organization_id"),
+        unit_counts=_counted(rows_of["figures"], "unit"),
         kind_titles={k: str(pkg.resource(t).get("title") or t) for k, t in KINDS.items()},
+        problems=problems,
     )
 
 
@@ -193,6 +362,54 @@ def format_value(schema_type: str, value: str) -> str:
         return value
 
 
+def safe_url(value: object) -> str | None:
+    """An address to link to, or ``None``: only ``http(s)`` links are drawn.
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a"), safe_url("javascript:alert(1)")
+    ('https://example.org/a', None)
+    """
+    return value if isinstance(value, str) and _SAFE_URL.match(value) else None
+
+
+def cells(schema: TableSchema, row: dict[str, Any], orgs: dict, items: dict) -> tuple[Cell, ...]:
+    """The shown cells of a row, ids resolved to names; ``""`` for an empty cell.
+
+    The row's own id, its article, quote and offsets are left out: the page shows them
+    otherwise.
+    """
+    refs = {fk.fields[0]: fk.resource for fk in schema.foreign_keys if len(fk.fields) == 1}
+    hidden = _HIDDEN | set(schema.primary_key)
+    out = []
+    for f in schema.fields:
+        if f.name in hidden:
+            continue
+        value = _text(row.get(f.name))
+        target = refs.get(f.name)
+        if target == "organizations" and value in orgs:
+            org = orgs[value]
+            value = f"{org.get('name') or value} ({org.get('kind') or '?'})"
+        elif target == ITEMS and value in items:
+            value = f"item {items[value].get('item_no')}"
+        else:
+            value = format_value(f.type, value)
+        out.append(Cell(f.name, f.title or f.name, value, f.type))
+    return tuple(out)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rel(pkg: Package, table: str) -> str:
+    return str(pkg.resource(table).get("path") or table)
+
+
 def _pk(schema: TableSchema) -> str:
     if len(schema.primary_key) != 1:
         raise SiteError(f"table {schema.name!r} needs a one-column primary key to be shown")
@@ -201,105 +418,144 @@ def _pk(schema: TableSchema) -> str:
 
 def _by_key(pkg: Package, table: str, rows_of: dict[str, list[dict[str, Any]]]) -> dict:
     key = _pk(pkg.schema(table))
-    return {r[key]: r for r in rows_of[table]}
+    return {r[key]: r for r in rows_of[table] if r.get(key)}
 
 
-def _safe_url(value: object) -> str | None:
-    """An address to link to, or ``None``: only ``http(s)`` links are drawn."""
-    return value if isinstance(value, str) and _SAFE_URL.match(value) else None
+def _counted(rows: list[dict[str, Any]], column: str) -> list[tuple[str, int]]:
+    counts = Counter(r[column] for r in rows if r.get(column))
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _article(pkg: Package, row: dict[str, Any]) -> Article:
+def _article(
+    pkg: Package,
+    line: int,
+    row: dict[str, Any],
+    orgs: dict,
+    reviews: dict,
+    problems: list[Problem],
+) -> Article | None:
     schema = pkg.schema("articles")
-    art_id = row["article_id"] or ""
+    where = _rel(pkg, "articles")
+    art_id = row.get("article_id") or ""
     pattern = schema.field("article_id").pattern
-    path = pkg.path_of("articles")
     if pattern and not re.fullmatch(pattern, art_id):
-        raise SiteError(
-            f"{path}: article_id {art_id!r} does not match the pattern {pattern!r}; "
-            "hint: article ids name the site's pages, so they must follow the schema"
+        problems.append(
+            Problem(
+                where,
+                line,
+                "article_id",
+                f"article_id {art_id!r} does not match the pattern {pattern!r}: the article is "
+                "not shown",
+                "article ids name the site's pages, so they must follow the schema",
+            )
         )
-    raw_file = pkg.file(row["raw_path"])
-    try:
-        text = raw_file.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise SiteError(f"{path}: article {art_id!r} names a missing raw text {raw_file}") from None
-    except UnicodeDecodeError as exc:
-        raise SiteError(f"{raw_file} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    shown = ("published", "kind", "writers", "editor", "source_printed", "review_status")
-    meta = [(schema.field(c).title or c, row[c]) for c in shown if row.get(c)]
+        return None
+    text, raw_sha256 = _raw_text(pkg, line, art_id, row.get("raw_path"), problems)
+    meta = cells(schema, row, orgs, {})
+    shown = {c.column: c for c in meta if c.value}
+    review = reviews.get(art_id)
     return Article(
         id=art_id,
-        title=row["title"] or art_id,
-        published=row["published"] or "",
-        kind=row["kind"] or "",
+        title=row.get("title") or art_id,
+        published=row.get("published") or "",
+        kind=row.get("kind") or "",
         status=row.get("review_status") or "unreviewed",
-        url=_safe_url(row.get("url")),
+        url=safe_url(row.get("url")),
+        raw_path=row.get("raw_path") or "",
         text=text,
-        meta=meta,
+        sha256=row.get("sha256") or "",
+        raw_sha256=raw_sha256,
+        meta=[shown[c] for c in _META if c in shown],
+        review=Review(
+            status=review.get("status") or "",
+            reviewer=review.get("reviewer") or "",
+            reviewed_on=review.get("reviewed_on") or "",
+            sha256=review.get("sha256") or "",  # a column of reviews since 0.2
+            note=review.get("note") or "",
+        )
+        if review
+        else None,
     )
 
 
-def _owner(
-    pkg: Package, table: str, line: int, row: dict[str, Any], by_id: dict[str, Article]
-) -> Article:
-    art = by_id.get(row.get("article_id") or "")
-    if art is None:
-        raise SiteError(
-            f"{pkg.path_of(table)}: line {line}: column 'article_id': unknown article "
-            f"{row.get('article_id')!r}; hint: every row must belong to a row of articles.csv"
-        )
-    return art
+def _raw_text(
+    pkg: Package, line: int, art_id: str, raw_path: Any, problems: list[Problem]
+) -> tuple[str, str | None]:
+    where = _rel(pkg, "articles")
 
+    def missing(message: str, hint: str) -> tuple[str, None]:
+        problems.append(Problem(where, line, "raw_path", message, hint, art_id))
+        return "", None
 
-def _offsets(
-    pkg: Package, table: str, row: dict[str, Any], length: int, line: int | None = None
-) -> tuple[int, int]:
-    where = f"{pkg.path_of(table)}" + (f": line {line}" if line else "")
     try:
-        start, end = int(row["start"]), int(row["end"])
-    except (TypeError, ValueError):
-        raise SiteError(
-            f"{where}: columns 'start'/'end' must be integers, got "
-            f"{row.get('start')!r}/{row.get('end')!r}; hint: run `szdata validate`"
-        ) from None
-    if not 0 <= start < end <= length:
-        raise SiteError(
-            f"{where}: offsets [{start}, {end}) lie outside the article's text of {length} "
-            "characters; hint: rebuild the tables with `szdata build`"
+        data = pkg.file(str(raw_path or "")).read_bytes()
+    except PackageError as exc:
+        return missing(str(exc), "raw_path must be a path inside the package")
+    except OSError:
+        return missing(
+            f"article {art_id!r} names a missing raw text {raw_path!r}: its text is not shown",
+            "add the raw text or rebuild the tables with `szdata build`",
         )
-    return start, end
-
-
-def _check_span(
-    pkg: Package, table: str, line: int, row: dict[str, Any], art: Article
-) -> tuple[int, int]:
-    start, end = _offsets(pkg, table, row, len(art.text), line)
-    if art.text[start:end] != row["quote"]:
-        raise SiteError(
-            f"{pkg.path_of(table)}: line {line}: column 'quote': {row['quote']!r} is not "
-            f"raw[{start}:{end}] = {art.text[start:end]!r} of article {art.id!r}; "
-            "hint: offsets count code points of the raw text; rebuild with `szdata build`"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return missing(
+            f"the raw text {raw_path} is not UTF-8 ({exc.reason} at byte {exc.start})",
+            "raw texts are kept as UTF-8; add it again with `szdata add`",
         )
-    return start, end
+    return text, hashlib.sha256(data).hexdigest()
 
 
-def _fields(
-    schema: TableSchema, row: dict[str, Any], orgs: dict, items: dict
-) -> tuple[tuple[str, str], ...]:
-    """The (title, value) pairs of a row, ids resolved to names; ``""`` for an empty cell."""
-    refs = {fk.fields[0]: fk.resource for fk in schema.foreign_keys if len(fk.fields) == 1}
-    out = []
-    for f in schema.fields:
-        if f.name in _HIDDEN:
-            continue
-        value = row.get(f.name) or ""
-        target = refs.get(f.name)
-        if target == "organizations" and value in orgs:
-            org = orgs[value]
-            out.append((f.title or f.name, f"{org['name']} ({org['kind']})"))
-            continue
-        if target == "items" and value in items:
-            value = f"item {items[value]['item_no']}"
-        out.append((f.title or f.name, format_value(f.type, value)))
-    return tuple(out)
+def _placed(
+    pkg: Package,
+    table: str,
+    line: int,
+    row: dict[str, Any],
+    by_id: dict[str, Article],
+    problems: list[Problem],
+    *,
+    quoted: bool = False,
+) -> tuple[Article, int, int] | None:
+    """The row's article and offsets, or ``None`` (and a problem) when it cannot be placed."""
+    where = _rel(pkg, table)
+    art_id = row.get("article_id") or ""
+    art = by_id.get(art_id)
+
+    def skip(column: str, message: str, hint: str) -> None:
+        problems.append(Problem(where, line, column, message, hint, art_id if art else None))
+
+    if art is None:
+        skip(
+            "article_id",
+            f"unknown article {art_id!r}: the row is not shown",
+            "every row must belong to a row of articles.csv",
+        )
+        return None
+    try:
+        start, end = int(row.get("start") or ""), int(row.get("end") or "")
+    except ValueError:
+        skip(
+            "start",
+            f"columns 'start'/'end' must be integers, got {row.get('start')!r}/"
+            f"{row.get('end')!r}: the row is not highlighted",
+            "run `szdata validate`, then rebuild the tables with `szdata build`",
+        )
+        return None
+    if not 0 <= start < end <= len(art.text):
+        skip(
+            "end",
+            f"offsets [{start}, {end}) lie outside the article's text of {len(art.text)} "
+            "characters: the row is not highlighted",
+            "rebuild the tables with `szdata build`",
+        )
+        return None
+    quote = row.get("quote")
+    if quoted and art.text[start:end] != quote:
+        skip(
+            "quote",
+            f"{quote!r} is not raw[{start}:{end}] = {art.text[start:end]!r} of article "
+            f"{art.id!r}: the row is not highlighted",
+            "offsets count code points of the raw text; rebuild with `szdata build`",
+        )
+        return None
+    return art, start, end

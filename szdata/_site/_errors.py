@@ -6,7 +6,9 @@ from szdata._errors import SzdataError
 
 
 class SiteError(SzdataError):
-    """The site cannot be built: a row does not match its text, or the output folder is taken.
+    """The site cannot be built: the output folder is taken, or a required export cannot be made.
+
+    Rows that do not match their texts do not stop the build: the site lists them.
 
     The command line exits with status 1 on this error.
     """

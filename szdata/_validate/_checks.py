@@ -53,10 +53,10 @@ RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "figures": (
         "figure_id",
         *SPAN_COLUMNS,
-        *("value", "value_max", "qualifier", "unit", "counted", "refers_to"),
+        *("value", "value_max", "qualifier", "unit", "counted", "refers_to", "origin"),
     ),
-    "dates": ("date_id", *SPAN_COLUMNS, "date", "resolution"),
-    "mentions": ("mention_id", *SPAN_COLUMNS, "organization_id"),
+    "dates": ("date_id", *SPAN_COLUMNS, "date", "resolution", "origin"),
+    "mentions": ("mention_id", *SPAN_COLUMNS, "organization_id", "origin"),
 }
 """The columns of the big tables that the other checks read (besides the columns of foreign
 keys, kept for the structural checks): the rest is dropped once :data:`TABLE_CHECKS` ran on

@@ -36,3 +36,35 @@ def spanned_tables(ctx: Context) -> list[LoadedTable]:
         for t in ctx.tables.values()
         if t.usable and has_columns(t, "article_id", "start", "end") and t.name != "articles"
     ]
+
+
+def decided(ctx: Context, table: LoadedTable, columns: tuple[str, ...]) -> pl.Expr:
+    """Rows whose ``columns`` a curation decision gave: added by one (origin ``curation``),
+    or named by a ``set`` decision on one of ``columns``.
+
+    The rules that re-read a cell from the raw text (a counted noun, a date) leave these
+    rows alone: the decision says why the cell is not what the parser reads, with evidence
+    that ``decision.evidence`` checks.
+    """
+    import polars as pl
+
+    keys: list[str] = []
+    decisions = ctx.table("decisions")
+    if has_columns(decisions, "table", "key", "action", "column") and decisions is not None:
+        assert decisions.typed is not None
+        keys = (
+            decisions.typed.filter(
+                (pl.col("table") == table.name)
+                & (pl.col("action") == "set")
+                & pl.col("column").is_in(list(columns))
+            )
+            .get_column("key")
+            .drop_nulls()
+            .to_list()
+        )
+    mask = pl.lit(False)
+    if has_columns(table, "origin"):
+        mask = mask | (pl.col("origin") == "curation").fill_null(False)
+    if keys and len(table.schema.primary_key) == 1:
+        mask = mask | pl.col(table.schema.primary_key[0]).is_in(keys)
+    return mask

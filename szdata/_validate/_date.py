@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from szdata._validate._common import has_columns
+from szdata._validate._common import decided, has_columns
 from szdata._validate._load import Context
 from szdata._validate._structural import MaskCheck, combined, run_masks
 
@@ -119,7 +119,16 @@ def check_dates_from_quotes(ctx: Context) -> list[Issue]:
     if not has_columns(dates, "article_id", "date", "resolution", "quote", "start"):
         return []
     assert dates is not None
-    frame = combined(dates, ["article_id", "date", "resolution", "quote", "start"])
+    keep = [
+        "article_id",
+        "date",
+        "resolution",
+        "quote",
+        "start",
+        "origin",
+        *dates.schema.primary_key,
+    ]
+    frame = combined(dates, keep).filter(~decided(ctx, dates, ("date", "resolution")))
     quotes = frame.get_column("quote").drop_nulls().unique().to_list()
     read = _read_date_quotes(quotes)
     if has_columns(articles, "article_id", "published"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from szdata._validate._common import has_columns
+from szdata._validate._common import decided, has_columns
 from szdata._validate._load import LINE, Context
 from szdata._validate._structural import MaskCheck, combined, run_masks
 
@@ -134,7 +134,16 @@ def check_figure_context(ctx: Context) -> list[Issue]:
         return []
     assert figures is not None
     texts = texts_frame(ctx).lazy()
-    frame = combined(figures, list(needed)).lazy().join(texts, on="article_id", how="inner")
+    keep = [*needed, "origin", *figures.schema.primary_key]
+    frame = (
+        combined(figures, keep)
+        .lazy()
+        .join(texts, on="article_id", how="inner")
+        .with_columns(
+            decided(ctx, figures, ("counted",)).alias("__decided_counted"),
+            decided(ctx, figures, ("refers_to",)).alias("__decided_refers"),
+        )
+    )
     end, counted = pl.col("end"), pl.col("counted")
     inside = pl.col("start").is_not_null() & end.is_not_null() & (end <= pl.col(LENGTH))
     after = pl.col(TEXT).str.slice(end, _WINDOW)
@@ -143,6 +152,7 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     cleared = printed.str.starts_with(counted) & ~next_char.str.contains(r"^[\w-]").fill_null(False)
     doubtful = (
         frame.filter(inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
+        .filter(~pl.col("__decided_counted"))
         .select(LINE, "counted", after.alias("__after"))
         .collect()
     )
@@ -174,7 +184,11 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
     from szdata._validate._common import TEXT
 
     dates = ctx.table("dates")
-    with_date = frame.filter(pl.col("refers_to").is_not_null() & pl.col("start").is_not_null())
+    with_date = frame.filter(
+        pl.col("refers_to").is_not_null()
+        & pl.col("start").is_not_null()
+        & ~pl.col("__decided_refers")
+    )
     if not has_columns(dates, "article_id", "date", "start", "end"):
         return []
     assert dates is not None and dates.typed is not None
