@@ -255,7 +255,7 @@ CASES = [
          "date",
          append_row("dates", {"date_id": f"{GOOD_ID}.d198", "article_id": GOOD_ID,
                               "date": "2020-04-20", "resolution": "range_end", "start": "198",
-                              "end": "200", "quote": "20", "origin": "curation",
+                              "end": "200", "quote": "20", "origin": "parser",
                               "review_status": "reviewed"})),
     Case("article.title-from-text", "article.title-from-text", "articles", 2, "title",
          set_cell("articles", 2, "title", "SZ shares its experience")),
