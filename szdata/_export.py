@@ -471,6 +471,8 @@ def checked_target(
             )
         _check_own_output(target, format, overwrite=overwrite, option=option, example=example)
     parent = target.parent
+    if parent.exists() and not parent.is_dir():
+        raise UsageError(f"cannot write {target}: {parent} is a file, not a folder")
     if not parent.is_dir():
         raise UsageError(
             f"cannot write {target}: the folder {parent} does not exist (hint: create it "
