@@ -3,16 +3,16 @@
 One mapping, written once, used by the loader (:func:`szdata.load`), the exports
 (:func:`szdata.export`), the Pandera schemas and the data dictionary. The choices:
 
-============  ==============  ===========================  ========================  ================
-Table Schema  polars          pandas                       pyarrow (Parquet)         SQLite / DuckDB
-============  ==============  ===========================  ========================  ================
-string        ``String``      ``string`` (``pd.NA``)       ``string``                TEXT / VARCHAR
-string+enum   ``Enum(enum)``  ``category`` (enum order)    ``dictionary<string>``    + CHECK IN (...)
-integer       ``Int64``       ``Int64`` (nullable)         ``int64``                 INTEGER / BIGINT
-number        ``Float64``     ``float64``                  ``double``                REAL / DOUBLE
-date          ``Date``        ``datetime64[s]`` (``NaT``)  ``timestamp[ms]``         TEXT / DATE
-boolean       ``Boolean``     ``boolean`` (nullable)       ``bool``                  INTEGER / BOOLEAN
-============  ==============  ===========================  ========================  ================
+============  ==============  ===========================  ======================  ===============
+Table Schema  polars          pandas                       pyarrow (Parquet)       SQLite / DuckDB
+============  ==============  ===========================  ======================  ===============
+string        ``String``      ``string`` (``pd.NA``)       ``string``              TEXT / VARCHAR
+string+enum   ``Enum(enum)``  ``category`` (enum order)    ``dictionary<string>``  + CHECK IN
+integer       ``Int64``       ``Int64`` (nullable)         ``int64``               INTEGER/BIGINT
+number        ``Float64``     ``float64``                  ``double``              REAL / DOUBLE
+date          ``Date``        ``datetime64[s]`` (``NaT``)  ``timestamp[ms]``       TEXT / DATE
+boolean       ``Boolean``     ``boolean`` (nullable)       ``bool``                INTEGER/BOOLEAN
+============  ==============  ===========================  ======================  ===============
 
 pandas dates are ``datetime64[s]`` (not Python ``date`` objects) because that is what
 pandas users expect: the ``.dt`` accessor, comparisons with ``"2020-03-20"`` strings,

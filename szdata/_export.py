@@ -314,7 +314,9 @@ def extra_tables(
     if schema is not None and {"raw_path", "sha256"} <= set(schema.field_names):
         raw = raw_texts_schema(schema)
         rows = articles.select(raw.field_names[:-1])  # type: ignore[union-attr]
-        texts = [_raw_text(pkg, p, h) for p, h in zip(rows["raw_path"], rows["sha256"], strict=True)]
+        texts = [
+            _raw_text(pkg, p, h) for p, h in zip(rows["raw_path"], rows["sha256"], strict=True)
+        ]
         out.append((raw, rows.with_columns(pl.Series("text", texts, dtype=pl.String))))
     d = pkg.descriptor
     row = {
@@ -532,8 +534,7 @@ def _staged(target: Path, *, directory: bool) -> Iterator[Path]:
             tmp.unlink()  # the databases create the file themselves
     except OSError as exc:
         raise UsageError(
-            f"cannot write {target}: {exc.strerror or exc} (hint: choose a folder you can "
-            "write to)"
+            f"cannot write {target}: {exc.strerror or exc} (hint: choose a folder you can write to)"
         ) from None
     try:
         try:
@@ -556,4 +557,3 @@ def _staged(target: Path, *, directory: bool) -> Iterator[Path]:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
-

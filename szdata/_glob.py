@@ -319,9 +319,9 @@ def _split_at(atoms: tuple[_Atom, ...]) -> int | None:
     """The first literal atom that nothing before it can match (a place to split), if any."""
     for i, a in enumerate(atoms):
         lit = a.literal
-        if i > 0 and lit is not None and (a.least, a.most) == (1, 1):
-            if all(b.group is None and not b.matches(lit) for b in atoms[:i]):
-                return i
+        single = lit is not None and (a.least, a.most) == (1, 1)
+        if i > 0 and single and all(b.group is None and not b.matches(lit) for b in atoms[:i]):
+            return i
         if a.group is not None:
             return None
     return None

@@ -92,9 +92,7 @@ def pandera_schema(
     from szdata._package import open_package
 
     if backend not in PANDERA_BACKENDS:
-        raise UsageError(
-            f"unknown backend {backend!r}; use one of {', '.join(PANDERA_BACKENDS)}"
-        )
+        raise UsageError(f"unknown backend {backend!r}; use one of {', '.join(PANDERA_BACKENDS)}")
     pkg = open_package(path)
     _check_name(pkg, name)
     return schema_from_table_schema(pkg.schema(name), backend=backend)

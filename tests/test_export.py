@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +158,9 @@ def test_sqlite_columns_keys_and_types(exported: dict[str, Path], pkg) -> None: 
             assert bool(notnull) == (f.required or column in schema.primary_key), column
             key = schema.primary_key
             assert pk == (key.index(column) + 1 if column in key else 0)
-        fks = {(row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{name}")')}
+        fks = {
+            (row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{name}")')
+        }
         assert fks == {
             (c, fk.resource, r)
             for fk in schema.foreign_keys
@@ -185,9 +186,7 @@ def test_sqlite_has_an_index_on_every_foreign_key(exported: dict[str, Path], pkg
 
 
 @pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
-def test_every_span_holds_inside_the_database(
-    exported: dict[str, Path], pkg, fmt: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_every_span_holds_inside_the_database(exported: dict[str, Path], pkg, fmt: str) -> None:  # type: ignore[no-untyped-def]
     con = _connect(fmt, exported[fmt])
     for name in _spanned(pkg):
         total, broken = con.execute(
@@ -199,7 +198,7 @@ def test_every_span_holds_inside_the_database(
     text = FIXTURE.read_text(encoding="utf-8")
     start = text.index("250 million yuan")
     got = con.execute(
-        'SELECT substr(text, ? + 1, 16) FROM raw_texts WHERE article_id = ?', [start, FIXTURE_ID]
+        "SELECT substr(text, ? + 1, 16) FROM raw_texts WHERE article_id = ?", [start, FIXTURE_ID]
     ).fetchone()[0]
     assert got == "250 million yuan"
 
@@ -347,7 +346,11 @@ def test_glob_checks_accept_exactly_what_the_pattern_accepts(pattern: str) -> No
     alphabet = sorted(set(re.sub(r"[\\\[\](){}|*+?^]", "", pattern)) | set("aZ09._-/é𠮷"))
 
     @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.one_of(st.text(st.sampled_from(alphabet), max_size=80), st.from_regex(pattern, fullmatch=True)))
+    @given(
+        st.one_of(
+            st.text(st.sampled_from(alphabet), max_size=80), st.from_regex(pattern, fullmatch=True)
+        )
+    )
     def check(value: str) -> None:
         expected = re.fullmatch(pattern, value) is not None
         assert bool(con.execute(f"SELECT {condition}", [value]).fetchone()[0]) is expected
@@ -545,7 +548,9 @@ def test_own_export_is_replaced_only_with_overwrite(tmp_path: Path, fmt: str) ->
     out = tmp_path / f"x.{fmt}"
     szdata.export(fmt, out)
     before = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(UsageError, match=r"exists \(an earlier szdata export\); pass overwrite=True"):
+    with pytest.raises(
+        UsageError, match=r"exists \(an earlier szdata export\); pass overwrite=True"
+    ):
         szdata.export(fmt, out)
     assert szdata.export(fmt, out, overwrite=True) == out
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -595,7 +600,7 @@ def test_cli_never_touches_what_szdata_did_not_write(
     for target in targets:
         status, err = _cli(["export", fmt, str(target), *flag], capsys)
         assert status == 2, (target, err)
-        assert err.startswith("error: ") and "choose another name" in err or "hint" in err, err
+        assert (err.startswith("error: ") and "choose another name" in err) or "hint" in err, err
     assert _snapshot(tmp_path) == before
     assert sorted(p.name for p in mine.iterdir()) == ["db.duckdb", "db.sqlite", "notes.txt", "sub"]
 
