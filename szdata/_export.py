@@ -33,7 +33,10 @@ The formats:
   (``table_schema``), ``package_version`` and ``szdata_version``; each field's, its
   description.
 
-Both databases get an index on every foreign-key column.
+Every foreign-key column is indexed: SQLite gets a ``CREATE INDEX`` for each; DuckDB builds
+an ART index for each FOREIGN KEY constraint itself (an explicit index would be a second
+copy, 16 KB more per key). DuckDB and Parquet need the ``export`` extra (duckdb, pyarrow);
+without it :class:`szdata.MissingExtra` names it.
 
 What SQL does not check (:func:`szdata.validate` does; a test keeps this list in step
 with :func:`unchecked_constraints`):
