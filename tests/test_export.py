@@ -303,12 +303,12 @@ def test_the_database_refuses_a_repeated_key(
     import duckdb
 
     con = _copy(exported, fmt, tmp_path)
-    first = con.execute('SELECT * FROM "articles" LIMIT 1').fetchone()
+    article_id, raw_path = con.execute("SELECT article_id, raw_path FROM articles").fetchone()
     refused = (sqlite3.IntegrityError,) if fmt == "sqlite" else (duckdb.Error,)
     with pytest.raises(refused):  # the primary key
-        _insert(con, "articles", _base_row(con, "articles", {"article_id": first[0]}))
+        _insert(con, "articles", _base_row(con, "articles", {"article_id": article_id}))
     with pytest.raises(refused):  # a unique column
-        _insert(con, "articles", _base_row(con, "articles", {"raw_path": first[11]}))
+        _insert(con, "articles", _base_row(con, "articles", {"raw_path": raw_path}))
     with pytest.raises(refused):  # raw_texts points at an article
         _insert(con, "raw_texts", {"article_id": "none", "raw_path": "data/raw/none.txt",
                                    "sha256": "0" * 64, "text": "x"})  # fmt: skip
