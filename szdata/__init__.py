@@ -16,19 +16,29 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from szdata._errors import BuildError, PackageError, ParseError, SzdataError, ValidationFailed
+from szdata._errors import (
+    BuildError,
+    MissingExtra,
+    PackageError,
+    ParseError,
+    SzdataError,
+    ValidationFailed,
+)
 from szdata._typing import Backend, TableName
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from szdata._export import export
     from szdata._loader import Tables, describe, load, load_all, raw_text, records, tables
+    from szdata._pandera import pandera_schema
     from szdata._site import build_site
+    from szdata.models import model
 
 __all__ = [
     "Backend",
     "BuildError",
     "BuildResult",
     "Issue",
+    "MissingExtra",
     "PackageError",
     "ParseError",
     "ParsedArticle",
@@ -45,7 +55,9 @@ __all__ = [
     "export",
     "load",
     "load_all",
+    "model",
     "open_package",
+    "pandera_schema",
     "parse",
     "raw_text",
     "records",
@@ -72,6 +84,8 @@ _LAZY: dict[str, str] = {
     "describe": "szdata._loader",
     "Tables": "szdata._loader",
     "export": "szdata._export",
+    "pandera_schema": "szdata._pandera",
+    "model": "szdata.models",
 }
 
 

@@ -1,22 +1,29 @@
 """Table Schema types -> polars, pandas, pyarrow and SQL types, derived from :mod:`szdata._schema`.
 
 One mapping, written once, used by the loader (:func:`szdata.load`), the exports
-(:func:`szdata.export`) and the data dictionary. The choices:
+(:func:`szdata.export`), the Pandera schemas and the data dictionary. The choices:
 
 ============  ==============  ===========================  ======================  ===============
-Table Schema  polars          pandas                       pyarrow (Parquet)       SQL
+Table Schema  polars          pandas                       pyarrow (Parquet)       SQLite / DuckDB
 ============  ==============  ===========================  ======================  ===============
-string        ``String``      ``string`` (``pd.NA``)       ``string``              ``TEXT``
-string+enum   ``Enum(enum)``  ``category`` (enum order)    ``dictionary<string>``  ``TEXT`` + CHECK
-integer       ``Int64``       ``Int64`` (nullable)         ``int64``               ``BIGINT``
-number        ``Float64``     ``float64``                  ``double``              ``DOUBLE``
-date          ``Date``        ``datetime64[s]`` (``NaT``)  ``date32``              ``DATE``
-boolean       ``Boolean``     ``boolean`` (nullable)       ``bool``                ``BOOLEAN``
+string        ``String``      ``string`` (``pd.NA``)       ``string``              TEXT / VARCHAR
+string+enum   ``Enum(enum)``  ``category`` (enum order)    ``dictionary<string>``  + CHECK IN
+integer       ``Int64``       ``Int64`` (nullable)         ``int64``               INTEGER/BIGINT
+number        ``Float64``     ``float64``                  ``double``              REAL / DOUBLE
+date          ``Date``        ``datetime64[s]`` (``NaT``)  ``timestamp[ms]``       TEXT / DATE
+boolean       ``Boolean``     ``boolean`` (nullable)       ``bool``                INTEGER/BOOLEAN
 ============  ==============  ===========================  ======================  ===============
 
 pandas dates are ``datetime64[s]`` (not Python ``date`` objects) because that is what
 pandas users expect: the ``.dt`` accessor, comparisons with ``"2020-03-20"`` strings,
 resampling. Every value is a midnight; nothing is lost.
+
+Parquet has no type that both pandas and polars read back as their date type: pandas
+reads a Parquet DATE as Python ``date`` objects, polars reads a TIMESTAMP as ``Datetime``.
+The Parquet export writes dates as midnight timestamps (Parquet's smallest unit is the
+millisecond), so that ``pandas.read_parquet`` gives ``datetime64[ms]`` like :func:`szdata.load`
+gives ``datetime64[s]``; in polars, ``.dt.date()`` gives back ``Date``. SQLite has no date
+type: dates are ISO 8601 text, checked to be real dates.
 
 Examples
 --------
@@ -27,7 +34,7 @@ Enum(categories=['briefing', 'news'])
 >>> str(pandas_dtype(Field(name="n", type="integer")))
 'Int64'
 >>> arrow_type(Field(name="d", type="date"))
-DataType(date32[day])
+TimestampType(timestamp[ms])
 """
 
 from __future__ import annotations
@@ -48,12 +55,13 @@ SUPPORTED_TYPES: tuple[str, ...] = ("string", "integer", "number", "date", "bool
 """The Table Schema field types szdata reads; any other type is refused with a clear error."""
 
 _SQL_TYPES: dict[Dialect, dict[str, str]] = {
-    # SQLite has no date type: ISO 8601 text, checked with date(); declared DATE for readers.
+    # SQLite's STRICT tables know only INTEGER, REAL, TEXT, BLOB and ANY: dates are ISO 8601
+    # text (checked to be real dates), booleans 0/1.
     "sqlite": {
         "string": "TEXT",
         "integer": "INTEGER",
         "number": "REAL",
-        "date": "DATE",
+        "date": "TEXT",
         "boolean": "INTEGER",
     },
     "duckdb": {
@@ -171,26 +179,82 @@ def arrow_type(field: Field) -> pa.DataType:
         "string": pa.string(),
         "integer": pa.int64(),
         "number": pa.float64(),
-        "date": pa.date32(),
+        "date": pa.timestamp("ms"),
         "boolean": pa.bool_(),
     }[check_type(field)]
 
 
-def arrow_schema(fields: tuple[Field, ...] | list[Field]) -> pa.Schema:
-    """The Arrow schema of a table; each field carries its description and nullability."""
+POLARS_ENUM_KEY = "_PL_ENUM_VALUES2"
+"""The Arrow field metadata key polars writes for an ``Enum`` column and reads back as one."""
+
+
+def _polars_enum_values(values: tuple[object, ...]) -> str:
+    """Enum values in polars' own metadata form: each as ``<UTF-8 length>;<value>``."""
+    return "".join(f"{len(str(v).encode('utf-8'))};{v}" for v in values)
+
+
+def arrow_schema(
+    fields: tuple[Field, ...] | list[Field], metadata: dict[str, str] | None = None
+) -> pa.Schema:
+    """The Arrow schema of a table, so that pandas and polars read it back as :func:`load` gives.
+
+    Each field carries its description and nullability; an enum field also carries its values
+    in the metadata polars reads as an ``Enum``. The schema's ``pandas`` metadata names each
+    column's pandas dtype (``string``, ``Int64``, ``boolean``), which ``pandas.read_parquet``
+    restores. ``metadata`` is added to the schema's metadata.
+
+    Examples
+    --------
+    >>> schema = arrow_schema([Field(name="k", type="string", enum=("b", "a"), required=True)])
+    >>> schema.field("k").nullable, schema.field("k").metadata[b"_PL_ENUM_VALUES2"]
+    (False, b'1;b1;a')
+    """
+    import json
+
     import pyarrow as pa
 
-    return pa.schema(
-        [
-            pa.field(
-                f.name,
-                arrow_type(f),
-                nullable=not f.required,
-                metadata={"description": f.description} if f.description else None,
-            )
-            for f in fields
-        ]
-    )
+    arrow_fields = []
+    for f in fields:
+        meta = {"description": f.description} if f.description else {}
+        if is_enum(f):
+            meta[POLARS_ENUM_KEY] = _polars_enum_values(f.enum or ())
+        arrow_fields.append(pa.field(f.name, arrow_type(f), not f.required, meta or None))
+    pandas_columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": _PANDAS_TYPES[check_type(f)] if not is_enum(f) else "categorical",
+            "numpy_type": "int32" if is_enum(f) else _PANDAS_NUMPY_TYPES[f.type],
+            "metadata": {"num_categories": len(f.enum or ()), "ordered": False}
+            if is_enum(f)
+            else None,
+        }
+        for f in fields
+    ]
+    pandas_meta = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": pandas_columns,
+        "creator": {"library": "szdata"},
+    }
+    return pa.schema(arrow_fields, metadata={"pandas": json.dumps(pandas_meta), **(metadata or {})})
+
+
+_PANDAS_TYPES = {
+    "string": "unicode",
+    "integer": "int64",
+    "number": "float64",
+    "date": "datetime",
+    "boolean": "bool",
+}
+_PANDAS_NUMPY_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "number": "float64",
+    "date": "datetime64[ms]",
+    "boolean": "boolean",
+}
+"""The pandas dtype names of :func:`pandas_dtype`, as pandas' Parquet metadata spells them."""
 
 
 def sql_type(field: Field, dialect: Dialect) -> str:
@@ -224,19 +288,27 @@ def sql_literal(value: Any, field: Field, dialect: Dialect) -> str:
 
 
 def sql_checks(field: Field, column: str, dialect: Dialect) -> list[str]:
-    """The CHECK expressions of a column: enum, bounds, minimum length and (SQLite) date form.
+    """The CHECK expressions of a column: every constraint of its schema the database can say.
 
-    ``column`` is the already quoted column name. Patterns are not checked in SQL (SQLite
-    has no regular expressions); :func:`szdata.validate` checks them.
+    ``column`` is the already quoted column name. Enums, bounds (dates compared as dates),
+    lengths and patterns; in SQLite also that a date is a real calendar date in ISO form
+    (``date(x, '+0 days') IS x`` refuses ``2020-02-30`` and ``2020-4-7``) and that a
+    boolean is 0 or 1. A pattern becomes ``regexp_full_match`` in DuckDB and, in SQLite,
+    GLOB conditions where they accept exactly what the pattern accepts
+    (:func:`szdata._glob.glob_condition`); :func:`sql_unchecked` names the rest.
 
     Examples
     --------
     >>> sql_checks(Field(name="n", type="integer", minimum=1), '"n"', "sqlite")
     ['"n" >= 1']
+    >>> print(*sql_checks(Field(name="d", type="date"), '"d"', "sqlite"))
+    date("d", '+0 days') IS "d"
+    >>> print(*sql_checks(Field(name="h", type="string", pattern="[0-9a-f]{64}"), '"h"', "duckdb"))
+    regexp_full_match("h", '[0-9a-f]{64}')
     """
     checks: list[str] = []
     if field.type == "date" and dialect == "sqlite":
-        checks.append(f"date({column}) IS {column}")
+        checks.append(f"date({column}, '+0 days') IS {column}")
     if field.type == "boolean" and dialect == "sqlite":
         checks.append(f"{column} IN (0, 1)")
     if field.enum is not None:
@@ -250,4 +322,57 @@ def sql_checks(field: Field, column: str, dialect: Dialect) -> list[str]:
         checks.append(f"length({column}) >= {int(field.min_length)}")
     if field.max_length is not None:
         checks.append(f"length({column}) <= {int(field.max_length)}")
+    pattern = _pattern_check(field, column, dialect)
+    if pattern is not None:
+        checks.append(pattern)
     return checks
+
+
+def _pattern_check(field: Field, column: str, dialect: Dialect) -> str | None:
+    from szdata._glob import glob_condition, regex_subset
+
+    if field.pattern is None or field.type != "string":
+        return None
+    if dialect == "duckdb":
+        if not regex_subset(field.pattern):
+            return None
+        return f"regexp_full_match({column}, {sql_literal(field.pattern, field, dialect)})"
+    return glob_condition(field.pattern, column)
+
+
+def sql_unchecked(field: Field, dialect: Dialect) -> list[str]:
+    """The constraints of a column that ``dialect`` cannot check (they are in the docs).
+
+    Examples
+    --------
+    >>> sql_unchecked(Field(name="o", type="string", pattern="[a-z]+(-[a-z]+)*"), "sqlite")
+    ['pattern [a-z]+(-[a-z]+)*']
+    >>> sql_unchecked(Field(name="u", type="string", format="uri"), "duckdb")
+    ['format uri']
+    """
+    out = []
+    if field.pattern is not None and _pattern_check(field, '"x"', dialect) is None:
+        out.append(f"pattern {field.pattern}")
+    if field.format and field.format != "default":
+        out.append(f"format {field.format}")
+    return out
+
+
+SPAN_COLUMNS: tuple[str, str] = ("start", "end")
+"""The integer columns of a span of a raw text: a table with both has ``start < end``."""
+
+
+def table_checks(fields: tuple[Field, ...] | list[Field], dialect: Dialect) -> list[str]:
+    """The CHECK expressions across columns: ``start < "end"`` in a table of spans.
+
+    Examples
+    --------
+    >>> fields = [Field(name="start", type="integer"), Field(name="end", type="integer")]
+    >>> table_checks(fields, "sqlite")
+    ['"start" < "end"']
+    """
+    types = {f.name: f.type for f in fields}
+    start, end = SPAN_COLUMNS
+    if types.get(start) == types.get(end) == "integer":
+        return [f'"{start}" < "{end}"']
+    return []

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -46,6 +47,7 @@ __all__ = [
     "Row",
     "Unit",
     "build_models",
+    "model",
     "model_for",
 ]
 
@@ -208,3 +210,41 @@ def model_for(name: TableName) -> type[Row]:
         return _MODELS[name]
     except KeyError:
         raise KeyError(f"no table {name!r}; known tables: {', '.join(_MODELS)}") from None
+
+
+def model(name: str, *, path: str | os.PathLike[str] | None = None) -> type[Row]:
+    """The Pydantic row model of table ``name``, generated from its Table Schema.
+
+    Parameters
+    ----------
+    name
+        A table name, one of :func:`szdata.tables`.
+    path
+        Another copy of the package, whose own schemas are used; default: the installed
+        package (its models are :mod:`szdata.models`' classes).
+
+    Raises
+    ------
+    PackageError
+        An unknown table.
+
+    Examples
+    --------
+    >>> import szdata
+    >>> Figure = szdata.model("figures")
+    >>> Figure(figure_id="x.f1", article_id="x", value=-1, unit="CNY", qualifier="exact",
+    ...        start=0, end=1, quote="1", origin="parser", review_status="reviewed")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Figure
+    value
+      Input should be greater than or equal to 0 ...
+    """
+    from szdata._loader import _check_name
+    from szdata._package import open_package
+
+    pkg = open_package(path)
+    _check_name(pkg, name)
+    if path is None and name in _MODELS:
+        return _MODELS[name]
+    return model_from_schema(pkg.schema(name))

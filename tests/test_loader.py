@@ -1,4 +1,4 @@
-"""``szdata.tables/load/load_all/records/describe``, their checks, and ``szdata info/show``."""
+"""``szdata.tables/load/load_all/records/describe``, their checks, and ``szdata info``."""
 
 from __future__ import annotations
 
@@ -394,7 +394,7 @@ def test_raw_text_with_another_length_is_refused(package_copy: Path) -> None:
     [
         lambda p: szdata.load_all(path=p),
         lambda p: szdata.raw_text("004_4c9b5674638746a7", path=p),
-        lambda p: szdata.export("sqlite", p / "out.sqlite", path=p),
+        lambda p: szdata.export("sqlite", p.parent / "out.sqlite", path=p),
     ],
     ids=["load_all", "raw_text", "export"],
 )
@@ -541,40 +541,7 @@ def test_info_on_another_copy(package_copy: Path, capsys: pytest.CaptureFixture[
     assert data["root"] == str(package_copy.resolve())
 
 
-def test_show_filters_and_limits(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("COLUMNS", "200")
-    argv = ["show", "figures", "--where", "unit=CNY", "--columns", "figure_id,value,quote"]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "250 million yuan" in out
-    assert "1 of 1 rows (23 in the table)" in out.replace(
-        str(len(_csv_rows(REPO, "figures"))), "23"
-    )
-    assert "counted" not in out
-    assert main(["show", "figures", "--limit", "2"]) == 0
-    assert f"2 of {len(_csv_rows(REPO, 'figures'))} rows" in capsys.readouterr().out
-
-
-def test_show_where_empty_selects_missing_cells(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", "figures", "-n", "0", "-w", "item_id=", "-c", "figure_id"]) == 0
-    out = capsys.readouterr().out
-    expected = sum(1 for r in _csv_rows(REPO, "figures") if r["item_id"] == "")
-    assert f"{expected} of {expected} rows" in out
-
-
-@pytest.mark.parametrize(
-    ("argv", "status", "message"),
-    [
-        (["show", "figures", "--where", "nope=1"], 2, "--where: no column 'nope'; columns:"),
-        (["show", "figures", "--where", "unit"], 2, "is not COLUMN=VALUE"),
-        (["show", "figures", "--columns", "value,nope"], 2, "--columns: no column(s) nope"),
-        (["show", "figure"], 2, "no table 'figure'; known tables"),
-    ],
-    ids=["unknown-column", "no-equals", "unknown-shown-column", "unknown-table"],
-)
-def test_show_errors(argv, status, message, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(argv) == status
-    assert message in capsys.readouterr().err
+# `szdata show` is tested in tests/test_show.py.
 
 
 def test_records_of_a_fork_follow_its_own_schemas(package_copy: Path) -> None:

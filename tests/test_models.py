@@ -1,4 +1,4 @@
-"""The Pydantic row models and the Pandera schemas agree with the Table Schemas, field by field."""
+"""The Pydantic row models agree with the Table Schemas, field by field."""
 
 from __future__ import annotations
 
@@ -140,26 +140,4 @@ def test_build_models_reads_another_package(package_copy: Path) -> None:
         unit(unit="square_metre", dimension="area", description="m2")
 
 
-# -- pandera ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", TABLE_NAMES)
-def test_pandera_schema_matches_table_schema(name: str) -> None:
-    from szdata._dtypes import polars_value_dtype
-    from szdata._pandera import schema_for, typed_table
-
-    schema = PKG.schema(name)
-    pa_schema = schema_for(name, PKG)
-    assert list(pa_schema.columns) == schema.field_names
-    assert pa_schema.strict is True and pa_schema.ordered is True
-    for field in schema.fields:
-        col = pa_schema.columns[field.name]
-        assert col.nullable is not (field.required or field.name in schema.primary_key)
-        assert str(col.dtype) == str(polars_value_dtype(field))
-        assert col.unique is (field.unique or list(schema.primary_key) == [field.name])
-        names = {c.name for c in col.checks}
-        assert ("isin" in names) is (field.enum is not None)
-        assert ("greater_than_or_equal_to" in names) is (field.minimum is not None)
-        assert ("less_than_or_equal_to" in names) is (field.maximum is not None)
-        assert ("str_matches" in names) is (field.pattern is not None)
-    pa_schema.validate(typed_table(name, PKG), lazy=True)
+# The Pandera schemas are tested in tests/test_public_schemas.py.

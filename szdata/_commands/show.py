@@ -1,51 +1,241 @@
-"""``szdata show TABLE``: a table, readable in the terminal."""
+"""``szdata show TABLE``: a table's rows, as a table in a terminal and as CSV in a pipe.
+
+``--format`` chooses ``table`` (rich, for people), ``csv`` (RFC 4180: a header, CRLF line
+ends, the cells as stored in the package's CSV files), ``json`` (one array of objects,
+typed values, ``null`` for empty cells) or ``jsonl`` (one object a line). Without it, the
+output is a table on a terminal and CSV anywhere else (``szdata show figures | head``).
+``--where`` keeps rows by typed comparisons (see :func:`parse_where`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import contextlib
+import re
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from szdata._commands._options import PackageOption, package_location
+from szdata._commands._options import PackageOption, announce, package_location
+from szdata._errors import UsageError
 
 if TYPE_CHECKING:
     import polars as pl
 
+    from szdata._schema import Field, TableSchema
 
-def _usage_error(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
+OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json", "jsonl")
+"""The formats of ``show --format``."""
+TABLE_LIMIT = 20
+"""Rows a ``table`` shows by default; the other formats give every row unless ``--limit``."""
+OPERATORS: tuple[str, ...] = ("!=", "<=", ">=", "=", "<", ">", "~")
+"""The comparisons of ``--where``, longest first (so that ``!=`` is not read as ``=``)."""
+_ORDERED = ("<", ">", "<=", ">=")
+_CONDITION = re.compile(r"(?P<column>[^=!<>~]*)(?P<op>!=|<=|>=|=|<|>|~)(?P<value>.*)", re.S)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TYPE_WORDS = {
+    "integer": "an integer",
+    "number": "a number",
+    "date": "a date (YYYY-MM-DD)",
+    "boolean": "true or false",
+    "string": "text",
+}
+_EXAMPLES = {"integer": "100", "number": "1000", "date": "2020-03-20", "boolean": "true"}
 
 
-def parse_where(conditions: list[str], columns: list[str]) -> list[tuple[str, str]]:
-    """``col=value`` conditions, checked against the table's columns.
+@dataclass(frozen=True)
+class Condition:
+    """One ``--where`` condition: ``column``, operator ``op`` and the typed ``value``.
 
-    An unknown column or a condition without ``=`` prints an error and exits with status 2.
+    ``value`` is ``None`` for an empty value (``item_id=``: the cell is empty).
+    """
+
+    column: str
+    op: str
+    value: Any
+
+
+def _example(field: Field, op: str = "=") -> str:
+    if field.enum is not None:
+        value = str(field.enum[0])
+    elif field.example is not None and field.type != "string":
+        value = str(field.example)
+    else:
+        value = _EXAMPLES.get(field.type, str(field.example or "text"))
+    if field.type == "string" and op == "~":
+        value = value.split()[0] if value.split() else value
+    text = f"{field.name}{op}{value}"
+    return text if op in ("=", "~") else f"'{text}'"
+
+
+def _typed(field: Field, text: str, where: str) -> Any:
+    """The value of a condition as the column's type; a usage error if it is not one."""
+    import datetime as dt
+
+    kind = field.type
+    word = _TYPE_WORDS.get(kind, kind)
+    try:
+        if kind == "integer" and _INTEGER.fullmatch(text):
+            return int(text)
+        if kind == "number" and _NUMBER.fullmatch(text):
+            return float(text)
+        if kind == "date" and _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+        if kind == "boolean" and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        if kind == "string":
+            return text
+    except ValueError:
+        pass
+    example = " or --where ".join(
+        _example(field, op) for op in (("=", ">") if kind in ("integer", "number", "date") else "=")
+    )
+    raise UsageError(
+        f"--where {where!r}: column {field.name!r} holds {word}, and {text!r} is not one "
+        f"(hint: e.g. --where {example})"
+    )
+
+
+def parse_where(conditions: list[str], schema: TableSchema) -> list[Condition]:
+    """``COLUMN OP VALUE`` conditions, the value read as the column's type.
+
+    ``=`` and ``!=`` compare typed values (``value=250000000`` matches ``250000000.0``); an
+    empty value means an empty cell (``item_id=``). ``<``, ``>``, ``<=`` and ``>=`` compare
+    numbers and dates. ``~`` keeps cells whose text (as stored) contains the value. An
+    unknown column, a condition without an operator, or a value that is not of the
+    column's type is a usage error naming the column, its type and an example.
 
     Examples
     --------
-    >>> parse_where(["unit=CNY", "item_id="], ["unit", "item_id"])
-    [('unit', 'CNY'), ('item_id', '')]
+    >>> from szdata import open_package
+    >>> figures = open_package().schema("figures")
+    >>> for c in parse_where(["value>1000", "item_id=", "quote~million"], figures):
+    ...     print(c)
+    Condition(column='value', op='>', value=1000.0)
+    Condition(column='item_id', op='=', value=None)
+    Condition(column='quote', op='~', value='million')
+    >>> parse_where(["value=abc"], figures)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    szdata._errors.UsageError: --where 'value=abc': column 'value' holds a number, ... (hint: ...)
     """
     out = []
+    names = schema.field_names
     for cond in conditions:
-        column, eq, value = cond.partition("=")
-        if not eq:
-            raise _usage_error(f"--where {cond!r} is not COLUMN=VALUE")
-        if column not in columns:
-            raise _usage_error(f"--where: no column {column!r}; columns: {', '.join(columns)}")
-        out.append((column, value))
+        match = _CONDITION.fullmatch(cond)
+        if match is None:
+            named = cond.strip() if cond.strip() in names else names[0]
+            raise UsageError(
+                f"--where {cond!r} is not COLUMN OP VALUE, with OP one of "
+                f"{', '.join(OPERATORS)} (hint: e.g. --where {_example(schema.field(named))})"
+            )
+        column, op, text = match["column"].strip(), match["op"], match["value"]
+        if column not in names:
+            raise UsageError(
+                f"--where {cond!r}: no column {column!r} in {schema.name}; columns: "
+                f"{', '.join(names)}"
+            )
+        field = schema.field(column)
+        if op in _ORDERED and field.type not in ("integer", "number", "date"):
+            raise UsageError(
+                f"--where {cond!r}: {op} compares numbers and dates, and column {column!r} "
+                f"holds {_TYPE_WORDS.get(field.type, field.type)} (hint: use = or ~, e.g. "
+                f"--where {_example(field, '~')})"
+            )
+        if text == "" and op not in ("=", "!="):
+            raise UsageError(
+                f"--where {cond!r}: {op} needs a value (hint: e.g. --where {_example(field, op)}"
+                f"; an empty value, as in {column}=, selects empty cells)"
+            )
+        if op == "~" or text == "":
+            value: Any = text or None
+        else:
+            value = _typed(field, text, cond)
+            if field.enum is not None and value not in field.enum:
+                raise UsageError(
+                    f"--where {cond!r}: column {column!r} holds one of "
+                    f"{', '.join(map(str, field.enum))} (hint: e.g. --where {_example(field)})"
+                )
+        out.append(Condition(column, op, value))
     return out
 
 
-def filter_rows(frame: pl.DataFrame, where: list[tuple[str, str]]) -> pl.DataFrame:
-    """Rows whose columns equal the values as text; an empty value selects empty cells."""
+def matching_rows(typed: pl.DataFrame, text: pl.DataFrame, where: list[Condition]) -> pl.Series:
+    """The mask of the rows that meet every condition (``typed`` and ``text`` row-aligned)."""
     import polars as pl
 
-    for column, value in where:
-        col = pl.col(column)
-        frame = frame.filter(col.is_null() if value == "" else col.cast(pl.String) == value)
-    return frame
+    mask = pl.Series("keep", [True] * typed.height, dtype=pl.Boolean)
+    for c in where:
+        col = typed[c.column]
+        if isinstance(col.dtype, pl.Enum):
+            col = col.cast(pl.String)
+        if c.op == "~":
+            keep = text[c.column].str.contains(c.value, literal=True).fill_null(False)
+        elif c.value is None:
+            keep = col.is_null() if c.op == "=" else col.is_not_null()
+        elif c.op == "!=":
+            keep = (col != c.value).fill_null(True)  # an empty cell differs from any value
+        else:
+            compare = {
+                "=": col.__eq__,
+                "<": col.__lt__,
+                ">": col.__gt__,
+                "<=": col.__le__,
+                ">=": col.__ge__,
+            }[c.op]
+            keep = compare(c.value).fill_null(False)
+        mask = mask & keep
+    return mask
+
+
+def _print_table(name: str, text: pl.DataFrame, matched: int, total: int, location: Any) -> None:
+    from rich.table import Table
+
+    from szdata._terminal import console, shown
+
+    announce(location)
+    caption = f"{text.height} of {matched} rows" + (
+        f" ({total} in the table)" if matched != total else ""
+    )
+    out = Table(*(shown(c) for c in text.columns), title=shown(name), caption=caption)
+    for row in text.iter_rows():
+        out.add_row(*("" if v is None else shown(v) for v in row))
+    console().print(out)
+
+
+def _print_csv(text: pl.DataFrame) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\r\n")
+    writer.writerow(text.columns)
+    writer.writerows(("" if v is None else v for v in row) for row in text.iter_rows())
+
+
+def _print_json(typed: pl.DataFrame, *, lines: bool) -> None:
+    import json
+
+    def default(value: object) -> str:
+        return value.isoformat()  # type: ignore[attr-defined]
+
+    rows = typed.iter_rows(named=True)
+    if lines:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=default) + "\n")
+    else:
+        sys.stdout.write(
+            json.dumps(list(rows), ensure_ascii=False, default=default, indent=2) + "\n"
+        )
+
+
+def _quiet_stdout() -> None:
+    """The reader of the pipe has gone (``| head``): send what is left nowhere, quietly."""
+    import os
+
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def register(app: typer.Typer) -> None:
@@ -55,42 +245,80 @@ def register(app: typer.Typer) -> None:
     def show(
         table: Annotated[str, typer.Argument(help="The table to show (see `szdata info`).")],
         limit: Annotated[
-            int, typer.Option("--limit", "-n", min=0, help="Show at most N rows (0: all).")
-        ] = 20,
+            int | None,
+            typer.Option(
+                "--limit",
+                "-n",
+                min=0,
+                help=f"Show at most N rows (0: all; default: {TABLE_LIMIT} in a table, all "
+                "otherwise).",
+                show_default=False,
+            ),
+        ] = None,
         where: Annotated[
             list[str] | None,
-            typer.Option("--where", "-w", help="Keep rows where COLUMN=VALUE (repeatable)."),
+            typer.Option(
+                "--where",
+                "-w",
+                help="Keep rows where COLUMN OP VALUE, OP one of = != < > <= >= ~ (contains); "
+                "values are typed: value>1000, refers_to<2020-03-01, item_id= (empty). "
+                "Repeatable: all must hold.",
+            ),
         ] = None,
         columns: Annotated[
             str | None, typer.Option("--columns", "-c", help="Comma-separated columns to show.")
         ] = None,
+        output: Annotated[
+            str | None,
+            typer.Option(
+                "--format",
+                "-f",
+                help="table, csv, json or jsonl (default: table on a terminal, csv otherwise).",
+                show_default=False,
+            ),
+        ] = None,
         path: PackageOption = None,
     ) -> None:
-        """Show a table's rows in the terminal, optionally filtered."""
-        from rich.console import Console
-        from rich.table import Table
+        """Show a table's rows, optionally filtered: a table on a terminal, CSV in a pipe."""
 
         from szdata._loader import load
+        from szdata._package import open_package
+        from szdata._readers import read_text_table
+        from szdata._terminal import is_terminal
 
-        frame = load(table, backend="polars", path=package_location(path).root)  # type: ignore[arg-type]
-        total = frame.height
-        frame = filter_rows(frame, parse_where(where or [], frame.columns))
-        matched = frame.height
+        if output is not None and output not in OUTPUT_FORMATS:
+            raise UsageError(f"--format {output!r} is not one of {', '.join(OUTPUT_FORMATS)}")
+        fmt = output or ("table" if is_terminal() else "csv")
+        location = package_location(path)
+        typed = load(table, backend="polars", path=location.root)  # type: ignore[arg-type]
+        pkg = open_package(location.root)
+        schema = pkg.schema(table)
+        text = read_text_table(pkg.path_of(table))
+        total = typed.height
+        mask = matching_rows(typed, text, parse_where(where or [], schema))
+        typed, text = typed.filter(mask), text.filter(mask)
+        matched = typed.height
         if columns:
             wanted = [c.strip() for c in columns.split(",") if c.strip()]
-            unknown = [c for c in wanted if c not in frame.columns]
+            unknown = [c for c in wanted if c not in typed.columns]
             if unknown:
-                raise _usage_error(
-                    f"--columns: no column(s) {', '.join(unknown)}; "
-                    f"columns: {', '.join(frame.columns)}"
+                raise UsageError(
+                    f"--columns: no column(s) {', '.join(unknown)} in {table}; "
+                    f"columns: {', '.join(typed.columns)}"
                 )
-            frame = frame.select(wanted)
-        if limit:
-            frame = frame.head(limit)
-        caption = f"{frame.height} of {matched} rows" + (
-            f" ({total} in the table)" if matched != total else ""
-        )
-        out = Table(*frame.columns, title=table, caption=caption)
-        for row in frame.iter_rows():
-            out.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(out)
+            typed, text = typed.select(wanted), text.select(wanted)
+        rows = TABLE_LIMIT if limit is None and fmt == "table" else (limit or 0)
+        if rows:
+            typed, text = typed.head(rows), text.head(rows)
+        if fmt != "table":
+            announce(location, err=True)
+        try:
+            if fmt == "table":
+                _print_table(table, text, matched, total, location)
+            elif fmt == "csv":
+                _print_csv(text)
+            else:
+                _print_json(typed, lines=fmt == "jsonl")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
