@@ -45,6 +45,15 @@ class UsageError(SzdataError):
     exit_code = 2
 
 
+class MissingExtra(SzdataError):
+    """A feature needs an optional package that is not installed; the message names the extra.
+
+    The command line exits with status 2 on this error (see :func:`szdata._extras.require`).
+    """
+
+    exit_code = 2
+
+
 class ParseError(SzdataError):
     """A raw text cannot be parsed: empty, not UTF-8, or without a title.
 
@@ -86,26 +95,3 @@ class LockTimeout(SzdataError):
 
     The command line exits with status 1 on this error: nothing was written.
     """
-
-
-class MissingExtra(SzdataError):
-    """A feature needs an optional part of szdata that is not installed.
-
-    The message names the extra to install, e.g. ``this needs the export extra: pip install
-    'szdata[export]'``. The command line exits with status 2 on this error.
-
-    Examples
-    --------
-    >>> print(MissingExtra("export", module="duckdb"))
-    this needs the export extra: pip install 'szdata[export]' (duckdb is not installed)
-    """
-
-    exit_code = 2
-
-    def __init__(self, extra: str, *, module: str | None = None) -> None:
-        self.extra = extra
-        self.module = module
-        message = f"this needs the {extra} extra: pip install 'szdata[{extra}]'"
-        if module:
-            message += f" ({module} is not installed)"
-        super().__init__(message)

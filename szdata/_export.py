@@ -69,7 +69,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from szdata._errors import MissingExtra, PackageError, UsageError
+from szdata._errors import PackageError, UsageError
 from szdata._schema import Field, ForeignKey, TableSchema
 
 if TYPE_CHECKING:
@@ -193,11 +193,10 @@ def run_export(
 
 
 def _require_extra(format: str) -> None:
-    from importlib.util import find_spec
+    from szdata._extras import require
 
     for module in _NEEDS[format]:
-        if find_spec(module) is None:
-            raise MissingExtra("export", module=module)
+        require(module, "export", feature=f"the {format} export")
 
 
 def code_version() -> str:

@@ -328,6 +328,10 @@ def read_typed(name: str, *, path: PathLike | None = None) -> pl.DataFrame:
 def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise PackageError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend == "pandas":  # before reading anything: say which extra is missing
+        from szdata._extras import require
+
+        require("pandas", "pandas", feature="backend='pandas'", instead="pass backend='polars'")
 
 
 def _check_name(pkg: Package, name: str) -> None:
@@ -421,9 +425,9 @@ def _raise_type_error(text: pl.DataFrame, field: Field, bad: pl.Series, file: st
 def _convert(frame: pl.DataFrame, schema: TableSchema, backend: Backend) -> Any:
     if backend == "polars":
         return frame
-    from szdata._dtypes import pandas_dtypes
+    from szdata._to_pandas import to_pandas
 
-    return frame.to_pandas().astype(pandas_dtypes(schema.fields))
+    return to_pandas(frame, schema.fields)
 
 
 def _digest(path: Path, algorithm: str) -> str:

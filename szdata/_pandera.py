@@ -125,6 +125,9 @@ def _pandas_bound(value: Any, field: Field) -> Any:
 def schema_from_table_schema(schema: TableSchema, *, backend: str = "polars") -> Any:
     """The Pandera schema of one Table Schema (columns exact and in order)."""
     if backend == "pandas":
+        from szdata._extras import require
+
+        require("pandas", "pandas", feature="backend='pandas'", instead="pass backend='polars'")
         import pandera.pandas as pa
 
         from szdata._dtypes import pandas_dtype as dtype_of

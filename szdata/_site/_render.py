@@ -116,6 +116,9 @@ def is_date(value: object) -> bool:
 @cache
 def environment() -> Environment:
     """The Jinja2 environment of the site: package templates, autoescape, strict names."""
+    from szdata._extras import require
+
+    require("jinja2", "site", feature="the review site")
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
