@@ -183,8 +183,10 @@ def build_tables(
     raws = read_files(
         pkg.root, [f"{RAW_DIR}/{n}" for n in names], limit=max_raw_bytes(), missing_ok=False
     )
+    texts: dict[str, str] = {}
     for name, data in zip(names, raws, strict=True):
         article_id = name.removesuffix(".txt")
+        texts[article_id] = data.decode("utf-8", errors="replace")  # parse() refuses non-UTF-8
         parsed: ParsedArticle = parse(
             data,
             file_name=name,
@@ -195,7 +197,7 @@ def build_tables(
         for t in BUILT_TABLES:
             tables[t].extend(parsed.rows(t))
     if decisions:
-        _apply_decisions(pkg, tables, rows_of_decisions)
+        _apply_decisions(pkg, tables, rows_of_decisions, texts)
     _fill_review_status(pkg, tables)
     for t in BUILT_TABLES:
         tables[t].sort(key=_order)
@@ -335,17 +337,78 @@ def correctable_columns(schema: TableSchema) -> list[str]:
 
 
 def _apply_decisions(
-    pkg: Package, tables: dict[str, list[Row]], decisions: list[dict[str, str]]
+    pkg: Package,
+    tables: dict[str, list[Row]],
+    decisions: list[dict[str, str]],
+    texts: dict[str, str],
 ) -> None:
     applied: dict[tuple[str, str], list[str]] = {}
     for d in decisions:
         _apply_decision(pkg, tables, d)
         applied.setdefault((d["table"], d["key"]), []).append(d["decision_id"])
+    _follow_dates(tables, decisions, texts, applied)
     for table, rows in tables.items():
         (pk,) = pkg.schema(table).primary_key
         for row in rows:
             ids = applied.get((table, row[pk]))
             row["decision_ids"] = " ".join(ids) if ids else None
+
+
+def _follow_dates(
+    tables: dict[str, list[Row]],
+    decisions: list[dict[str, str]],
+    texts: dict[str, str],
+    applied: dict[tuple[str, str], list[str]],
+) -> None:
+    """Re-derive ``refers_to`` of the figures of articles whose dates a decision changed.
+
+    A figure refers to the date of its sentence when the sentence's dates are all one
+    date (:func:`szdata._parse.parse`); a decision that sets, removes or adds a date row
+    changes that, so the figures of its sentence follow, and list the date's decisions.
+    A figure whose ``refers_to`` a decision set itself keeps it.
+    """
+    from szdata._normalize import fold
+    from szdata._parse._sentences import sentence_around
+
+    date_decisions = [d for d in decisions if d["table"] == "dates" and d["action"] != "note"]
+    if not date_decisions:
+        return
+    kept = {
+        d["key"] for d in decisions if d["table"] == "figures" and d.get("column") == "refers_to"
+    }
+    by_date = {r["date_id"]: r for r in tables["dates"]}
+    touched: dict[str, list[tuple[int, str]]] = {}  # article: (start, decision id) of dates
+    for d in date_decisions:
+        row = by_date.get(d["key"])
+        start = row["start"] if row else _added_start(d)
+        article = row["article_id"] if row else d["key"].rpartition(".")[0]
+        if isinstance(start, int):
+            touched.setdefault(article, []).append((start, d["decision_id"]))
+    for figure in tables["figures"]:
+        article, start = figure.get("article_id"), figure.get("start")
+        if article not in touched or article not in texts or not isinstance(start, int):
+            continue
+        if figure.get("origin") == "curation" or figure["figure_id"] in kept:
+            continue
+        s0, s1 = sentence_around(fold(texts[article]), start)
+        found = {
+            cell(r["date"])
+            for r in tables["dates"]
+            if r["article_id"] == article and isinstance(r["start"], int) and s0 <= r["start"] < s1
+        }
+        new = found.pop() if len(found) == 1 else None
+        if new != (cell(figure.get("refers_to")) or None):
+            figure["refers_to"] = new
+            ids = applied.setdefault(("figures", figure["figure_id"]), [])
+            ids.extend(i for p, i in touched[article] if s0 <= p < s1 and i not in ids)
+
+
+def _added_start(d: dict[str, str]) -> int | None:
+    try:
+        start = json.loads(d.get("curated_value") or "").get("start")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return start if isinstance(start, int) else None
 
 
 def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str]) -> None:

@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "site",
     "validate",
     "add",
+    "correct",
     "review",
     "build",
 )

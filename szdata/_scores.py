@@ -51,22 +51,34 @@ def fixture_scores(folder: str | Path) -> dict[str, Score]:
 
     Raises
     ------
-    FileNotFoundError
-        When ``folder`` holds no labelled text.
+    UsageError
+        When ``folder`` holds no labelled text, or a label is not readable JSON of the
+        expected shape, or has no text beside it.
     """
+    from szdata._errors import UsageError
     from szdata._parse import parse
 
     folder = Path(folder)
-    labelled = sorted(folder.glob("*.expected.json"))
+    labelled = sorted(folder.glob("*.expected.json")) if folder.is_dir() else []
     if not labelled:
-        raise FileNotFoundError(f"no labelled fixture (*.expected.json) in {folder}")
+        raise UsageError(f"no labelled fixture (NAME.txt with NAME.expected.json) in {folder}")
     counts = {t: [0, 0, 0] for t in KEYS}
     for path in labelled:
         text_path = path.with_name(path.name.removesuffix(".expected.json") + ".txt")
-        expected = json.loads(path.read_text(encoding="utf-8"))
-        got = expected_rows(parse(text_path.read_bytes(), file_name=text_path.name))
+        try:
+            expected = json.loads(path.read_text(encoding="utf-8"))
+            data = text_path.read_bytes()
+            tables = [t for t in KEYS if t != "articles"]
+            if not isinstance(expected, dict) or not all(
+                isinstance(expected.get(t), list) and all(isinstance(r, dict) for r in expected[t])
+                for t in tables
+            ):
+                raise ValueError("not an object with a list of rows per table")
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise UsageError(f"{path}: cannot be read as a labelled fixture ({exc})") from None
+        got = expected_rows(parse(data, file_name=text_path.name))
         for table in KEYS:
-            want_rows = [expected["article"]] if table == "articles" else expected[table]
+            want_rows = [expected.get("article") or {}] if table == "articles" else expected[table]
             got_rows = [got["article"]] if table == "articles" else got[table]
             want = [_key(r, KEYS[table]) for r in want_rows]
             have = [_key(r, KEYS[table]) for r in got_rows]

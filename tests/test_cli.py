@@ -92,8 +92,9 @@ def test_the_old_positional_path_still_works_with_a_note(package_copy: Path, cap
         ["build"],
         ["review", "004_4c9b5674638746a7", "--reopen"],
         ["add", str(REPO / "data" / "raw" / "004_4c9b5674638746a7.txt")],
+        ["correct", "figures:x.f1", "--remove", "--reason", "r", "--evidence", "http://a.b/"],
     ],
-    ids=["build", "review", "add"],
+    ids=["build", "review", "add", "correct"],
 )
 def test_writing_commands_refuse_an_installed_copy(args: list[str], monkeypatch, capsys) -> None:
     fake = Path("/usr/lib/python3/site-packages/szdata/_pkg")

@@ -1,4 +1,4 @@
-"""``szdata build [--path PATH] [--check] [--scores]``: regenerate the built tables.
+"""``szdata build [--path PATH] [--check] [--scores [--fixtures DIR]]``: rebuild the tables.
 
 The first line names the package built (``--path``, else the current folder's); building
 writes, so an installed copy is refused, and the package is locked while it is written.
@@ -10,7 +10,8 @@ or raw text that cannot be read.
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +21,18 @@ from szdata._commands._options import (
     announce,
     package_location,
 )
+
+if TYPE_CHECKING:
+    from szdata._build import Score
+
+
+def _print_scores(what: str, scores: dict[str, Score]) -> None:
+    typer.echo(f"parser against {what}:")
+    typer.echo(f"{'table':<10} {'precision':>9} {'recall':>7}  matched/parsed/expected")
+    for table, s in scores.items():
+        typer.echo(
+            f"{table:<10} {s.precision:>9.3f} {s.recall:>7.3f}  {s.matched}/{s.parsed}/{s.expected}"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +57,15 @@ def register(app: typer.Typer) -> None:
                 help="Print the unaided parser's precision and recall per table, build nothing.",
             ),
         ] = False,
+        fixtures: Annotated[
+            Path | None,
+            typer.Option(
+                "--fixtures",
+                metavar="FOLDER",
+                help="With --scores: also score the parser on the labelled texts of FOLDER "
+                "(NAME.txt with NAME.expected.json).",
+            ),
+        ] = None,
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Do not print the parser's warnings.")
         ] = False,
@@ -55,12 +77,11 @@ def register(app: typer.Typer) -> None:
         if scores:
             from szdata._build import parser_scores
 
-            typer.echo(f"{'table':<10} {'precision':>9} {'recall':>7}  matched/parsed/expected")
-            for table, s in parser_scores(path).items():
-                typer.echo(
-                    f"{table:<10} {s.precision:>9.3f} {s.recall:>7.3f}  "
-                    f"{s.matched}/{s.parsed}/{s.expected}"
-                )
+            _print_scores("the package's tables", parser_scores(path))
+            if fixtures is not None:
+                from szdata._scores import fixture_scores
+
+                _print_scores(f"labelled texts of {fixtures}", fixture_scores(fixtures))
             return
         from szdata._build import build as run_build
         from szdata._terminal import shown

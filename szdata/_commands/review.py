@@ -18,7 +18,7 @@ def review(
         bool, typer.Option("--reopen", help="Mark the articles' rows unreviewed again.")
     ] = False,
     reviewer: Annotated[
-        str | None, typer.Option("--reviewer", help="Who checked the rows.")
+        str | None, typer.Option("--reviewer", "--by", help="Who checked the rows.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What was checked.")] = None,
     path: PackageOption = None,

@@ -88,6 +88,25 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(_sentences(text, start, end))
 
 
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """The sentence of ``text`` (split as the parser splits it) that holds ``pos``.
+
+    ``(pos, pos)`` when ``pos`` is in no sentence (a blank line).
+
+    Examples
+    --------
+    >>> text = "On March 3 it opened. On May 5 it closed."
+    >>> sentence_around(text, 25)
+    (22, 41)
+    """
+    for start, end in paragraph_spans(text):
+        if start <= pos < end:
+            return next(
+                ((a, b) for a, b in _sentences(text, start, end) if a <= pos < b), (pos, pos)
+            )
+    return (pos, pos)
+
+
 def first_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The first of :func:`sentence_spans`, without splitting the rest; ``None`` if none.
 

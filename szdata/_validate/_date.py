@@ -19,7 +19,11 @@ RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def check_relative_dates(ctx: Context) -> list[Issue]:
-    """``date.relative-to-publication``: weekdays and yesterday/today/tomorrow."""
+    """``date.relative-to-publication``: weekdays and yesterday/today/tomorrow.
+
+    A date a curation decision set (with its evidence) is left alone, as in
+    ``date.from-quote``.
+    """
     import polars as pl
 
     dates, articles = ctx.table("dates"), ctx.table("articles")
@@ -30,8 +34,12 @@ def check_relative_dates(ctx: Context) -> list[Issue]:
     assert dates is not None and articles is not None and articles.typed is not None
     published = articles.typed.lazy().select("article_id", pl.col("published").alias("__pub"))
     published = articles.unique_by(published.filter(pl.col("__pub").is_not_null()), "article_id")
+    keep = ["article_id", "date", "resolution", "quote", *dates.schema.primary_key]
+    if has_columns(dates, "origin"):
+        keep.append("origin")
     frame = (
-        combined(dates, ["article_id", "date", "resolution", "quote"])
+        combined(dates, keep)
+        .filter(~decided(ctx, dates, ("date", "resolution")))
         .lazy()
         .join(published, on="article_id", how="inner")
     )
