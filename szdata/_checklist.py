@@ -17,10 +17,8 @@ True
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 START = "<!-- checklist:start -->"
 END = "<!-- checklist:end -->"
@@ -93,37 +91,17 @@ def markdown() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m szdata._checklist [--write FILE | --check FILE]``; else print it."""
-    from szdata._atomic import atomic_write_text
-    from szdata._codebook import replace_section
+    from szdata._codebook import section_command
 
-    parser = argparse.ArgumentParser(prog="python -m szdata._checklist", description=__doc__)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", metavar="FILE", help="rewrite the checklist section of FILE")
-    group.add_argument("--check", metavar="FILE", help="exit 1 when FILE's checklist is stale")
-    args = parser.parse_args(argv)
-    content = markdown()
-    target = args.write or args.check
-    if target is None:
-        sys.stdout.write(content)
-        return 0
-    document = Path(target).read_text(encoding="utf-8")
-    try:
-        fresh = replace_section(document, content, start=START, end=END)
-    except ValueError as exc:
-        print(f"{target}: {exc}; add the two markers where the checklist goes", file=sys.stderr)
-        return 1
-    if args.check:
-        if fresh != document:
-            print(
-                f"{target}: the reviewer's checklist is stale; run: python -m szdata._checklist "
-                f"--write {target}",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    if fresh != document:
-        atomic_write_text(target, fresh)
-    return 0
+    return section_command(
+        argv,
+        prog="szdata._checklist",
+        description=__doc__,
+        what="reviewer's checklist",
+        content=markdown(),
+        start=START,
+        end=END,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -192,6 +192,45 @@ def replace_section(document: str, content: str, *, start: str = START, end: str
     return document[: i + len(start)] + "\n" + content.strip("\n") + "\n" + document[j:]
 
 
+def section_command(
+    argv: list[str] | None, *, prog: str, description: str | None, what: str, content: str,
+    start: str, end: str,
+) -> int:  # fmt: skip
+    """``python -m PROG [--write FILE | --check FILE]`` for a generated section of a document.
+
+    Prints ``content`` without an option; ``--write`` replaces the section between ``start``
+    and ``end`` in FILE; ``--check`` exits 1 when FILE's section is not ``content``.
+    """
+    from szdata._atomic import atomic_write_text
+
+    parser = argparse.ArgumentParser(prog=f"python -m {prog}", description=description)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", metavar="FILE", help=f"rewrite the {what} section of FILE")
+    group.add_argument("--check", metavar="FILE", help=f"exit 1 when FILE's {what} is stale")
+    args = parser.parse_args(argv)
+    target = args.write or args.check
+    if target is None:
+        sys.stdout.write(content)
+        return 0
+    document = Path(target).read_text(encoding="utf-8")
+    try:
+        fresh = replace_section(document, content, start=start, end=end)
+    except ValueError as exc:
+        print(f"{target}: {exc}; add the two markers where the {what} goes", file=sys.stderr)
+        return 1
+    if args.check:
+        if fresh != document:
+            print(
+                f"{target}: the {what} is stale; run: python -m {prog} --write {target}",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if fresh != document:
+        atomic_write_text(target, fresh)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m szdata._codebook [--write FILE | --check FILE]``; else print the dictionary."""
     from szdata._atomic import atomic_write_text

@@ -319,3 +319,52 @@ def _build_and_validate(d: Draft, decisions: list[dict[str, str]]) -> None:
     else:
         hint = "the package would not validate with this correction; fix the value and try again"
     raise CorrectionRefused(problems, hint)
+
+
+START = "<!-- correctable:start -->"
+END = "<!-- correctable:end -->"
+
+
+def correctable_markdown(path: str | Path | None = None) -> str:
+    """What ``szdata correct --set`` can change, per table, as a Markdown table.
+
+    Written into CONTRIBUTING.md between :data:`START` and :data:`END`
+    (``python -m szdata._correct --write CONTRIBUTING.md``); a test keeps it in step with
+    the schemas.
+
+    Examples
+    --------
+    >>> print(correctable_markdown().splitlines()[5])
+    | `dates` | `date_id` | `item_id`, `date`, `resolution` |
+    """
+    from szdata._build import correctable_columns
+    from szdata._package import open_package
+
+    pkg = open_package(path)
+    lines = ["| table | key | columns `--set` can change |", "|---|---|---|"]
+    for table in pkg.schema("decisions").field("table").enum or ():
+        schema = pkg.schema(table)
+        columns = ", ".join(f"`{c}`" for c in correctable_columns(schema))
+        lines.append(f"| `{table}` | `{schema.primary_key[0]}` | {columns} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m szdata._correct [--write FILE | --check FILE]``; else print the table."""
+    from szdata._codebook import section_command
+
+    return section_command(
+        argv,
+        prog="szdata._correct",
+        description=__doc__,
+        what="table of correctable columns",
+        content=correctable_markdown(),
+        start=START,
+        end=END,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.exit(main())

@@ -280,3 +280,12 @@ def test_json_reports_the_decisions(pkg: Path, capsys) -> None:
     assert document["ok"] and document["dry_run"] and document["written"] == []
     assert document["decisions"][0]["curated_value"] == "bags"
     assert _row(pkg, "figures", f"{ARTICLE}.f253")["counted"] == "bags of vegetables"
+
+
+def test_contributing_lists_the_columns_a_correction_can_set() -> None:
+    from szdata._correct import main as generate
+    from tests.conftest import REPO
+
+    assert generate(["--check", str(REPO / "CONTRIBUTING.md")]) == 0, (
+        "run: python -m szdata._correct --write CONTRIBUTING.md"
+    )
