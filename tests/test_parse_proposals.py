@@ -25,3 +25,13 @@ def test_known_names_are_not_proposed_but_longer_ones_around_them_are() -> None:
     text = "Shenzhen Daily and the Shenzhen Daily Press Office met."
     known = [(0, 14), (23, 37)]
     assert propose_organizations(text, known) == ["Shenzhen Daily Press Office"]
+
+
+def test_weekdays_and_months_open_no_name() -> None:
+    text = "On Tuesday, the Pingshan Care Network said. In March Futian Sports Bureau met."
+    assert propose_organizations(text, []) == ["Pingshan Care Network", "Futian Sports Bureau"]
+
+
+def test_a_title_phrase_with_an_organization_word_inside_is_no_name() -> None:
+    text = "Daily Briefing on Fighting against COVID-19. The Bureau of Commerce of Futian said."
+    assert propose_organizations(text, []) == ["Bureau of Commerce of Futian"]

@@ -7,8 +7,9 @@ Office of Shenzhen Municipal Government" is one name, never "Foreign Affairs Off
 "Shenzhen Municipal Government". "and" or a comma ends a name only after a complete name
 ("the Municipal Health Commission and Shenzhen Daily" is two), not inside one ("Human
 Resources and Social Security Bureau"). Words that open a sentence ("During", "Since the")
-are not part of a name. A name a mention already covers is not proposed; a longer name
-around a known one is (the registry lacks it).
+are not part of a name, nor are weekdays and months ("Tuesday, the ..."). A name ends in an
+organization word, or holds one followed by "of" ("Bureau of Commerce"). A name a mention
+already covers is not proposed; a longer name around a known one is (the registry lacks it).
 
 Examples
 --------
@@ -23,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -129,6 +131,9 @@ _OPENERS = frozenset(
         "Next",
         "If",
         "Although",
+        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        *("January", "February", "March", "April", "May", "June", "July", "August"),
+        *("September", "October", "November", "December"),
     ]
 )
 """Capitalised words that open a sentence rather than a name."""
@@ -156,6 +161,8 @@ def _names(text: str) -> Iterable[tuple[int, int, str]]:
         word = m.group()
         if not (word[0].isupper() or word in _CONNECTORS):
             joined = False
+        if run and run[-1].group().endswith(".") and word in _OPENERS:
+            joined = False  # "... X. The Bureau": a new sentence
         if run and not joined:
             yield from _split(text, run)
             run = []
@@ -189,7 +196,11 @@ def _name(text: str, part: list[re.Match[str]]) -> Iterable[tuple[int, int, str]
         part = part[1:]
     while part and part[-1].group() in _CONNECTORS:
         part = part[:-1]
-    if len(part) < 2 or not any(m.group().rstrip(".") in ORGANIZATION_WORDS for m in part):
+    words = [m.group().rstrip(".") for m in part]
+    headed = words[-1] in ORGANIZATION_WORDS or any(
+        w in ORGANIZATION_WORDS and after == "of" for w, after in itertools.pairwise(words)
+    )
+    if len(part) < 2 or not headed:  # "Daily Briefing on Fighting" is no organization
         return
     start, end = part[0].start(), part[-1].end()
     yield start, end, " ".join(text[start:end].split())
