@@ -176,8 +176,8 @@ def typed_table(name: str, package: Package | None = None) -> pl.DataFrame:
     schema can report it.
     """
     from szdata._package import open_package
-    from szdata._readers import read_text_table
+    from szdata._readers import table_frame
     from szdata._validate._typed import typed_frame
 
     pkg = package if package is not None else open_package()
-    return typed_frame(read_text_table(pkg.path_of(name)), pkg.schema(name))
+    return typed_frame(table_frame(pkg, name), pkg.schema(name))

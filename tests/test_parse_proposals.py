@@ -35,3 +35,7 @@ def test_weekdays_and_months_open_no_name() -> None:
 def test_a_title_phrase_with_an_organization_word_inside_is_no_name() -> None:
     text = "Daily Briefing on Fighting against COVID-19. The Bureau of Commerce of Futian said."
     assert propose_organizations(text, []) == ["Bureau of Commerce of Futian"]
+
+
+def test_a_run_of_openers_alone_proposes_nothing() -> None:
+    assert propose_organizations("On Tuesday. The. In March, and", []) == []

@@ -24,7 +24,7 @@ def package_info(path: Path | None = None) -> dict[str, Any]:
     ('organizations', True)
     """
     from szdata._package import open_package
-    from szdata._readers import read_text_table
+    from szdata._readers import table_frame
 
     pkg = open_package(path)
     tables = [
@@ -32,7 +32,7 @@ def package_info(path: Path | None = None) -> dict[str, Any]:
             "name": name,
             "title": pkg.resource(name).get("title", ""),
             "path": pkg.resource(name)["path"],
-            "rows": read_text_table(pkg.path_of(name)).height,
+            "rows": table_frame(pkg, name).height,
         }
         for name in pkg.table_names()
     ]

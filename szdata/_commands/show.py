@@ -283,7 +283,7 @@ def register(app: typer.Typer) -> None:
 
         from szdata._loader import load
         from szdata._package import open_package
-        from szdata._readers import read_text_table
+        from szdata._readers import table_frame
         from szdata._terminal import is_terminal
 
         if output is not None and output not in OUTPUT_FORMATS:
@@ -293,7 +293,7 @@ def register(app: typer.Typer) -> None:
         typed = load(table, backend="polars", path=location.root)  # type: ignore[arg-type]
         pkg = open_package(location.root)
         schema = pkg.schema(table)
-        text = read_text_table(pkg.path_of(table))
+        text = table_frame(pkg, table)
         total = typed.height
         mask = matching_rows(typed, text, parse_where(where or [], schema))
         typed, text = typed.filter(mask), text.filter(mask)

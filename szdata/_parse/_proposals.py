@@ -197,10 +197,12 @@ def _name(text: str, part: list[re.Match[str]]) -> Iterable[tuple[int, int, str]
     while part and part[-1].group() in _CONNECTORS:
         part = part[:-1]
     words = [m.group().rstrip(".") for m in part]
+    if len(words) < 2:
+        return
     headed = words[-1] in ORGANIZATION_WORDS or any(
         w in ORGANIZATION_WORDS and after == "of" for w, after in itertools.pairwise(words)
     )
-    if len(part) < 2 or not headed:  # "Daily Briefing on Fighting" is no organization
+    if not headed:  # "Daily Briefing on Fighting" is no organization
         return
     start, end = part[0].start(), part[-1].end()
     yield start, end, " ".join(text[start:end].split())

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from szdata._errors import PackageError
-from szdata._readers import read_text_table
+from szdata._readers import table_frame
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def read_tables(pkg: Package) -> Tables:
     problems: list[Problem] = []
     for name in pkg.table_names():
         try:
-            rows[name] = read_text_table(pkg.path_of(name)).to_dicts()
+            rows[name] = table_frame(pkg, name).to_dicts()
         except (PackageError, OSError) as exc:
             rows[name] = []
             problems.append(
