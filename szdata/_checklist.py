@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="szdata._checklist",
         description=__doc__,
         what="reviewer's checklist",
-        content=markdown(),
+        content=lambda _path: markdown(),
         start=START,
         end=END,
     )

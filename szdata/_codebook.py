@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,13 +194,20 @@ def replace_section(document: str, content: str, *, start: str = START, end: str
 
 
 def section_command(
-    argv: list[str] | None, *, prog: str, description: str | None, what: str, content: str,
-    start: str, end: str,
-) -> int:  # fmt: skip
-    """``python -m PROG [--write FILE | --check FILE]`` for a generated section of a document.
+    argv: list[str] | None,
+    *,
+    prog: str,
+    description: str | None,
+    what: str,
+    content: Callable[[str | None], str],
+    start: str = START,
+    end: str = END,
+) -> int:
+    """``python -m PROG [--write FILE | --check FILE] [--path PACKAGE]`` for a generated section.
 
-    Prints ``content`` without an option; ``--write`` replaces the section between ``start``
-    and ``end`` in FILE; ``--check`` exits 1 when FILE's section is not ``content``.
+    Prints ``content(path)`` without ``--write``/``--check``; ``--write`` replaces the
+    section between ``start`` and ``end`` in FILE; ``--check`` exits 1 when FILE's section is
+    stale. ``--path`` names the package to describe (default: the installed one).
     """
     from szdata._atomic import atomic_write_text
 
@@ -207,14 +215,16 @@ def section_command(
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", metavar="FILE", help=f"rewrite the {what} section of FILE")
     group.add_argument("--check", metavar="FILE", help=f"exit 1 when FILE's {what} is stale")
+    parser.add_argument("--path", help="the package to describe (default: the installed one)")
     args = parser.parse_args(argv)
+    text = content(args.path)
     target = args.write or args.check
     if target is None:
-        sys.stdout.write(content)
+        sys.stdout.write(text)
         return 0
     document = Path(target).read_text(encoding="utf-8")
     try:
-        fresh = replace_section(document, content, start=start, end=end)
+        fresh = replace_section(document, text, start=start, end=end)
     except ValueError as exc:
         print(f"{target}: {exc}; add the two markers where the {what} goes", file=sys.stderr)
         return 1
@@ -233,33 +243,10 @@ def section_command(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m szdata._codebook [--write FILE | --check FILE]``; else print the dictionary."""
-    from szdata._atomic import atomic_write_text
-
-    parser = argparse.ArgumentParser(prog="python -m szdata._codebook", description=__doc__)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", metavar="FILE", help="rewrite the codebook section of FILE")
-    group.add_argument("--check", metavar="FILE", help="exit 1 when FILE's section is stale")
-    parser.add_argument("--path", help="the package to describe (default: the installed one)")
-    args = parser.parse_args(argv)
-    content = data_dictionary(args.path)
-    target = args.write or args.check
-    if target is None:
-        sys.stdout.write(content)
-        return 0
-    document = Path(target).read_text(encoding="utf-8")
-    fresh = replace_section(document, content)
-    if args.check:
-        if fresh != document:
-            print(
-                f"{target}: the data dictionary is stale; run: python -m szdata._codebook "
-                f"--write {target}",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    if fresh != document:
-        atomic_write_text(target, fresh)
-    return 0
+    return section_command(
+        argv, prog="szdata._codebook", description=__doc__, what="data dictionary",
+        content=data_dictionary,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

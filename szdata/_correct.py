@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="szdata._correct",
         description=__doc__,
         what="table of correctable columns",
-        content=correctable_markdown(),
+        content=correctable_markdown,
         start=START,
         end=END,
     )
