@@ -180,6 +180,15 @@ _ALL: tuple[Rule, ...] = (
         "restore the raw file as published, or rebuild the article row with `szdata build`",
     ),
     Rule(
+        "provenance.raw-append-only",
+        "with `--base REF`: every raw text that REF has is still there, byte for byte, unless "
+        "a `note` decision on `articles` (key: the article id, column `sha256`) gives its "
+        "new SHA-256 (empty: deleted)",
+        "raw texts are append-only: restore the file as REF has it (`git checkout REF -- "
+        "FILE`), or record why it changed in decisions.csv (action note, column sha256, "
+        "curated_value the new SHA-256) with a reason and evidence",
+    ),
+    Rule(
         "provenance.span-in-text",
         "every span satisfies 0 <= start < end <= the length of its article's raw text",
         "recompute start and end as code-point offsets into the raw text (not bytes, not lines)",
