@@ -75,8 +75,8 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.blank-row",
-        "no line of a table is blank",
-        "remove the blank line",
+        "no line of a table is blank, and no row has only empty cells",
+        "remove the blank line (or the row of empty cells)",
         layer="structure",
     ),
     Rule(
@@ -146,7 +146,7 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.unique",
-        "the values of a unique field are not repeated",
+        "the values of a unique field are not repeated (compared as their type reads them)",
         "each value may appear once: remove the duplicate row or correct one of the values",
         layer="structure",
     ),
