@@ -122,6 +122,18 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
                 lambda v, n=name, w=words: f"{n} {v!r} is not {w}",
             )
         )
+    if field.type == "number":
+        checks.append(
+            MaskCheck(
+                "structure.type",
+                name,
+                _beyond_float64(stored, typed),
+                lambda v, n=name: (
+                    f"{n} {v!r} is beyond the range of 64-bit floating point "
+                    "numbers (read as 0 or infinity)"
+                ),
+            )
+        )
     if required:
         checks.append(
             MaskCheck(
@@ -200,6 +212,14 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
             )
         )
     return checks
+
+
+def _beyond_float64(stored: pl.Expr, typed: pl.Expr) -> pl.Expr:
+    """Numbers that a 64-bit float cannot hold: a non-zero one read as 0 (``1e-400``), a
+    finite one read as infinity (``1e400``)."""
+    underflow = (typed == 0) & stored.str.contains(r"^[^eE]*[1-9]")
+    overflow = typed.is_infinite() & ~stored.str.contains(r"(?i)inf")
+    return underflow | overflow
 
 
 def _repeats(
