@@ -9,7 +9,8 @@ without ``.0``; dates in ISO 8601). It
 2. applies ``data/curation/decisions.csv`` in id order: ``set`` gives a column its curated
    value, refusing (:class:`~szdata.BuildError`) a decision whose ``parsed_value`` is no
    longer what the parser read; ``add`` adds the row given as JSON (origin ``curation``);
-   ``remove`` drops a parsed row; ``note`` changes nothing but must name a row that exists;
+   ``remove`` drops a parsed row; ``note`` changes nothing but must name a row that exists
+   (except the note recording why a raw text was deleted, ``provenance.raw-append-only``);
 3. fills ``review_status`` from ``data/curation/reviews.csv`` (``unreviewed`` when absent);
 4. writes ``data/{articles,items,figures,dates,mentions}.csv`` and, in ``datapackage.json``,
    only the raw-text resources and the ``sources`` list, each file atomically, all together.
@@ -425,6 +426,8 @@ def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str
         _add(d, schema.field_names, pk, rows, index)
         return
     if key not in index:
+        if _records_deletion(d):
+            return
         raise BuildError(
             f"decision {did} ({action} {table} {key}) names a row the parser no longer "
             f"produces (hint: the text or the parser changed; update or remove {did})"
@@ -449,6 +452,17 @@ def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str
         row[column] = d.get("curated_value") or None
     elif action == "note" and column and column not in schema.field_names:
         raise BuildError(f"decision {did}: table {table} has no column {column!r}")
+
+
+def _records_deletion(d: dict[str, str]) -> bool:
+    """Whether ``d`` records why a raw text was deleted: a ``note`` on ``articles.sha256``
+    with an empty ``curated_value`` (see ``provenance.raw-append-only``); its row is gone."""
+    return (d["table"], d["action"], d.get("column") or "", d.get("curated_value") or "") == (
+        "articles",
+        "note",
+        "sha256",
+        "",
+    )
 
 
 def _add(

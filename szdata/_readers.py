@@ -289,7 +289,9 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
     if frame.height != n_lines - 1:
         return None  # a cell over several lines: csv gives the line numbers
     lines = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
-    frame = frame.rechunk().with_columns(lines)
+    # a quoted empty cell ("") is empty too, as csv reads it (polars keeps it as "")
+    empty = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header]
+    frame = frame.rechunk().with_columns(*empty, lines)
     # cells per line, counted outside quoted cells: a record with too few or too many
     text = _decode(data, file) if not data.isascii() else data.decode("ascii")
     counts = (
@@ -375,9 +377,13 @@ def _slow(data: bytes, file: str) -> CsvTable:
         for i, column in enumerate(columns):
             value = record[i] if i < len(record) else ""
             column.append(value if value != "" else None)
+    # built with the lines, so that a header of no names still has its records' rows
     frame = pl.DataFrame(
-        {name: pl.Series(name, cells, dtype=pl.String) for name, cells in _named(header, columns)}
-    ).with_columns(pl.Series(LINE, starts, dtype=pl.Int64))
+        [
+            *(pl.Series(name, cells, dtype=pl.String) for name, cells in _named(header, columns)),
+            pl.Series(LINE, starts, dtype=pl.Int64),
+        ]
+    )
     issues.sort(key=lambda i: i.line)
     return CsvTable(file=file, header=header, frame=frame, issues=issues)
 

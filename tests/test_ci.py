@@ -117,7 +117,42 @@ def test_workflow_runs_the_steps_of_ci_run(workflow: dict[str, Any]) -> None:
     assert "python -m pip install -e '.[test]'" in runs
 
 
+APPEND_ONLY = "szdata validate --strict --no-summary --base"
+"""The append-only check of raw texts (``--base``), as both CIs write it."""
+
+
+def test_pull_requests_are_checked_against_their_base(workflow: dict[str, Any]) -> None:
+    """Raw texts are append-only: a pull request is compared with its base commit, which the
+    checkout must fetch (the default is one commit), passed through the environment (never
+    expanded into the script)."""
+    (step,) = [
+        s
+        for s in _steps(workflow)
+        if APPEND_ONLY in s.get("run", "").replace(" --format github", "")
+    ]
+    assert step["if"] == "github.event_name == 'pull_request'"
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    assert step["run"].strip().endswith('--base "$BASE_SHA"') and "${{" not in step["run"]
+    (checkout,) = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+    names = [s.get("name") for s in _steps(workflow)]
+    assert names.index(step["name"]) < names.index("Tests")
+
+
 # -- .ci/run -----------------------------------------------------------------------------------
+
+
+def test_ci_run_checks_append_only_only_when_there_is_a_base() -> None:
+    """.ci/run runs on a clean checkout, maybe without history: the check runs when a base
+    revision exists (where the branch left origin/main, else the parent commit), else warns."""
+    text = CI_RUN.read_text(encoding="utf-8")
+    lines = _ci_lines()
+    assert f'{APPEND_ONLY} "$base"' in lines
+    guarded = text.split('if [ -n "$base" ]; then', 1)
+    assert len(guarded) == 2 and APPEND_ONLY in guarded[1].split("\nfi\n", 1)[0]
+    assert "git merge-base HEAD origin/main" in text and "HEAD~1^{commit}" in text
+    assert "command -v git" in text
+    assert lines.index(f'{APPEND_ONLY} "$base"') < lines.index("python -m pytest")
 
 
 def _ci_lines() -> list[str]:

@@ -328,8 +328,9 @@ CASES = [
          set_cell("decisions", 2, "reason", '=HYPERLINK("http://example.org")')),
 ]  # fmt: skip
 
-# text.utf8 and review.unreviewed have their own tests below (exit 2; warning vs --strict).
-SPECIAL = {"text.utf8", "review.unreviewed", "review.text-changed"}
+# text.utf8 and review.unreviewed have their own tests below (exit 2; warning vs --strict);
+# provenance.raw-append-only needs a git history (validate --base): tests/test_append_only.py.
+SPECIAL = {"text.utf8", "review.unreviewed", "review.text-changed", "provenance.raw-append-only"}
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -273,14 +273,20 @@ def test_readme_rules_list_matches_the_registry() -> None:
 
 def test_rules_list_writer(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
-    readme.write_text("# x\n\n<!-- rules:start -->\nold\n<!-- rules:end -->\n\nafter\n")
+    readme.write_text(
+        "# x\n\n<!-- rules:start -->\nold\n<!-- rules:end -->\n\n"
+        "<!-- stricter:start -->\nold\n<!-- stricter:end -->\nafter\n"
+    )
     assert _rules_main(["--check", str(readme)]) == 1
     assert _rules_main(["--write", str(readme)]) == 0
     assert _rules_main(["--check", str(readme)]) == 0
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# x\n\n<!-- rules:start -->\n| Rule |") and text.endswith("\nafter\n")
+    assert "<!-- stricter:start -->\n| Rule | szdata rejects, frictionless accepts |" in text
     with pytest.raises(ValueError, match="has no <!-- rules:start -->"):
         readme_with_rules("no markers")
+    with pytest.raises(ValueError, match="has no <!-- stricter:start -->"):
+        readme_with_rules("<!-- rules:start -->\n<!-- rules:end -->")
 
 
 BUILT_DATE_FIELDS = [

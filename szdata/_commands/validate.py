@@ -2,7 +2,8 @@
 
 The first line names the package checked (``--path``, else the current folder's, else the
 installed copy). Exit status: 0 valid (warnings allowed unless ``--strict``), 1 invalid data,
-2 a package that cannot be read (the error is one sentence on stderr).
+2 a package that cannot be read, or ``--base REF`` outside a git clone or with an unknown
+``REF`` (the error is one sentence on stderr).
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--summary/--no-summary", help="End with the package summary."),
         ] = True,
+        base: Annotated[
+            str | None,
+            typer.Option(
+                "--base",
+                metavar="REF",
+                help="A git revision (e.g. origin/main): fail when a raw text it has was "
+                "changed or deleted, unless a decision records why.",
+            ),
+        ] = None,
         limit: Annotated[
             int,
             typer.Option(
@@ -65,7 +75,8 @@ def register(app: typer.Typer) -> None:
 
         Checks what the Table Schemas say (types, required, enums, bounds, patterns, primary
         and foreign keys, exact headers) and the rules beyond them, each named (e.g.
-        provenance.quote-span). Exit status 0 valid, 1 invalid, 2 unreadable.
+        provenance.quote-span). With --base REF, raw texts are append-only since REF.
+        Exit status 0 valid, 1 invalid, 2 unreadable (or REF unknown, or not a git clone).
         """
         from szdata._validate import validate as run
         from szdata._validate._render import print_rich, render_github, render_text
@@ -79,10 +90,12 @@ def register(app: typer.Typer) -> None:
 
             console = make_console()
             with console.status("validating") as status:
-                report = run(path, strict=strict, progress=lambda s: status.update(f"{s}..."))
+                report = run(
+                    path, strict=strict, base=base, progress=lambda s: status.update(f"{s}...")
+                )
             print_rich(report, console, limit=limit or None, summary=summary)
         else:
-            report = run(path, strict=strict)
+            report = run(path, strict=strict, base=base)
             if as_json:
                 typer.echo(report.to_json())
             elif fmt is Format.github:

@@ -24,6 +24,7 @@ def validate(
     path: str | Path | None = None,
     *,
     strict: bool = False,
+    base: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Validate the package at ``path`` (default: the installed package).
@@ -35,6 +36,10 @@ def validate(
     strict
         Make the warnings of the rules marked ``strict`` (``review.unreviewed``,
         ``review.text-changed``) errors.
+    base
+        A git revision (``origin/main``): also check that every raw text it has is
+        unchanged, or that a decision records why (``provenance.raw-append-only``). The
+        package must be in a git repository that has the revision.
     progress
         Called with the name of each step as it starts (the command line shows it).
 
@@ -48,6 +53,9 @@ def validate(
     PackageError
         When the package cannot be read: a missing descriptor, an unsafe path, a file that
         is not UTF-8 or not CSV.
+    UsageError
+        When ``base`` is given and the package is not in a git repository, or the
+        revision is unknown.
 
     Examples
     --------
@@ -62,7 +70,16 @@ def validate(
     step = progress or (lambda _name: None)
     step("opening the package")
     package = open_package(path)
+    if base is not None:  # an unknown revision is refused before the long work
+        from szdata._validate._base import resolve
+
+        resolve(package.root, base)
     ctx, issues = run_checks(package, step)
+    if base is not None:
+        from szdata._validate._provenance import check_append_only
+
+        step(f"comparing the raw texts with {base}")
+        issues.extend(check_append_only(ctx, base))
     step("writing the report")
     if strict:
         issues = [

@@ -306,3 +306,74 @@ def check_ids_and_spans(ctx: Context) -> list[Issue]:
             ],
         )
     return issues
+
+
+def check_append_only(ctx: Context, ref: str) -> list[Issue]:
+    """``provenance.raw-append-only``: the raw texts that ``ref`` has are unchanged.
+
+    A text changed (or deleted) since ``ref`` is allowed when a ``note`` decision on table
+    ``articles``, key the article id, column ``sha256``, has the text's new SHA-256 as its
+    ``curated_value`` (empty for a deleted text): the decision's reason and evidence say
+    why (``decision.evidence`` checks the evidence).
+
+    Raises
+    ------
+    UsageError
+        When the package is not in a git repository or ``ref`` names no commit (exit 2).
+    """
+    from szdata._validate._base import changed_raw_texts
+    from szdata._validate._report import Issue
+    from szdata._validate._rules import RULES
+
+    changes = changed_raw_texts(ctx.package.root, ref)
+    if not changes:
+        return []
+    recorded = _recorded_hashes(ctx)
+    names = {
+        r.get("path"): r.get("name")
+        for r in ctx.package.descriptor.get("resources", [])
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+    rule = RULES["provenance.raw-append-only"]
+    issues = []
+    for c in changes:
+        if (c.article_id, c.sha256 or "") in recorded:
+            continue
+        if c.sha256 is None:
+            what = f"deleted since {ref} (it had SHA-256 {c.base_sha256})"
+            wanted = "an empty curated_value"
+        else:
+            what = f"changed since {ref}: SHA-256 {c.base_sha256} is now {c.sha256}"
+            wanted = f"curated_value {c.sha256}"
+        issues.append(
+            Issue(
+                table=str(names.get(c.path) or c.path),
+                file=c.path,
+                row=None,
+                column="",
+                value=c.sha256,
+                rule=rule.name,
+                message=f"{what}, and no decision records why (a note on articles "
+                f"{c.article_id}, column sha256, {wanted})",
+                hint=rule.hint.replace("REF", ref).replace("FILE", c.path),
+                severity=rule.severity,
+            )
+        )
+    return issues
+
+
+def _recorded_hashes(ctx: Context) -> set[tuple[str, str]]:
+    """(article id, SHA-256 or "") of every note decision on ``articles.sha256``."""
+    import polars as pl
+
+    decisions = ctx.table("decisions")
+    if not has_columns(decisions, "table", "key", "action", "column", "curated_value"):
+        return set()
+    assert decisions is not None and decisions.typed is not None
+    notes = decisions.typed.filter(
+        (pl.col("table") == "articles")
+        & (pl.col("action") == "note")
+        & (pl.col("column") == "sha256")
+        & pl.col("key").is_not_null()
+    ).select("key", pl.col("curated_value").fill_null("").str.strip_chars().str.to_lowercase())
+    return set(notes.iter_rows())

@@ -43,9 +43,6 @@ class Rule:
         The package cannot be read at all: reported as a one-sentence error, exit status 2.
     strict
         A warning that ``--strict`` (CI) turns into an error.
-    stricter
-        For a ``structure`` rule that ``frictionless validate`` does not enforce (fully):
-        why szdata is deliberately stricter than the standard's reference checker.
     """
 
     name: str
@@ -55,7 +52,12 @@ class Rule:
     severity: Severity = "error"
     fatal: bool = False
     strict: bool = False
-    stricter: str = ""
+
+    @property
+    def stricter(self) -> str:
+        """Why szdata enforces this whole ``structure`` rule where ``frictionless validate``
+        does not (``""`` for the other rules); see :data:`STRICTER`."""
+        return next((s.reason for s in STRICTER if s.rule == self.name and not s.cells), "")
 
 
 _ALL: tuple[Rule, ...] = (
@@ -75,8 +77,8 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.blank-row",
-        "no line of a table is blank",
-        "remove the blank line",
+        "no line of a table is blank, and no row has only empty cells",
+        "remove the blank line (or the row of empty cells)",
         layer="structure",
     ),
     Rule(
@@ -86,8 +88,6 @@ _ALL: tuple[Rule, ...] = (
         'quote the whole cell and double the quotes inside it: "say ""hello""", or leave '
         "the quotes out",
         layer="structure",
-        stricter="frictionless (Python's csv module, leniently) reads '\"seen\" twice' as "
-        "'seen twice', silently dropping the quotes a contributor typed",
     ),
     Rule(
         "structure.type",
@@ -146,7 +146,7 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.unique",
-        "the values of a unique field are not repeated",
+        "the values of a unique field are not repeated (compared as their type reads them)",
         "each value may appear once: remove the duplicate row or correct one of the values",
         layer="structure",
     ),
@@ -178,6 +178,15 @@ _ALL: tuple[Rule, ...] = (
         "provenance.raw-length",
         "the raw file's length equals `articles.bytes` (bytes) and `articles.chars` (code points)",
         "restore the raw file as published, or rebuild the article row with `szdata build`",
+    ),
+    Rule(
+        "provenance.raw-append-only",
+        "with `--base REF`: every raw text that REF has is still there, byte for byte, unless "
+        "a `note` decision on `articles` (key: the article id, column `sha256`) gives its "
+        "new SHA-256 (empty: deleted)",
+        "raw texts are append-only: restore the file as REF has it (`git checkout REF -- "
+        "FILE`), or record why it changed in decisions.csv (action note, column sha256, "
+        "curated_value the new SHA-256) with a reason and evidence",
     ),
     Rule(
         "provenance.span-in-text",
@@ -405,6 +414,146 @@ RULES: dict[str, Rule] = {r.name: r for r in _ALL}
 """Every rule, by name, in the order reports list them."""
 
 
+@dataclass(frozen=True)
+class Stricter:
+    """Cells that szdata's structural layer rejects and ``frictionless validate`` accepts.
+
+    Parameters
+    ----------
+    rule
+        The ``structure`` rule that rejects them.
+    what
+        The cells, in words (the README's list).
+    types
+        The field types concerned (``"uri"``: the ``uri`` format of a string), or ``()``
+        for any field.
+    cells
+        A regular expression (Python, searched) that every such cell matches; ``""``: the
+        whole rule is stricter (every issue of it).
+    examples
+        Cells of a field of the first of ``types`` that szdata rejects and frictionless
+        accepts (``tests/test_differential.py`` checks it, so the list stays true).
+    reason
+        Why szdata is stricter, on purpose.
+    constraints
+        The field's constraints for the examples (e.g. a pattern).
+    """
+
+    rule: str
+    what: str
+    types: tuple[str, ...]
+    cells: str
+    examples: tuple[str, ...]
+    reason: str
+    constraints: tuple[tuple[str, object], ...] = ()
+
+
+STRICTER: tuple[Stricter, ...] = (
+    Stricter(
+        "structure.csv-syntax",
+        "a stray quote: a quoted cell never closed, or a quote inside a cell not doubled",
+        (),
+        "",
+        ('"seen" twice',),
+        "frictionless (Python's csv module, leniently) reads '\"seen\" twice' as 'seen twice', "
+        "silently dropping the quotes a contributor typed",
+    ),
+    Stricter(
+        "structure.type",
+        "integers and numbers with spaces around them (`' 20'`)",
+        ("integer", "number"),
+        r"^\s|\s$",
+        (" 20", "20 "),
+        "frictionless strips the spaces before reading the number; szdata reads the cell as "
+        "stored, as polars, pandas, SQLite and spreadsheets do, so that every reader of the "
+        "CSV gets the same number (a spaced number is a hand edit or a misaligned cell)",
+    ),
+    Stricter(
+        "structure.type",
+        "integers and numbers written with non-ASCII digits or `_` (`'٣'`, `'２０'`, `'20_000'`)",
+        ("integer", "number"),
+        r"[^\x00-\x7f]|_",
+        ("\u0663", "\uff12\uff10", "20_000"),
+        "Python's int() and Decimal(), which frictionless uses, read any Unicode digit and "
+        "`_` between digits; the standard's form is ASCII digits, and no other reader takes them",
+    ),
+    Stricter(
+        "structure.type",
+        "integers beyond 64 bits (`9223372036854775808`)",
+        ("integer",),
+        r"^[+-]?0*[0-9]{19,}$",
+        ("9223372036854775808", "-9223372036854775809"),
+        "Python's integers have no bound; every export stores integers in 64 bits (SQLite "
+        "INTEGER, Parquet int64, pandas and polars Int64), so a larger one could not be kept",
+    ),
+    Stricter(
+        "structure.type",
+        "numbers beyond 64-bit floating point (`1e-400`, `1e400`)",
+        ("number",),
+        r"[eE][+-]?[0-9]{3,}|[0-9]{300,}",
+        ("1e-400", "-1e-400", "1e400"),
+        "frictionless reads numbers as Python Decimals, of any size; every export and reader "
+        "of the tables stores them in 64 bits (SQLite REAL, Parquet double, pandas and polars "
+        "Float64), where these become 0 or infinity",
+    ),
+    Stricter(
+        "structure.type",
+        "numbers that are Python's Decimal extensions: signalling NaN and NaN payloads "
+        "(`'sNaN'`, `'NaN12'`)",
+        ("number",),
+        r"(?i)^[+-]?(snan[0-9]*|nan[0-9]+)$",
+        ("sNaN", "NaN12"),
+        "frictionless reads numbers with Python's Decimal, which has them; no other reader "
+        "does. (NaN, INF and -INF are numbers for both, as the standard says; "
+        "`figure.value-finite` refuses them as figures)",
+    ),
+    Stricter(
+        "structure.type",
+        "dates not written YYYY-MM-DD: without leading zeros (`2020-4-7`), with non-ASCII digits",
+        ("date",),
+        r"^\s*\d{1,4}-\d{1,2}-\d{1,2}\s*$",
+        ("2020-4-7", "2020-04-7", "\uff12020-04-07"),
+        "the standard's default date format is ISO 8601, YYYY-MM-DD; frictionless reads it "
+        "with strptime('%Y-%m-%d'), which also takes unpadded and non-ASCII digits. Such "
+        "dates sort wrongly as text and other readers refuse them",
+    ),
+    Stricter(
+        "structure.format-uri",
+        "`uri` cells that are not absolute web addresses with a host (`mailto:`, `urn:`, "
+        "`file:///`, `http://`, spaces inside)",
+        ("uri",),
+        r"^[A-Za-z][A-Za-z0-9+.-]*:",
+        ("mailto:press@sz.gov.cn", "urn:isbn:0451450523", "file:///etc/passwd", "http://"),
+        "a `uri` of this package (`articles.url`) is where a text was posted: an address a "
+        "reader can open (scheme://host...). frictionless checks only the loose syntax of "
+        "RFC 3986",
+    ),
+    Stricter(
+        "structure.pattern",
+        "cells that match a pattern but for a line break at their end",
+        ("string",),
+        r"\n$",
+        ("abc\n",),
+        "frictionless anchors patterns with ^...$ and Python's $ also matches before a final "
+        "line break; the standard matches the whole value",
+        constraints=(("pattern", "[a-z]+"),),
+    ),
+    Stricter(
+        "structure.required",
+        "an empty cell of a primary-key field not marked `required`",
+        (),
+        r"^$",
+        (),
+        "the standard says primary-key values must not be null; frictionless 5 reports only a "
+        "key whose every cell is empty (every primary-key field of this package is also "
+        "marked required, so the two agree on it)",
+    ),
+)
+"""Where szdata is deliberately stricter than ``frictionless validate``, and why: the one
+list (the README's, ``docs/trust.md``'s and the differential test's). Everywhere else the
+structural layer and frictionless give the same verdict (``tests/test_differential.py``)."""
+
+
 def rules_markdown() -> str:
     """The README's list of rules, as a Markdown table generated from :data:`RULES`.
 
@@ -423,23 +572,47 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def stricter_markdown() -> str:
+    """The README's list of where szdata is stricter than frictionless (:data:`STRICTER`).
+
+    Examples
+    --------
+    >>> stricter_markdown().splitlines()[0]
+    '| Rule | szdata rejects, frictionless accepts | Why |'
+    """
+    lines = ["| Rule | szdata rejects, frictionless accepts | Why |", "| --- | --- | --- |"]
+    for s in STRICTER:
+        reason = s.reason.replace("|", "\\|")
+        lines.append(f"| `{s.rule}` | {s.what} | {reason} |")
+    return "\n".join(lines) + "\n"
+
+
 START = "<!-- rules:start -->"
 END = "<!-- rules:end -->"
+STRICTER_START = "<!-- stricter:start -->"
+STRICTER_END = "<!-- stricter:end -->"
 
 
 def readme_with_rules(readme: str) -> str:
-    """``readme`` with the list of rules between its markers replaced by :func:`rules_markdown`.
+    """``readme`` with the list of rules between its markers replaced by :func:`rules_markdown`,
+    and the list of :data:`STRICTER` by :func:`stricter_markdown`.
 
     Raises
     ------
     ValueError
-        When the README has no ``<!-- rules:start -->`` ... ``<!-- rules:end -->`` markers.
+        When the README has no ``<!-- rules:start -->`` ... ``<!-- rules:end -->`` markers
+        (or no ``<!-- stricter:start -->`` ... ``<!-- stricter:end -->`` markers).
     """
-    if START not in readme or END not in readme.split(START, 1)[1]:
-        raise ValueError(f"the README has no {START} ... {END} markers")
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{rules_markdown()}{END}{tail}"
+    readme = _between(readme, START, END, rules_markdown())
+    return _between(readme, STRICTER_START, STRICTER_END, stricter_markdown())
+
+
+def _between(text: str, start: str, end: str, body: str) -> str:
+    if start not in text or end not in text.split(start, 1)[1]:
+        raise ValueError(f"the README has no {start} ... {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}{end}{tail}"
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from szdata._validate._typed import TYPE_WORDS
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._schema import Field, ForeignKey
+    from szdata._schema import Field, ForeignKey, TableSchema
     from szdata._validate._report import Issue
 
 TEXT = "__s_"
@@ -122,6 +122,18 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
                 lambda v, n=name, w=words: f"{n} {v!r} is not {w}",
             )
         )
+    if field.type == "number":
+        checks.append(
+            MaskCheck(
+                "structure.type",
+                name,
+                _beyond_float64(stored, typed),
+                lambda v, n=name: (
+                    f"{n} {v!r} is beyond the range of 64-bit floating point "
+                    "numbers (read as 0 or infinity)"
+                ),
+            )
+        )
     if required:
         checks.append(
             MaskCheck(
@@ -143,11 +155,14 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
             )
         )
     if field.minimum is not None:
+        below = typed < pl.lit(field.minimum)
+        if field.type == "number":  # NaN is not >= anything (polars orders it above all)
+            below = below | typed.is_nan()
         checks.append(
             MaskCheck(
                 "structure.minimum",
                 name,
-                typed < pl.lit(field.minimum),
+                below,
                 lambda v, n=name, m=field.minimum: f"{n} {v} is below the minimum {m}",
             )
         )
@@ -199,13 +214,30 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
     return checks
 
 
+def _beyond_float64(stored: pl.Expr, typed: pl.Expr) -> pl.Expr:
+    """Numbers that a 64-bit float cannot hold: a non-zero one read as 0 (``1e-400``), a
+    finite one read as infinity (``1e400``)."""
+    underflow = (typed == 0) & stored.str.contains(r"^[^eE]*[1-9]")
+    overflow = typed.is_infinite() & ~stored.str.contains(r"(?i)inf")
+    return underflow | overflow
+
+
 def _repeats(
     table: LoadedTable, frame: pl.DataFrame, columns: list[str], rule: str, what: str
 ) -> list[Issue]:
-    """Rows whose ``columns`` repeat an earlier row's (rows with an empty cell skipped)."""
+    """Rows whose ``columns`` repeat an earlier row's (rows with an empty cell skipped).
+
+    Values are compared as their type reads them, as the standard does: integers ``1`` and
+    ``01`` are the same value. A cell of the wrong type is skipped (``structure.type``).
+    """
     import polars as pl
 
-    cols = [pl.col(text_of(c)) for c in columns]
+    cols = [
+        pl.col(c) if table.schema.field(c).type in TYPE_WORDS else pl.col(text_of(c))
+        for c in columns
+    ]
+    stored = [pl.col(text_of(c)) for c in columns]
+    shown_expr = pl.struct(stored) if len(stored) > 1 else stored[0]
     key = pl.struct(cols) if len(cols) > 1 else cols[0]
     complete = pl.all_horizontal(c.is_not_null() for c in cols)
     # fast path: distinct 64-bit hashes prove distinct keys (a collision only sends us on
@@ -219,7 +251,7 @@ def _repeats(
     mask = complete & ~key.is_first_distinct()
     if not frame.select(mask.any()).item():
         return []
-    keyed = frame.select(LINE, key.alias("__k"), mask.alias("__dup"))
+    keyed = frame.select(LINE, key.alias("__k"), shown_expr.alias("__v"), mask.alias("__dup"))
     dups = keyed.filter(pl.col("__dup"))
     firsts = (
         keyed.filter(pl.col("__k").is_in(dups.get_column("__k").implode()) & ~pl.col("__dup"))
@@ -228,7 +260,7 @@ def _repeats(
     )
     out = []
     for line, value, first in (
-        dups.join(firsts, on="__k", how="left").select(LINE, "__k", "__first").iter_rows()
+        dups.join(firsts, on="__k", how="left").select(LINE, "__v", "__first").iter_rows()
     ):
         shown = value if len(columns) == 1 else tuple(value.values())
         out.append(
@@ -243,6 +275,20 @@ def _repeats(
     return out
 
 
+def _all_empty(schema: TableSchema) -> MaskCheck:
+    """``structure.blank-row`` for a row whose every cell is empty (``,,``), as frictionless
+    reports it (a blank line is reported by the reader)."""
+    import polars as pl
+
+    return MaskCheck(
+        "structure.blank-row",
+        "",
+        pl.all_horizontal(pl.col(text_of(f.name)).is_null() for f in schema.fields),
+        lambda _v: "every cell of the row is empty",
+        value=pl.lit(None, dtype=pl.String),
+    )
+
+
 def check_table(table: LoadedTable) -> list[Issue]:
     """The field, unique and primary-key checks of one loaded table."""
     if not table.usable:
@@ -253,6 +299,7 @@ def check_table(table: LoadedTable) -> list[Issue]:
     checks: list[MaskCheck] = []
     for f in schema.fields:
         checks.extend(_field_checks(f, required=f.required or f.name in pk))
+    checks.append(_all_empty(schema))
     issues = run_masks(table, frame, checks)
     for f in schema.fields:
         if f.unique and pk != [f.name]:
