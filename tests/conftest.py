@@ -11,6 +11,7 @@ Two kinds of tests (see tests/README.md):
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from tests.fixture_package import _default_fixture, build_fixture_package, copy_
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data")
 
-__all__ = ["REPO", "build_fixture_package", "copy_package"]
+__all__ = ["REPO", "build_fixture_package", "copy_package", "copy_shipped_package"]
 
 
 def copy_package(dest: Path) -> Path:
@@ -30,6 +31,22 @@ def copy_package(dest: Path) -> Path:
     has been added to the shipped package since: tests may rely on their ids and lines.
     """
     return copy_fixture_package(dest)
+
+
+def copy_shipped_package(dest: Path) -> Path:
+    """Copy the shipped package as it is (descriptor, schemas, data, raw texts) into ``dest``.
+
+    For tests of properties every shipped file must have (bytes kept by git, say): assert
+    nothing about its rows but invariants.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
 
 
 @pytest.fixture(scope="session")
