@@ -79,7 +79,25 @@ class Contribution:
     log: list[str] = field(default_factory=list)
 
 
-def copy_repository(dest: Path, source: Path = REPO) -> Path:
+def _listed_files(source: Path) -> list[str]:
+    """The files git knows about in ``source``, or every file but caches outside a checkout."""
+    if shutil.which("git") and (source / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=source,
+            check=True,
+            capture_output=True,
+        ).stdout.decode("utf-8")
+        return [n for n in listed.split("\0") if n and (source / n).is_file()]
+    skip = {"__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", ".venv", "node_modules"}
+    return [
+        p.relative_to(source).as_posix()
+        for p in source.rglob("*")
+        if p.is_file() and not skip & set(p.relative_to(source).parts)
+    ]
+
+
+def copy_repository(dest: Path, source: Path = REPO, *, git: bool = True) -> Path:
     """Copy the files git knows about in ``source`` (as in its working tree) into ``dest``.
 
     Parameters
@@ -87,30 +105,25 @@ def copy_repository(dest: Path, source: Path = REPO) -> Path:
     dest : Path
         The folder to create; it must not exist.
     source : Path
-        A git checkout.
+        A git checkout (or an unpacked sdist: then every file but caches is copied).
+    git : bool
+        Make ``dest`` a git repository with one commit of the copied files, as a fresh
+        clone is (if the ``git`` command exists).
 
     Returns
     -------
     Path
-        ``dest``, a git repository with one commit of the copied files (as a fresh clone).
+        ``dest``.
     """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=source,
-        check=True,
-        capture_output=True,
-    ).stdout.decode("utf-8")
     dest.mkdir(parents=True)
-    for name in filter(None, listed.split("\0")):
-        src = source / name
-        if not src.is_file():  # deleted in the working tree
-            continue
+    for name in _listed_files(source):
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
-    _git(dest, "init", "-q")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "-q", "-m", "copy of the repository")
+        shutil.copy2(source / name, target)
+    if git and shutil.which("git"):
+        _git(dest, "init", "-q")
+        _git(dest, "add", "-A")
+        _git(dest, "commit", "-q", "-m", "copy of the repository")
     return dest
 
 
