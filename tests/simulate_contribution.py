@@ -43,8 +43,7 @@ UNDATED_PUBLISHED = "2020-04-10"
 UNDATED_URL = "http://www.eyeshenzhen.com/content/2020-04/10/content_1.htm"
 REVIEWER = "Test Curator"
 
-#: Fixture texts, in the order they are added, and whether each prints its date. The names
-#: are prefixed so the new ids sort after and among the shipped ones, as real ones would.
+#: Fixture texts, in the order they are added, and whether each prints its date.
 TEXTS: tuple[tuple[str, bool], ...] = (
     ("texts/fixture_mar_briefing.txt", True),
     ("texts/fixture_feb_briefing.txt", True),
@@ -201,6 +200,7 @@ def contribute(
     review_every: int = 2,
     organization: bool = True,
     bump: bool = True,
+    suffix: bytes = b"\n",
 ) -> Contribution:
     """Make a curator's contribution in the repository copy ``root``.
 
@@ -217,6 +217,9 @@ def contribute(
         Add :data:`ORGANIZATION` to the registry (then rebuild).
     bump : bool
         Bump the minor data version.
+    suffix : bytes
+        Appended to each fixture text, so that it is not the fixture's text (which tests add
+        to their own copies) nor that of another simulated contribution.
 
     Returns
     -------
@@ -229,10 +232,9 @@ def contribute(
     for number, (name, dated) in enumerate(texts):
         source = FIXTURES / name
         # real files come with arbitrary names: avoid the fixture's own name as the id
-        incoming = staging / f"{900 + number}_{source.stem.removeprefix('fixture_')}.txt"
-        # a fixture's own bytes are added by tests to their own copies: vary them (a final
-        # newline) so the same text is not already in the package there
-        incoming.write_bytes(source.read_bytes() + b"\n")
+        # odd numbers, so that new ids sort before, between and after the shipped ones
+        incoming = staging / f"{2 * number + 1:03d}_{source.stem.removeprefix('fixture_')}.txt"
+        incoming.write_bytes(source.read_bytes() + suffix)
         args = ["add", str(incoming)]
         if not dated:
             args += ["--published", UNDATED_PUBLISHED, "--url", UNDATED_URL]
