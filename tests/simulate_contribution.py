@@ -174,8 +174,11 @@ def _append_csv(path: Path, row: dict[str, str]) -> None:
 
 
 def add_organization(root: Path) -> None:
-    """Add :data:`ORGANIZATION` and its printed name to the copy's registry."""
+    """Add :data:`ORGANIZATION` and its printed name to the copy's registry (if not there)."""
     curation = root / "data" / "curation"
+    with (curation / "organizations.csv").open(encoding="utf-8", newline="") as fh:
+        if any(r["organization_id"] == ORGANIZATION["organization_id"] for r in csv.DictReader(fh)):
+            return
     _append_csv(curation / "organizations.csv", ORGANIZATION)
     _append_csv(
         curation / "aliases.csv",
