@@ -796,8 +796,10 @@ class _Injector:
         for table, table_rules in by_table.items():
             n = rows[table]
             total = max(len(table_rules), round(fraction * n)) if fraction > 0 else 0
-            # leave room: a rule may need to skip ahead to an eligible row
-            positions = sorted(rng.sample(range(n - n // 20), min(total, n - n // 20)))
+            # leave room: a rule may need to skip ahead to an eligible row (at least 30 rows,
+            # so a small package does not depend on the luck of its last rows)
+            room = max(n // 20, min(n // 2, 30))
+            positions = sorted(rng.sample(range(n - room), min(total, n - room)))
             for k, pos in enumerate(positions):
                 self.targets[table].setdefault(pos, []).append(table_rules[k % len(table_rules)])
 

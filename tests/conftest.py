@@ -1,4 +1,13 @@
-"""Shared fixtures: the repository's package, and throwaway copies of it to break."""
+"""Shared fixtures: the repository's package, and throwaway fixture packages to break.
+
+Two kinds of tests (see tests/README.md):
+
+- tests of the shipped data (``repo``) assert invariants over whatever rows are there;
+- tests of exact rows, ids, line numbers and reports use a fixture package
+  (``package_copy``, ``fixture_package``): the first two shipped articles with the frozen
+  curation of ``tests/fixtures/package/``, built in a temporary folder by ``szdata build``,
+  whose rows do not change when articles are added to the package.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +16,29 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixture_package import _default_fixture, build_fixture_package, copy_fixture_package
+
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("datapackage.json", "schemas", "data")
 
+__all__ = ["REPO", "build_fixture_package", "copy_package", "copy_shipped_package"]
+
 
 def copy_package(dest: Path) -> Path:
-    """Copy the package's descriptor, schemas and data (raw texts included) into ``dest``."""
+    """Copy the default fixture package (descriptor, schemas, data, raw texts) into ``dest``.
+
+    Its rows are those of the first two shipped articles with the frozen curation, whatever
+    has been added to the shipped package since: tests may rely on their ids and lines.
+    """
+    return copy_fixture_package(dest)
+
+
+def copy_shipped_package(dest: Path) -> Path:
+    """Copy the shipped package as it is (descriptor, schemas, data, raw texts) into ``dest``.
+
+    For tests of properties every shipped file must have (bytes kept by git, say): assert
+    nothing about its rows but invariants.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     for part in PACKAGE_PARTS:
         src = REPO / part
@@ -25,11 +51,20 @@ def copy_package(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
-    """The repository root, which is also the package root in a checkout."""
+    """The repository root, which is also the shipped package's root in a checkout.
+
+    Assert invariants only: its rows grow with every contribution.
+    """
     return REPO
+
+
+@pytest.fixture(scope="session")
+def fixture_package() -> Path:
+    """The default fixture package, built once; read it, never change it (copy it first)."""
+    return _default_fixture()
 
 
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
-    """A fresh copy of the package in a temporary folder, safe to break."""
+    """A fresh copy of the default fixture package in a temporary folder, safe to break."""
     return copy_package(tmp_path / "pkg")

@@ -129,8 +129,8 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
             h.update(f.relative_to(root).as_posix().encode() + f.read_bytes())
         return h.hexdigest()
 
-    a = gen.make_package(tmp_path / "a", 100, seed=1, errors=0.2)
-    b = gen.make_package(tmp_path / "b", 100, seed=1, errors=0.2)
+    a = gen.make_package(tmp_path / "a", 300, seed=1, errors=0.2)
+    b = gen.make_package(tmp_path / "b", 300, seed=1, errors=0.2)
     assert a["injected"] == b["injected"]
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
 

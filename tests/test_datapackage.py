@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -108,10 +109,10 @@ def test_items_start_with_their_number() -> None:
     raws = _raw_texts()
     for item in _rows("items"):
         text = raws[item["article_id"]][int(item["start"]) : int(item["end"])]
-        assert text.startswith(f"{item['item_no']}. ")
-        assert text[3:].startswith(item["headline"]) or text.split(" ", 1)[1].startswith(
-            item["headline"]
-        )
+        # "1. Shenzhen ..." and, in some reposts, "1.Shenzhen ..." (no space after the number)
+        number = re.match(rf"{item['item_no']}\.\s*", text)
+        assert number, (item["item_id"], text[:20])
+        assert text[number.end() :].startswith(item["headline"]), item["item_id"]
 
 
 def test_shifted_span_is_caught(package_copy: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from szdata._cli import main
-from tests.conftest import REPO, copy_package
+from tests.conftest import REPO, copy_shipped_package
 
 GIT = shutil.which("git")
 pytestmark = [
@@ -40,8 +40,8 @@ def _git(*args: str, cwd: Path, autocrlf: str | None = "false") -> str:
 
 
 def _repository(dest: Path, *, attributes: bool) -> Path:
-    """The package committed into a new repository, with or without the repo's .gitattributes."""
-    copy_package(dest)
+    """The shipped package committed into a new repository, with or without .gitattributes."""
+    copy_shipped_package(dest)
     if attributes:
         shutil.copy2(REPO / ".gitattributes", dest / ".gitattributes")
     _git("init", "-q", cwd=dest)

@@ -1,5 +1,8 @@
 """Break the real package one rule at a time; ``szdata validate`` names rule, table, row, column.
 
+The package broken is the default fixture package (``tests/fixture_package.py``): the first
+two shipped articles with the frozen curation, built in a temporary folder, so that the
+cases' lines and ids hold whatever articles have been added to the shipped package since.
 Each case copies the package, breaks exactly one rule, runs ``szdata validate --json`` and
 checks: exit status 1, an issue with the case's rule, table, line and column, and no issue
 of any rule the case does not expect (so a check that fires on clean rows fails too).
@@ -140,14 +143,9 @@ class Case:
 
 
 GOOD_ID = "000_7a64f3334c1b3195"
-ALIAS_NEW_LINE = (
-    len((Path(__file__).parents[1] / FILES["aliases"]).read_text(encoding="utf-8").splitlines()) + 1
-)
-"""The CSV line of a row appended to aliases.csv."""
-DATES_NEW_LINE = (
-    len((Path(__file__).parents[1] / FILES["dates"]).read_text(encoding="utf-8").splitlines()) + 1
-)
-"""The CSV line of a row appended to dates.csv."""
+APPENDED = 0
+"""The line of a case that appends a row: the table's line count plus one, in the copy."""
+ALIAS_NEW_LINE = DATES_NEW_LINE = APPENDED
 BRIEFING = "004_4c9b5674638746a7"
 
 REFERS = frozenset({"figure.refers-to-sentence"})
@@ -362,17 +360,19 @@ def test_case_ids_are_unique() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_mutation_is_reported(case: Case, package_copy: Path, capsys) -> None:
+    text = (package_copy / FILES[case.table]).read_text(encoding="utf-8")
+    line = case.line or len(text.splitlines()) + 1
     case.edit(package_copy)
     code, report = run_json(package_copy, capsys)
     assert code == 1, report
     assert report["ok"] is False
     found = {(i["rule"], i["table"], i["row"], i["column"]) for i in report["issues"]}
-    assert (case.rule, case.table, case.line, case.column) in found, sorted(found)
+    assert (case.rule, case.table, line, case.column) in found, sorted(found)
     issue = next(
         i
         for i in report["issues"]
         if (i["rule"], i["table"], i["row"], i["column"])
-        == (case.rule, case.table, case.line, case.column)
+        == (case.rule, case.table, line, case.column)
     )
     assert issue["file"] == FILES[case.table]
     assert issue["message"] and issue["hint"] == RULES[case.rule].hint

@@ -4,7 +4,9 @@
 blocks each ``$ szdata ...`` or ``$ python -m szdata ...`` line runs through the command
 line's ``main`` and must exit 0; the lines after it, if any, are its expected output (with
 ``...`` matching anything). Both run in a temporary folder that holds a copy of the package
-called ``my-fork``, so that examples writing files or reading ``path="my-fork"`` work.
+called ``my-fork``, so that examples writing files or reading ``path="my-fork"`` work. The
+package they read by default is a fixture package (``tests/fixture_package.py``), not the
+shipped one: their outputs must not change when articles are added.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ def _commands(block: str) -> list[tuple[list[str], str]]:
 
 @pytest.fixture
 def in_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # the examples' outputs are those of the fixture package, which does not grow: it stands
+    # in for the installed package (the default of every command), and is copied as my-fork
+    installed = copy_package(tmp_path / "installed" / "szdata-data")
+    monkeypatch.setattr("szdata._package.default_root", lambda: installed)
     copy_package(tmp_path / "my-fork")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "120")
