@@ -10,16 +10,14 @@ package as it was. The rows named are the fixture texts' own, whatever the packa
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from szdata._cli import main
-from tests.conftest import REPO
+from tests.simulate_contribution import copy_repository, run_pytest
+from tests.test_contribution_survives import SHIPPED_DATA_MODULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STORY = FIXTURES / "end_to_end" / "e2e_story_pingshan.txt"
@@ -30,18 +28,6 @@ ORGANIZATION = (
     "a residents' volunteer network of Pingshan District\n"
 )
 ALIAS = "Pingshan Community Care Network,pingshan-community-care-network,\n"
-SHIPPED_DATA_TESTS = ("tests/test_datapackage.py",)
-"""The tests of whatever data a package holds, run in the copy after the contribution."""
-_NOT_COPIED = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    "site",
-    "__pycache__",
-    ".pytest_cache",
-    ".ruff_cache",
-    "node_modules",
-    "*.egg-info",
-)
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -61,7 +47,7 @@ def _szdata(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple
 @pytest.fixture(scope="module")
 def contributed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository after the whole contribution of CONTRIBUTING.md."""
-    root = Path(shutil.copytree(REPO, tmp_path_factory.mktemp("e2e") / "repo", ignore=_NOT_COPIED))
+    root = copy_repository(tmp_path_factory.mktemp("e2e") / "repo", git=False)
 
     def run(*args: str) -> None:
         assert main([*args, "--path", str(root)]) == 0, args
@@ -110,16 +96,7 @@ def test_frictionless_accepts_the_contributed_package(contributed: Path) -> None
 
 @pytest.mark.slow
 def test_the_shipped_data_tests_pass_on_the_contributed_copy(contributed: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(contributed)}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SHIPPED_DATA_TESTS],
-        cwd=contributed,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_pytest(contributed, *SHIPPED_DATA_MODULES)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 

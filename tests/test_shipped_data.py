@@ -232,7 +232,11 @@ def test_decision_ids_of_rows_are_decisions_about_them(name: str) -> None:
         for decision_id in row["decision_ids"].split():
             decision = decisions.get(decision_id)
             assert decision, f"{name} {key(name, row)}: no decision {decision_id}"
-            assert (decision["table"], decision["key"]) == (name, key(name, row)), decision_id
+            about_it = (decision["table"], decision["key"]) == (name, key(name, row))
+            # a date's decision carries the refers_to of the figures of its sentence
+            carried = name == "figures" and decision["table"] == "dates"
+            carried = carried and decision["key"].startswith(row["article_id"] + ".")
+            assert about_it or carried, decision_id
 
 
 def test_decisions_name_rows_that_exist_unless_they_remove_them() -> None:
