@@ -47,7 +47,9 @@ def test_a_wrong_expectation_lowers_the_score(tmp_path: Path) -> None:
 
 
 def test_no_labelled_fixture_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+    from szdata._errors import UsageError
+
+    with pytest.raises(UsageError, match="no labelled fixture"):
         fixture_scores(tmp_path)
 
 
