@@ -1,0 +1,337 @@
+"""Check a descriptor against the Data Package v2 profile, and schemas against Table Schema v2.
+
+The profiles are shipped in ``szdata/_descriptor/profiles/`` (see the README there), so the
+check works offline, and run with :mod:`jsonschema` (imported here, when a package is
+opened, never by ``import szdata``).
+
+A package of a million figures lists 100,000 raw texts: the profile's checks of one
+resource take about 0.15 ms with :mod:`jsonschema`, 15 s for them all. So the descriptor
+is checked in two parts, both taken from the profile itself: the package's own properties
+(the profile with ``resources`` checked as an array only), then each resource against the
+profile's resource schema. A resource whose every property the profile checks with a plain
+type and pattern (or that equals a value :mod:`jsonschema` already accepted for that
+property) is checked by :class:`_FastResource`, which reads those types and patterns from
+the profile; any other resource goes to :mod:`jsonschema`. ``tests/test_descriptor.py``
+proves that whatever the fast path accepts the profile accepts.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from szdata._descriptor._json import check_depth, json_path
+from szdata._errors import DescriptorError
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+PROFILES = ("datapackage", "dataresource", "tableschema", "tabledialect")
+"""The Data Package v2 profiles shipped with szdata (``profiles/<name>.json``)."""
+
+_ANNOTATIONS = frozenset(
+    {"title", "description", "propertyOrder", "options", "examples", "context", "default"}
+)
+_MAX_MESSAGE = 240
+
+
+def profile(name: str) -> dict[str, Any]:
+    """The shipped Data Package v2 profile ``name`` (one of :data:`PROFILES`), parsed."""
+    return json.loads(_profile_text(name))
+
+
+@functools.cache
+def _profile_text(name: str) -> str:
+    ref = resources.files("szdata._descriptor") / "profiles" / f"{name}.json"
+    return ref.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _validators() -> tuple[Validator, Validator, Validator]:
+    """The package (resources as a bare array), resource and Table Schema validators."""
+    from jsonschema import Draft7Validator
+
+    package = profile("datapackage")
+    props = package["properties"]
+    resource = props["resources"]["items"]
+    outer = {k: v for k, v in props["resources"].items() if k != "items"}
+    package_only = {**package, "properties": {**props, "resources": outer}}
+    return (
+        Draft7Validator(package_only),
+        Draft7Validator(resource),
+        Draft7Validator(profile("tableschema")),
+    )
+
+
+@functools.cache
+def _fast() -> _FastResource:
+    return _FastResource(profile("datapackage")["properties"]["resources"]["items"])
+
+
+def _message(error: ValidationError) -> str:
+    text = error.message
+    if len(text) > _MAX_MESSAGE:
+        text = text[: _MAX_MESSAGE - 1] + "…"
+    return f"{text} (Data Package v2 profile: {error.validator})"
+
+
+def _raise(validator: Validator, instance: Any, file: str, base: tuple[Any, ...]) -> None:
+    from jsonschema.exceptions import best_match
+
+    error = best_match(validator.iter_errors(instance))
+    if error is not None:
+        where = json_path((*base, *error.absolute_path))
+        raise DescriptorError(
+            file, where, _message(error), hint="see https://datapackage.org/standard/"
+        )
+
+
+def check_descriptor_profile(descriptor: Any, file: str) -> None:
+    """Refuse a descriptor that the Data Package v2 profile refuses, naming the JSON path.
+
+    Raises
+    ------
+    DescriptorError
+        The first error found (:func:`jsonschema.exceptions.best_match`), at its JSON path.
+    """
+    package, resource, _ = _validators()
+    entries = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if isinstance(descriptor, dict):
+        rest = {k: v for k, v in descriptor.items() if k != "resources"}
+        check_depth(rest, file)
+        if not isinstance(entries, list):
+            check_depth(entries, file, ("resources",), depth=1)
+    _raise(package, descriptor, file, ())  # the package profile without resources' items
+    if not isinstance(entries, list):
+        return
+    fast = _fast()
+    # the first resources first: jsonschema's verdict on them lets the fast path vouch for
+    # the values they share with the others (the same licences on every raw text)
+    head = min(len(entries), 12)
+    for i in range(head):
+        _check_resource(resource, entries[i], file, i)
+        fast.remember(entries[i])
+    for i in fast.unvouched(entries[head:]):
+        _check_resource(resource, entries[head + i], file, head + i)
+
+
+def _check_resource(validator: Validator, res: Any, file: str, i: int) -> None:
+    check_depth(res, file, ("resources", i), depth=2)
+    _raise(validator, res, file, ("resources", i))
+
+
+def check_schema_profile(schema: Any, file: str, base: tuple[Any, ...] = ()) -> None:
+    """Refuse a Table Schema that the Table Schema v2 profile refuses, naming the JSON path."""
+    check_depth(schema, file, base, depth=len(base))
+    _raise(_validators()[2], schema, file, base)
+
+
+Check = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """A schema that is a plain ``type`` (``string``, ``integer`` or ``array``), maybe a pattern."""
+
+    type: type
+    search: Callable[[str], Any] | None = None
+    least: int = 0
+    item: _Leaf | None = None
+
+    def __call__(self, v: Any) -> bool:
+        if type(v) is not self.type:
+            return False
+        if self.search is not None:
+            return self.search(v) is not None
+        if self.item is not None:
+            return len(v) >= self.least and all(self.item(x) for x in v)
+        return True
+
+
+@dataclass(frozen=True)
+class _Alternatives:
+    """A ``oneOf`` (exactly one must hold) or ``anyOf`` of leaves."""
+
+    one: bool
+    leaves: tuple[_Leaf, ...]
+
+    def __call__(self, v: Any) -> bool:
+        held = sum(leaf(v) for leaf in self.leaves)
+        return held == 1 if self.one else held >= 1
+
+
+_Simple = _Leaf | _Alternatives
+
+
+class _FastResource:
+    """The profile's resource schema, for resources it checks by type and pattern only.
+
+    Built from the profile: a property whose schema (annotations aside) is a ``type`` of
+    ``string``, ``integer`` or an array of strings with an optional ``pattern``, or a
+    ``oneOf``/``anyOf`` of such, is checked here by the rules :mod:`jsonschema` applies
+    (``re.search``; a ``bool`` is not an integer), column by column over every resource
+    with the same keys; any other property is accepted only when it equals a value the
+    profile already accepted for it and holds nothing but strings (:meth:`remember`).
+    Whatever it cannot vouch for goes to :mod:`jsonschema`.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        extra = set(schema) - _ANNOTATIONS - {"type", "oneOf", "properties"}
+        one_of = schema.get("oneOf")
+        self.usable = (
+            not extra
+            and schema.get("type") == "object"
+            and one_of == [{"required": ["name", "data"]}, {"required": ["name", "path"]}]
+        )
+        self.checks: dict[str, _Simple] = {}
+        self.known: dict[str, list[Any]] = {}
+        for key, sub in schema.get("properties", {}).items():
+            check = _simple(sub)
+            if check is not None:
+                self.checks[key] = check
+            else:
+                self.known[key] = []
+
+    def unvouched(self, entries: list[Any]) -> list[int]:
+        """The indices of the entries the fast path cannot vouch for, in order."""
+        if not self.usable:
+            return list(range(len(entries)))
+        groups: dict[tuple[str, ...], list[int]] = {}
+        slow: list[int] = []
+        if entries and set(map(type, entries)) == {dict}:
+            shapes = list(map(tuple, entries))
+            if shapes.count(shapes[0]) == len(shapes):  # the usual case: one shape
+                groups[shapes[0]] = list(range(len(entries)))
+        if not groups:
+            for i, res in enumerate(entries):
+                if type(res) is dict:
+                    groups.setdefault(tuple(res), []).append(i)
+                else:
+                    slow.append(i)
+        for keys, group in groups.items():
+            if not self._plain(keys):
+                slow += group
+                continue
+            members = entries if len(group) == len(entries) else [entries[i] for i in group]
+            bad: set[int] = set()
+            for key in keys:
+                values = list(map(itemgetter(key), members))
+                bad.update(group[j] for j in self._column(key, values))
+            slow += bad
+        return sorted(slow)
+
+    def _plain(self, keys: tuple[str, ...]) -> bool:
+        if "name" not in keys or "path" not in keys or "data" in keys:
+            return False
+        return all(k in self.checks or k in self.known for k in keys)
+
+    def _column(self, key: str, values: list[Any]) -> list[int]:
+        """The positions in ``values`` (the property ``key`` of many resources) not vouched for."""
+        check = self.checks.get(key)
+        if check is None:
+            for seen in self.known[key]:
+                if values.count(seen) == len(values):
+                    return []
+            return [j for j, v in enumerate(values) if not any(v == s for s in self.known[key])]
+        kinds = set(map(type, values))
+        if key == "path" and kinds == {str} and plain_paths(values):
+            return []
+        leaf = _only_leaf(check, kinds)
+        if (
+            leaf is not None
+            and leaf.item is None
+            and (leaf.search is None or all(map(leaf.search, values)))
+        ):
+            return []
+        return [j for j, v in enumerate(values) if not check(v)]
+
+    def remember(self, res: Any) -> None:
+        """Note the values of ``res``, which the profile accepted, for :meth:`unvouched`.
+
+        Only values made of strings, lists and objects are kept: for those, ``==`` is
+        type for type (no ``True == 1`` or ``1.0 == 1``).
+        """
+        if type(res) is not dict:
+            return
+        for key, value in res.items():
+            seen = self.known.get(key)
+            if seen is not None and len(seen) < 8 and _strings_only(value) and value not in seen:
+                seen.append(value)
+
+
+def plain_paths(values: list[str]) -> bool:
+    """Whether every path surely matches the profile's ``path`` pattern, by a fast test.
+
+    The pattern takes a POSIX path whose first character is not ``.``, ``/`` or ``~``,
+    without ``file:``, ``/../``, a backslash or ``://``, on one line (or a URL). A path
+    that is one non-empty line without ``..``, ``:`` or a backslash, and starts with none
+    of ``./~``, is one (``tests/test_descriptor.py`` checks it against the pattern); this
+    looks for those in all the paths joined at once, ``False`` meaning "ask the pattern".
+
+    Examples
+    --------
+    >>> plain_paths(["data/raw/a.txt", "data/b.csv"]), plain_paths(["./a.csv"])
+    (True, False)
+    """
+    joined = "\n" + "\n".join(values) + "\n"
+    if joined.count("\n") != len(values) + 1:
+        return False
+    return not any(part in joined for part in _NOT_PLAIN)
+
+
+_NOT_PLAIN = ("\n\n", "\n.", "\n/", "\n~", "..", ":", "\\")
+
+
+def _only_leaf(check: _Simple, kinds: set[type]) -> _Leaf | None:
+    """The one leaf of ``check`` values of ``kinds`` (a single type) can meet, if only one can."""
+    if len(kinds) != 1:
+        return None
+    (kind,) = kinds
+    leaves = check.leaves if isinstance(check, _Alternatives) else (check,)
+    possible = [leaf for leaf in leaves if leaf.type is kind]
+    return possible[0] if len(possible) == 1 else None
+
+
+def _simple(schema: dict[str, Any]) -> _Simple | None:
+    """A check equal to ``schema`` when it is a plain type (and pattern); else ``None``."""
+    rules = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
+    if rules.get("type") == "string" and rules.get("format") == "textarea":
+        rules.pop("format")  # an annotation: jsonschema asserts no format by default
+    if set(rules) in ({"oneOf"}, {"anyOf"}):
+        how, alternatives = next(iter(rules.items()))
+        leaves = [_simple(a) for a in alternatives]
+        if not all(isinstance(leaf, _Leaf) for leaf in leaves):
+            return None
+        return _Alternatives(how == "oneOf", tuple(leaf for leaf in leaves if leaf))
+    kind = rules.get("type")
+    if kind == "integer" and set(rules) == {"type"}:
+        return _Leaf(int)
+    if kind == "string" and set(rules) <= {"type", "pattern"}:
+        pattern = rules.get("pattern")
+        return _Leaf(str, re.compile(pattern).search if pattern is not None else None)
+    if kind == "array" and set(rules) <= {"type", "minItems", "items"} and "items" in rules:
+        item = _simple(rules["items"])
+        if isinstance(item, _Leaf) and item.type is str:
+            return _Leaf(list, None, rules.get("minItems", 0), item)
+    return None
+
+
+def _strings_only(value: Any) -> bool:
+    """Whether ``value`` holds nothing but strings, lists and objects (keys are strings)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+        elif type(node) is not str:
+            return False
+    return True
