@@ -49,8 +49,9 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
     from szdata._descriptor._resources import check_paths_safe, check_resources
     from szdata._descriptor._schemas import check_references, check_schema
 
+    variable = "SZDATA_MAX_DESCRIPTOR_BYTES"
     descriptor = read_json(
-        root, rel, limit_bytes=limit("SZDATA_MAX_DESCRIPTOR_BYTES", MAX_DESCRIPTOR_BYTES)
+        root, rel, limit_bytes=limit(variable, MAX_DESCRIPTOR_BYTES), variable=variable
     )
     check_paths_safe(descriptor, rel)
     check_descriptor_profile(descriptor, rel)
@@ -63,7 +64,9 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         ref = res["schema"]
         if isinstance(ref, str):
             file, base = _schema_file(root, ref, rel, i, res["name"]), ()
-            schema = read_json(root, file, limit_bytes=schema_limit)
+            schema = read_json(
+                root, file, limit_bytes=schema_limit, variable="SZDATA_MAX_SCHEMA_BYTES"
+            )
         else:
             file, base, schema = rel, ("resources", i, "schema"), ref
         check_schema_profile(schema, file, base)
@@ -84,7 +87,11 @@ def _schema_file(root: Path, ref: str, rel: str, i: int, name: str) -> str:
         check_relative_path(ref, what=f"the schema of resource {name!r}")
     except PackageError as exc:
         raise DescriptorError(rel, where, str(exc)) from None
-    if not regular_file(root, ref):
+    try:
+        exists = regular_file(root, ref)
+    except PackageError as exc:  # a link, a folder, a pipe
+        raise DescriptorError(rel, where, str(exc)) from None
+    if not exists:
         raise DescriptorError(
             rel, where, f"the schema of resource {name!r} is missing: {root / ref}"
         )

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from szdata._errors import DescriptorError, UsageError
+from szdata._errors import DescriptorError, PackageError, UsageError
 
 MAX_DEPTH = 64
 """The deepest nesting of arrays and objects accepted in a descriptor or a schema."""
@@ -89,7 +89,7 @@ def loads(data: bytes, file: str) -> Any:
     szdata._errors.DescriptorError: x.json: $: is nested deeper than Python can read ...
     """
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark, as Notepad writes, is accepted
     except UnicodeDecodeError as exc:
         raise DescriptorError(file, "$", f"is not UTF-8 ({exc})") from None
     try:
@@ -106,11 +106,21 @@ def loads(data: bytes, file: str) -> Any:
         raise DescriptorError(file, "$", f"is not valid JSON: {exc}") from None
 
 
-def read_json(root: Path, rel: str, *, limit_bytes: int) -> Any:
-    """The parsed JSON file ``root/rel``: a regular file inside the package, size-limited."""
+def read_json(root: Path, rel: str, *, limit_bytes: int, variable: str) -> Any:
+    """The parsed JSON file ``root/rel``: a regular file inside the package, size-limited.
+
+    ``variable`` is the environment variable that raises the limit, named in the refusal.
+    """
     from szdata._files import read_file
 
-    return loads(read_file(root, rel, limit=limit_bytes), rel)
+    hint = f"a descriptor or a Table Schema is small; set {variable} to read a larger one"
+    try:
+        data = read_file(root, rel, limit=limit_bytes, limit_hint=hint)
+    except DescriptorError:
+        raise
+    except PackageError as exc:  # a link, a pipe, a folder, too large
+        raise DescriptorError(rel, "$", str(exc)) from None
+    return loads(data, rel)
 
 
 def check_depth(value: Any, file: str, base: tuple[Any, ...] = (), *, depth: int = 0) -> None:
@@ -136,9 +146,10 @@ def check_depth(value: Any, file: str, base: tuple[Any, ...] = (), *, depth: int
         else:
             continue
         if level >= MAX_DEPTH:
+            shown = json_path(where[:12]) + ("[…]" if len(where) > 12 else "")
             raise DescriptorError(
                 file,
-                json_path(where),
+                shown,
                 f"is nested more than {MAX_DEPTH} levels deep",
                 hint="a descriptor or a Table Schema needs a handful of levels",
             )

@@ -77,9 +77,56 @@ def _fast() -> _FastResource:
 
 def _message(error: ValidationError) -> str:
     text = error.message
+    if error.validator in ("oneOf", "anyOf"):
+        reasons = sorted({sub.message for sub in error.context or ()})
+        if reasons:
+            text = "fits none of the forms the profile allows: " + "; ".join(reasons)
+        else:
+            text = "fits more than one of the forms the profile allows (exactly one must fit)"
     if len(text) > _MAX_MESSAGE:
         text = text[: _MAX_MESSAGE - 1] + "…"
     return f"{text} (Data Package v2 profile: {error.validator})"
+
+
+def _specific(error: ValidationError) -> tuple[tuple[Any, ...], str]:
+    """The JSON path and message of the most telling part of ``error``.
+
+    A Table Schema field is one of many ``anyOf`` alternatives, one per type: the error of
+    the alternative of the field's own type says what is wrong with it (a constraint of a
+    wrong type), and a type no alternative has is named as such.
+    """
+    from jsonschema.exceptions import best_match
+
+    while error.context and error.validator in ("anyOf", "oneOf"):
+        groups: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            groups.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+        def on_type(sub: ValidationError) -> bool:
+            return list(sub.relative_path)[:1] == ["type"]
+
+        fitting = [errors for errors in groups.values() if not any(map(on_type, errors))]
+        if len(fitting) == 1:
+            error = best_match(fitting[0]) or error
+            continue
+        instance = error.instance
+        if not fitting and isinstance(instance, dict) and "type" in instance:
+            allowed = sorted(
+                {
+                    str(v)
+                    for errors in groups.values()
+                    for sub in errors
+                    if on_type(sub) and sub.validator == "enum"
+                    for v in sub.validator_value
+                }
+            )
+            where = (*error.absolute_path, "type")
+            return where, (
+                f"{instance['type']!r} is not a type of the standard ({', '.join(allowed)}) "
+                "(Data Package v2 profile: enum)"
+            )
+        break
+    return tuple(error.absolute_path), _message(error)
 
 
 def _raise(validator: Validator, instance: Any, file: str, base: tuple[Any, ...]) -> None:
@@ -87,9 +134,9 @@ def _raise(validator: Validator, instance: Any, file: str, base: tuple[Any, ...]
 
     error = best_match(validator.iter_errors(instance))
     if error is not None:
-        where = json_path((*base, *error.absolute_path))
+        parts, message = _specific(error)
         raise DescriptorError(
-            file, where, _message(error), hint="see https://datapackage.org/standard/"
+            file, json_path((*base, *parts)), message, hint="see https://datapackage.org/standard/"
         )
 
 

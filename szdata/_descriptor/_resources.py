@@ -16,7 +16,6 @@ package, these rules refuse, naming the JSON path:
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -176,14 +175,22 @@ def check_paths_safe(descriptor: Any, file: str) -> None:
 
 
 def _check_paths(entries: list[dict[str, Any]], file: str, root: Path) -> None:
-    base = os.fspath(root)
+    from szdata._files import regular_file
+
     for i, res in enumerate(entries):
         # Tables must exist to be read at all. Raw texts (thousands in a large package) are
         # checked where they are read: `szdata validate` reports a missing one as
         # provenance.raw-missing, and raw_text() refuses it.
-        if res["name"] in TABLE_NAMES and not os.path.isfile(os.path.join(base, res["path"])):
+        if res["name"] not in TABLE_NAMES:
+            continue
+        where = f"resources[{i}].path"
+        try:
+            exists = regular_file(root, res["path"])
+        except PackageError as exc:  # a link, a folder, a pipe
+            raise DescriptorError(file, where, str(exc)) from None
+        if not exists:
             raise DescriptorError(
                 file,
-                f"resources[{i}].path",
+                where,
                 f"resource {res['name']!r} points to a missing file: {root / res['path']}",
             )

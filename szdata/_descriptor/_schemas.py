@@ -243,11 +243,13 @@ def check_references(schemas: dict[str, tuple[str, tuple[Any, ...], dict[str, An
             ref_fields = ref["fields"]
             listed = [ref_fields] if isinstance(ref_fields, str) else ref_fields
             local = fk["fields"]
-            if len(listed) != len([local] if isinstance(local, str) else local):
+            count = len([local] if isinstance(local, str) else local)
+            if len(listed) != count:
                 raise DescriptorError(
                     file,
                     json_path((*at, "fields")),
-                    "the foreign key names as many fields here as in its reference",
+                    f"the reference names {len(listed)} field(s) for the foreign key's {count}: "
+                    "they pair up one to one",
                 )
             for j, name in enumerate(listed):
                 if name not in names:
