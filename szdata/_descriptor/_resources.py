@@ -87,7 +87,7 @@ def _check_table(res: dict[str, Any], i: int, file: str) -> None:
         raise DescriptorError(
             file,
             f"{where}.type",
-            f'table {name!r} must be typed "table" (it has {res.get("type", "no type")!r})',
+            f'table {name!r} must be typed "table" (it has no type)',
         )
     _check_read(res, where, file, _TABLE_FORMAT)
     if "schema" not in res:
