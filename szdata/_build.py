@@ -512,8 +512,7 @@ TABLE_LICENSES: list[dict[str, str]] = [
 RAW_LICENSES: list[dict[str, str]] = [
     {
         "name": "other-closed",
-        "title": "The publisher's own text, not under CC-BY-4.0 or MIT: kept byte for byte as "
-        "the evidence every row of the tables is traced to; copyright stays with its publisher",
+        "title": "The publisher's text, kept as evidence: not under CC-BY-4.0 or MIT",
     }
 ]
 """The licence entry of every raw text: its publisher's, shipped as evidence, under neither
@@ -574,8 +573,7 @@ def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str
                 "licenses": RAW_LICENSES,
                 "title": f"Raw text of article {aid}",
                 "description": (
-                    "The article as published, byte for byte: its publisher's text, kept as "
-                    "evidence (not under the package's CC-BY-4.0 or MIT licences). "
+                    "The article as published, byte for byte, kept as evidence. "
                     "Entry kept in step with `articles` by `szdata build`."
                 ),
             }

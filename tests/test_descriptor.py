@@ -201,6 +201,28 @@ def test_the_fast_path_vouches_for_raw_entries() -> None:
     assert fast.unvouched(many) == [7, 9]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["title", "path", "email", "x"]), _VALUE, max_size=3),
+        max_size=4,
+    )
+)
+def test_what_the_fast_path_vouches_for_in_sources_the_profile_accepts(entries: list) -> None:
+    item = profile("datapackage")["properties"]["sources"]["items"]
+    validator = Draft7Validator(item)
+    vouched = set(range(len(entries))) - set(_fast("sources").unvouched(entries))
+    for i in vouched:
+        assert list(validator.iter_errors(entries[i])) == [], entries[i]
+
+
+def test_the_fast_path_vouches_for_sources() -> None:
+    sources = [{"title": f"t{n}", "path": f"http://example.org/{n}"} for n in range(50)]
+    sources += [{"title": "no address"}]
+    assert _fast("sources").unvouched(sources) == []
+    assert _fast("sources").unvouched([{}, {"title": 1}, {"path": "/abs"}]) == [0, 1, 2]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.text(st.sampled_from("a./~:\\\n-f"), max_size=6), min_size=1, max_size=3))
 def test_plain_paths_match_the_profile_pattern(paths: list[str]) -> None:
