@@ -230,3 +230,37 @@ def test_plain_paths_match_the_profile_pattern(paths: list[str]) -> None:
     search = re.compile(pattern["oneOf"][0]["pattern"]).search
     if plain_paths(paths):
         assert all(search(p) for p in paths), paths
+
+
+_FIELD_VALUE = st.one_of(
+    st.sampled_from(["string", "number", "integer", "date", "time", "any", "strnig", "", "uri"]),
+    st.none(), st.booleans(), st.integers(-1, 3), st.just({"required": True}),
+    st.just({"minimum": "x"}), st.just({"pattern": 5}), st.just([]),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(
+        [f for r in TABLES for f in json.loads((REPO / r["schema"]).read_text("utf-8"))["fields"]]
+    ),
+    st.dictionaries(
+        st.sampled_from(["name", "type", "format", "constraints", "title", "x"]),
+        _FIELD_VALUE,
+        max_size=3,
+    ),
+)
+def test_a_field_fits_the_profile_when_it_fits_the_form_of_its_type(
+    field: dict, edit: dict
+) -> None:
+    from szdata._descriptor._profile import _validators
+
+    field = {**field, **edit}
+    validators = _validators()
+    whole = Draft7Validator(profile("tableschema")["properties"]["fields"]["items"])
+    kind = field.get("type")
+    form = validators.field_forms.get(kind) if isinstance(kind, str) or kind is None else None
+    if form is not None:
+        assert form.is_valid(field) == whole.is_valid(field), field
+    else:
+        assert not whole.is_valid(field), field

@@ -64,6 +64,11 @@ class _Validators:
     items: dict[str, Validator]
     """The profile's schema of an item of each :data:`SPLIT` array."""
     table_schema: Validator
+    """The Table Schema profile, whole."""
+    table_outer: Validator | None
+    """The Table Schema profile with ``fields`` checked as an array only."""
+    field_forms: dict[str | None, Validator]
+    """The field schema of each type (``None``: a field without a type), see :func:`_forms`."""
 
 
 @functools.cache
@@ -76,11 +81,47 @@ def _validators() -> _Validators:
     for name in SPLIT:
         items[name] = Draft7Validator(props[name]["items"])
         props[name] = {k: v for k, v in props[name].items() if k != "items"}
+    table = profile("tableschema")
+    forms = _forms(table["properties"]["fields"].get("items", {}))
+    outer = None
+    if forms:
+        fields = {k: v for k, v in table["properties"]["fields"].items() if k != "items"}
+        outer = Draft7Validator({**table, "properties": {**table["properties"], "fields": fields}})
     return _Validators(
         Draft7Validator({**package, "properties": props}),
         items,
-        Draft7Validator(profile("tableschema")),
+        Draft7Validator(table),
+        outer,
+        {kind: Draft7Validator(form) for kind, form in forms.items()},
     )
+
+
+def _forms(item: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
+    """The profile's field schema of each type, when a field's type picks its one form.
+
+    The Table Schema profile says a field is ``oneOf`` forms, one per type, each allowing
+    only its type (``properties.type.enum`` of one value) and all but one requiring it.
+    Then a field of type ``t`` fits exactly one form if and only if it fits the form of
+    ``t`` (every other form refuses its type), and a field without a type the one form
+    that does not require it: checking that form alone is the profile's verdict. ``{}``
+    when the profile is not of that shape (then every field is checked whole).
+    """
+    forms: dict[str | None, dict[str, Any]] = {}
+    alternatives = item.get("oneOf")
+    if set(item) - _ANNOTATIONS != {"type", "oneOf"} or item.get("type") != "object":
+        return {}
+    for form in alternatives or []:
+        enum = form.get("properties", {}).get("type", {}).get("enum")
+        if form.get("type") != "object" or not isinstance(enum, list) or len(enum) != 1:
+            return {}
+        if enum[0] in forms:
+            return {}
+        forms[enum[0]] = form
+        if "type" not in form.get("required", []):
+            if None in forms:
+                return {}
+            forms[None] = form
+    return forms
 
 
 @functools.cache
@@ -187,7 +228,19 @@ def _check_item(validator: Validator, item: Any, file: str, at: tuple[Any, ...])
 def check_schema_profile(schema: Any, file: str, base: tuple[Any, ...] = ()) -> None:
     """Refuse a Table Schema that the Table Schema v2 profile refuses, naming the JSON path."""
     check_depth(schema, file, base, depth=len(base))
-    _raise(_validators().table_schema, schema, file, base)
+    validators = _validators()
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if validators.table_outer is None or not isinstance(fields, list):
+        _raise(validators.table_schema, schema, file, base)
+        return
+    _raise(validators.table_outer, schema, file, base)
+    forms = validators.field_forms
+    for field in fields:
+        kind = field.get("type") if isinstance(field, dict) else object()
+        form = forms.get(kind) if isinstance(kind, str) or kind is None else None
+        if form is None or not form.is_valid(field):
+            _raise(validators.table_schema, schema, file, base)  # the whole verdict and why
+            return
 
 
 Check = Callable[[Any], bool]
