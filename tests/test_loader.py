@@ -30,9 +30,7 @@ from tests.conftest import REPO
 
 PKG = open_package(REPO)
 NAMES = PKG.table_names()
-HEAVY = (
-    "pandas", "polars", "frictionless", "pandera", "pydantic", "pyarrow", "duckdb", "jsonschema"
-)  # fmt: skip
+HEAVY = ("pandas", "polars", "frictionless", "pandera", "pydantic", "pyarrow", "duckdb")
 
 
 def _csv_rows(root: Path, name: str) -> list[dict[str, str]]:
@@ -86,6 +84,15 @@ def test_import_szdata_loads_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_import_szdata_does_not_import_jsonschema() -> None:
+    """jsonschema checks the descriptor when a package is opened, not at import."""
+    code = "import sys, szdata; print('jsonschema' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(
