@@ -105,12 +105,12 @@ t1 = time.perf_counter()
 pkg = json.load(open(sys.argv[1] + "/datapackage.json", encoding="utf-8"))
 rows = 0
 for res in pkg["resources"]:
-    if res.get("type", "table") == "table":
+    if res.get("type") == "table":
         rows += pl.read_csv(sys.argv[1] + "/" + res["path"]).height
 t2 = time.perf_counter()
 if sys.argv[2] == "raw":
     for res in pkg["resources"]:
-        if res.get("type") == "text":
+        if res["name"].startswith("raw-"):
             open(sys.argv[1] + "/" + res["path"], "rb").read().decode("utf-8")
 t3 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "read": t2 - t1, "raw": t3 - t2, "rows": rows}))

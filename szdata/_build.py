@@ -13,7 +13,9 @@ without ``.0``; dates in ISO 8601). It
    (except the note recording why a raw text was deleted, ``provenance.raw-append-only``);
 3. fills ``review_status`` from ``data/curation/reviews.csv`` (``unreviewed`` when absent);
 4. writes ``data/{articles,items,figures,dates,mentions}.csv`` and, in ``datapackage.json``,
-   only the raw-text resources and the ``sources`` list, each file atomically, all together.
+   only the raw-text resources, the ``sources`` list and every table's ``hash``, ``bytes``
+   and ``licenses``, each file atomically, all together (so ``--check`` also fails when a
+   curated table was edited without a build).
 
 ``check=True`` writes nothing and reports the difference instead.
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -37,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from szdata._errors import BuildError
 from szdata._files import list_folder, max_raw_bytes, read_files
+from szdata._package import RAW_PREFIX, is_raw_resource
 from szdata._readers import table_records
 from szdata._typing import BUILT_TABLES
 
@@ -141,7 +145,7 @@ def build_package(pkg: Package, *, check: bool) -> BuildResult:
         pkg.path_of(t).relative_to(pkg.root).as_posix(): _csv(pkg, t, tables[t])
         for t in BUILT_TABLES
     }
-    contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"])
+    contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"], contents)
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
     for rel, text in contents.items():
         old = _committed(pkg, rel)
@@ -573,26 +577,80 @@ def _csv(pkg: Package, table: str, rows: list[Row]) -> str:
     return buf.getvalue()
 
 
-def _descriptor(pkg: Package, articles: list[Row]) -> str:
-    """``datapackage.json`` with its raw-text resources and sources rebuilt, the rest kept."""
+TABLE_LICENSES: list[dict[str, str]] = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (LICENSE-DATA)",
+    }
+]
+"""The licence of every table, curated or built (the curation work and what it derives)."""
+
+RAW_LICENSES: list[dict[str, str]] = [
+    {
+        "name": "other-closed",
+        "title": "The publisher's text, kept as evidence: not under CC-BY-4.0 or MIT",
+    }
+]
+"""The licence entry of every raw text: its publisher's, shipped as evidence, under neither
+of the package's licences (``other-closed`` is the Open Definition id for "not open")."""
+
+
+def file_facts(data: bytes) -> dict[str, Any]:
+    """The ``hash`` (Data Package v2 form, ``sha256:<hex>``) and ``bytes`` of a file's bytes.
+
+    Examples
+    --------
+    >>> file_facts(b"abc")
+    {'hash': 'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'bytes': 3}
+    """
+    return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _with_facts(res: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """``res`` with ``hash``, ``bytes`` and ``licenses`` set, placed after its ``encoding``."""
+    out: dict[str, Any] = {}
+    rest = {k: v for k, v in res.items() if k not in ("hash", "bytes", "licenses")}
+    for key, value in rest.items():
+        out[key] = value
+        if key == "encoding":
+            out.update(facts)
+    out.update({k: v for k, v in facts.items() if k not in out})
+    return out
+
+
+def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str:
+    """``datapackage.json`` with its raw-text resources, sources and file facts rebuilt.
+
+    Every table's ``hash`` and ``bytes`` are those of the file the build leaves: the built
+    content for a built table (``built``, by relative path), the committed file for a
+    curated one. Everything else a maintainer wrote is kept.
+    """
     desc = json.loads((pkg.root / DESCRIPTOR).read_text(encoding="utf-8"))
     orgs = _organization_names(pkg)
-    resources = [r for r in desc.get("resources", []) if r.get("type") != "text"]
+    tables = [r for r in desc.get("resources", []) if not is_raw_resource(r)]
+    curated = [r["path"] for r in tables if r["path"] not in built]
+    on_disk = dict(zip(curated, read_files(pkg.root, curated, missing_ok=True), strict=True))
+    resources = []
+    for res in tables:
+        data = built[res["path"]].encode("utf-8") if res["path"] in built else on_disk[res["path"]]
+        facts = file_facts(data or b"")
+        resources.append(_with_facts(res, {**facts, "licenses": TABLE_LICENSES}))
     for art in articles:
         aid = art["article_id"]
         resources.append(
             {
-                "name": "raw-" + aid.replace("_", "-"),
-                "type": "text",
+                "name": RAW_PREFIX + aid.replace("_", "-"),
                 "path": art["raw_path"],
                 "format": "txt",
                 "mediatype": "text/plain",
                 "encoding": "utf-8",
                 "hash": f"sha256:{art['sha256']}",
                 "bytes": art["bytes"],
+                "licenses": RAW_LICENSES,
                 "title": f"Raw text of article {aid}",
                 "description": (
-                    "The article as published, byte for byte. "
+                    "The article as published, byte for byte, kept as evidence. "
                     "Entry kept in step with `articles` by `szdata build`."
                 ),
             }

@@ -36,6 +36,39 @@ class PackageError(SzdataError):
     exit_code = 2
 
 
+class DescriptorError(PackageError):
+    """The descriptor or a table schema breaks a rule szdata checks before using it.
+
+    The message names the file and the JSON path of what is wrong, as
+    ``datapackage.json: resources[3].schema: ...``. The command line exits with status 2.
+
+    Parameters
+    ----------
+    file
+        The file, relative to the package (``datapackage.json``, ``schemas/x.schema.json``).
+    path
+        The JSON path in it (``resources[3].name``; ``$`` for the whole document).
+    message
+        What is wrong.
+    hint
+        What to do about it.
+
+    Examples
+    --------
+    >>> str(DescriptorError("datapackage.json", "resources[3].name", "is not a string"))
+    'datapackage.json: resources[3].name: is not a string'
+    """
+
+    def __init__(self, file: str, path: str, message: str, *, hint: str = "") -> None:
+        self.file = file
+        self.path = path
+        self.hint = hint
+        text = f"{file}: {path}: {message}"
+        if hint:
+            text += f" (hint: {hint})"
+        super().__init__(text)
+
+
 class UsageError(SzdataError):
     """A command or function was called wrongly (an unknown option value, a missing name).
 

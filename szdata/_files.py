@@ -148,14 +148,16 @@ def _open(folders: _Folders | None, root: Path, rel: str) -> int:
     return os.open(path, _FILE_FLAGS)
 
 
-def _read_fd(fd: int, rel: str, limit: int | None) -> bytes:
+_RAW_HINT = "a raw text is one article; set SZDATA_MAX_RAW_BYTES to read larger files"
+
+
+def _read_fd(fd: int, rel: str, limit: int | None, hint: str = _RAW_HINT) -> bytes:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(rel, _kind(info.st_mode))
     if limit is not None and info.st_size > limit:
         raise PackageError(
-            f"{rel} has {info.st_size:,} bytes, more than the limit of {limit:,} "
-            "(hint: a raw text is one article; set SZDATA_MAX_RAW_BYTES to read larger files)"
+            f"{rel} has {info.st_size:,} bytes, more than the limit of {limit:,} (hint: {hint})"
         )
     chunks = []
     size = 0
@@ -167,7 +169,9 @@ def _read_fd(fd: int, rel: str, limit: int | None) -> bytes:
     return b"".join(chunks)
 
 
-def read_file(root: str | Path, rel: str, *, limit: int | None = None) -> bytes:
+def read_file(
+    root: str | Path, rel: str, *, limit: int | None = None, limit_hint: str = _RAW_HINT
+) -> bytes:
     """The bytes of the regular file ``root/rel`` (``rel`` relative, ``/``-separated).
 
     Raises
@@ -179,14 +183,19 @@ def read_file(root: str | Path, rel: str, *, limit: int | None = None) -> bytes:
     from szdata._package import check_relative_path
 
     check_relative_path(rel, what="the file")
-    for data in read_files(root, [rel], limit=limit, missing_ok=False):
+    for data in read_files(root, [rel], limit=limit, missing_ok=False, limit_hint=limit_hint):
         assert data is not None
         return data
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def read_files(
-    root: str | Path, rels: list[str], *, limit: int | None = None, missing_ok: bool = True
+    root: str | Path,
+    rels: list[str],
+    *,
+    limit: int | None = None,
+    missing_ok: bool = True,
+    limit_hint: str = _RAW_HINT,
 ) -> Iterator[bytes | None]:
     """The bytes of each file of ``rels`` (relative, already checked safe), in order.
 
@@ -209,7 +218,7 @@ def read_files(
             except OSError as exc:
                 raise PackageError(f"{rel} cannot be read: {exc.strerror}") from None
             try:
-                data = _read_fd(fd, rel, limit)
+                data = _read_fd(fd, rel, limit, limit_hint)
             except BlockingIOError:
                 raise _refuse(rel, "a named pipe") from None
             except OSError as exc:

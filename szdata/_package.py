@@ -12,7 +12,6 @@ an installed copy (:func:`refuse_installed_copy`): it is not a checkout anyone c
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable
@@ -31,6 +30,22 @@ _UNSAFE = re.compile(r"(^[/\\~])|(\.\.)|(\$)|(://)|(^[A-Za-z]:)|\\|(%[A-Za-z_]+%
 _UNSAFE_PARTS = ("\n/", "\n~", "..", "$", ":", "\\", "%")
 """Every path :data:`_UNSAFE` matches holds one of these once a newline is put before it
 (a test checks it): :func:`check_relative_paths` looks for them in all paths at once."""
+
+
+def is_raw_resource(resource: dict[str, Any]) -> bool:
+    """Whether a descriptor entry is a raw text's: its name starts with :data:`RAW_PREFIX`.
+
+    Data Package v2 knows one resource ``type``, ``table``; a raw text is a plain file, so
+    its entry has none (:mod:`szdata._descriptor` refuses a raw entry with a type, and a
+    table without ``type: table``).
+
+    Examples
+    --------
+    >>> is_raw_resource({"name": "raw-004-4c9b5674638746a7"}), is_raw_resource({"name": "units"})
+    (True, False)
+    """
+    name = resource.get("name")
+    return isinstance(name, str) and name.startswith(RAW_PREFIX)
 
 
 def default_root() -> Path:
@@ -212,6 +227,8 @@ class Package:
 
     root: Path
     descriptor: dict[str, Any] = field(repr=False)
+    schema_descriptors: dict[str, dict[str, Any]] = field(repr=False, default_factory=dict)
+    """Each table's Table Schema as read and checked by :func:`open_package`."""
 
     @property
     def version(self) -> str:
@@ -229,11 +246,11 @@ class Package:
     @cached_property
     def _table_names(self) -> tuple[str, ...]:
         # computed once: a large package has 100,000 raw-text resources to skip
-        return tuple(n for n, r in self._resources.items() if r.get("type", "table") == "table")
+        return tuple(n for n, r in self._resources.items() if r.get("type") == "table")
 
     def raw_resources(self) -> list[dict[str, Any]]:
-        """The descriptor's entries for the raw texts (``type: text``)."""
-        return [r for r in self._resources.values() if r.get("type") == "text"]
+        """The descriptor's entries for the raw texts (named ``raw-...``, without a ``type``)."""
+        return [r for r in self._resources.values() if is_raw_resource(r)]
 
     def resource(self, name: str) -> dict[str, Any]:
         """The descriptor of resource ``name``."""
@@ -260,22 +277,12 @@ class Package:
 
     @cached_property
     def _schemas(self) -> dict[str, TableSchema]:
-        out: dict[str, TableSchema] = {}
-        for name in self.table_names():
-            ref = self.resource(name).get("schema")
-            if isinstance(ref, dict):
-                out[name] = TableSchema.from_descriptor(name, ref)
-                continue
-            path = self.root / check_relative_path(ref, what=f"the schema of resource {name!r}")
-            try:
-                out[name] = TableSchema.from_path(name, path)
-            except FileNotFoundError:
-                raise PackageError(f"the schema of resource {name!r} is missing: {path}") from None
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise PackageError(
-                    f"the schema file {path} is not a valid Table Schema: {exc}"
-                ) from None
-        return out
+        from szdata._descriptor import check_package
+
+        found = self.schema_descriptors
+        if not found:  # a Package made by hand: read and check its schemas as open_package does
+            found = check_package(self.root, DESCRIPTOR)[1]
+        return {name: TableSchema.from_descriptor(name, found[name]) for name in self.table_names()}
 
 
 def open_package(path: str | Path | None = None) -> Package:
@@ -292,6 +299,10 @@ def open_package(path: str | Path | None = None) -> Package:
     PackageError
         When the descriptor is missing, is not JSON, or names a path that is unsafe
         (absolute, ``..``, ``~``, ``$VAR``, a URL) or a file that does not exist.
+    DescriptorError
+        When the descriptor or a Table Schema breaks a rule of :mod:`szdata._descriptor`
+        (the Data Package v2 profile, the tables szdata knows, what it reads of a schema),
+        naming the file and the JSON path.
 
     Examples
     --------
@@ -308,32 +319,7 @@ def open_package(path: str | Path | None = None) -> Package:
         root = descriptor_path.parent
     if not descriptor_path.is_file():
         raise PackageError(f"no data package descriptor at {descriptor_path}")
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"{descriptor_path} is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise PackageError(f"{descriptor_path} is not valid JSON: {exc}") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise PackageError(f"{descriptor_path} has no list of resources")
-    entries = descriptor["resources"]
-    for res in entries:
-        if not isinstance(res, dict) or "name" not in res:
-            raise PackageError(f"{descriptor_path} has a resource without a name: {res!r}")
-    check_relative_paths(
-        [res.get("path") for res in entries],
-        lambda i: f"resource {entries[i]['name']!r}",
-    )
-    base = os.fspath(root)
-    for res in entries:
-        # Tables must exist to be read at all. Raw texts (thousands in a large package) are
-        # checked where they are read: `szdata validate` reports a missing one as
-        # provenance.raw-missing, and raw_text() refuses it.
-        if res.get("type") == "text":
-            continue
-        what = f"resource {res['name']!r}"
-        if not os.path.isfile(os.path.join(base, res["path"])):
-            raise PackageError(f"{what} points to a missing file: {root / res['path']}")
-        if isinstance(res.get("schema"), str):
-            check_relative_path(res["schema"], what=f"the schema of {what}")
-    return Package(root=root.resolve(), descriptor=descriptor)
+    from szdata._descriptor import check_package
+
+    descriptor, schemas = check_package(root, descriptor_path.name)
+    return Package(root=root.resolve(), descriptor=descriptor, schema_descriptors=schemas)

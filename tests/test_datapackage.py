@@ -18,7 +18,7 @@ from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 TABLES = [r for r in DESCRIPTOR["resources"] if r.get("type") == "table"]
-RAWS = [r for r in DESCRIPTOR["resources"] if r.get("type") == "text"]
+RAWS = [r for r in DESCRIPTOR["resources"] if r["name"].startswith("raw-")]
 SPANNED = ["items", "figures", "dates", "mentions"]
 
 

@@ -86,6 +86,15 @@ def test_import_szdata_loads_no_heavy_library() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_import_szdata_does_not_import_jsonschema() -> None:
+    """jsonschema checks the descriptor when a package is opened, not at import."""
+    code = "import sys, szdata; print('jsonschema' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == "False"
+
+
 @pytest.mark.parametrize(
     "module",
     [
@@ -331,7 +340,7 @@ def test_the_batch_path_check_never_clears_an_unsafe_path(paths: list[str]) -> N
 def test_an_unsafe_raw_text_path_among_many_is_refused(package_copy: Path) -> None:
     descriptor = package_copy / "datapackage.json"
     data = json.loads(descriptor.read_text(encoding="utf-8"))
-    raw = [r for r in data["resources"] if r.get("type") == "text"]
+    raw = [r for r in data["resources"] if r["name"].startswith("raw-")]
     copies = [dict(raw[0], name=f"raw-copy-{n}") for n in range(500)]
     copies[321]["path"] = "data/raw/../../../etc/passwd"
     data["resources"] += copies

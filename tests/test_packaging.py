@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from szdata._descriptor._profile import PROFILES
 from szdata._extras import EXTRAS
 from szdata._package import open_package
 from tests.conftest import REPO
@@ -32,7 +33,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PKG = open_package(REPO)
-HEAVY = ("pandas", "polars", "frictionless", "pandera", "pydantic", "pyarrow", "duckdb")
+HEAVY = (
+    "pandas", "polars", "frictionless", "pandera", "pydantic", "pyarrow", "duckdb", "jsonschema"
+)  # fmt: skip
 NOT_CORE = ("pandas", "numpy", "pyarrow", "duckdb", "jinja2", "matplotlib", "frictionless")
 """Distributions the core must not install: each is an extra's, or only a test tool."""
 SDIST_MUST_HAVE = (
@@ -54,6 +57,8 @@ SDIST_MUST_HAVE = (
     ".ci/package.json",
     ".ci/package-lock.json",
     "szdata/py.typed",
+    "CITATION.cff",
+    "szdata/_descriptor/profiles/datapackage.json",
 )
 
 
@@ -153,7 +158,23 @@ def test_wheel_ships_every_file_of_the_package(wheel: Path) -> None:
     missing = sorted(p for p in shipped if f"szdata/_pkg/{p}" not in names)
     assert missing == []
     assert {"szdata/_loader.py", "szdata/py.typed"} <= names
+    profiles = {f"szdata/_descriptor/profiles/{p}.json" for p in PROFILES}
+    assert profiles <= names, "the Data Package v2 profiles (checked offline)"
     assert not any(n.startswith(("tests/", "szdata/_pkg/szdata/")) for n in names)
+
+
+@pytest.mark.slow
+def test_wheel_names_both_licences(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(zf.read(meta_name).decode("utf-8"))
+    assert meta["License-Expression"] == "MIT AND CC-BY-4.0"
+    assert set(meta.get_all("License-File") or []) == {"LICENSE", "LICENSE-DATA"}
+    assert {n.split(".dist-info/")[-1] for n in names if "/licenses/" in n} == {
+        "licenses/LICENSE",
+        "licenses/LICENSE-DATA",
+    }
 
 
 @pytest.mark.slow
