@@ -20,12 +20,13 @@ from functools import cache
 
 import pytest
 
+from szdata._package import is_raw_resource
 from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
 TABLES = [name for name, r in RESOURCES.items() if r.get("type") == "table"]
-RAW_RESOURCES = [name for name, r in RESOURCES.items() if r.get("type") == "text"]
+RAW_RESOURCES = [name for name, r in RESOURCES.items() if is_raw_resource(r)]
 BUILT = ["articles", "items", "figures", "dates", "mentions"]
 SPANNED = ["items", "figures", "dates", "mentions"]
 QUOTED = ["figures", "dates", "mentions"]
