@@ -34,6 +34,30 @@ LegacyPackageArgument = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for machines.")]
 """The ``--json`` option: the command prints one complete JSON document on standard output."""
 
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who records the decisions (default: git config user.name)."),
+]
+"""The ``--by`` option of the commands that record decisions."""
+
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", help="Why: recorded with the decisions.")
+]
+"""The ``--reason`` option of the commands that record decisions."""
+
+EvidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence", help="Where it can be checked: a web address or a quote of the text."
+    ),
+]
+"""The ``--evidence`` option of the commands that record decisions."""
+
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Build and validate the result; write nothing.")
+]
+"""The ``--dry-run`` option of the commands that change the package."""
+
 
 def package_location(
     path: Path | None, legacy: Path | None = None, *, writes: str | None = None

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from szdata._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
-from szdata._commands._options import JsonOption, PackageOption, announce, package_location
+from szdata._commands._options import (
+    ByOption,
+    DryRunOption,
+    EvidenceOption,
+    JsonOption,
+    PackageOption,
+    ReasonOption,
+    announce,
+    package_location,
+)
 
 if TYPE_CHECKING:
     from szdata._add import AddResult
@@ -37,17 +46,8 @@ def add(
         str | None,
         typer.Option("--url", help="The address the text was published at."),
     ] = None,
-    evidence: Annotated[
-        str | None,
-        typer.Option(
-            "--evidence",
-            help="Why that date, when the address does not carry it: a web address or a quote.",
-        ),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", help="Who records the decisions (default: git config user.name)."),
-    ] = None,
+    evidence: EvidenceOption = None,
+    by: ByOption = None,
     remove: Annotated[
         list[str] | None,
         typer.Option(
@@ -56,13 +56,9 @@ def add(
             help="Leave out a row the parser misread (repeatable; needs --reason).",
         ),
     ] = None,
-    reason: Annotated[
-        str | None, typer.Option("--reason", help="Why the rows given with --remove are wrong.")
-    ] = None,
+    reason: ReasonOption = None,
     path: PackageOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the rows it would add; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Add raw texts to the package: copy, parse, and add their rows as unreviewed."""

@@ -12,7 +12,16 @@ from typing import Annotated
 
 import typer
 
-from szdata._commands._options import JsonOption, PackageOption, announce, package_location
+from szdata._commands._options import (
+    ByOption,
+    DryRunOption,
+    EvidenceOption,
+    JsonOption,
+    PackageOption,
+    ReasonOption,
+    announce,
+    package_location,
+)
 
 
 def correct(
@@ -42,19 +51,11 @@ def correct(
             help="Record a fact about a cell whose printed text is wrong; the cell keeps it.",
         ),
     ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why (required).")] = None,
-    evidence: Annotated[
-        str | None,
-        typer.Option("--evidence", help="A web address or a quote of the raw text (required)."),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", help="Who decides (default: git config user.name)."),
-    ] = None,
+    reason: ReasonOption = None,
+    evidence: EvidenceOption = None,
+    by: ByOption = None,
     path: PackageOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the decision; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Correct a built row with a recorded decision (next id, today, you), then rebuild."""
