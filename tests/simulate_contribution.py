@@ -187,13 +187,17 @@ def add_organization(root: Path) -> None:
 
 
 def bump_minor_version(root: Path) -> None:
-    """Bump the data version's minor number in ``datapackage.json``, as CHANGELOG.md asks."""
+    """Bump the data version's minor number in ``datapackage.json`` and ``CITATION.cff``."""
     path = root / "datapackage.json"
     text = path.read_text(encoding="utf-8")
     version = json.loads(text)["version"]
     major, minor, *_ = version.split(".")
     new = f"{major}.{int(minor) + 1}.0"
     path.write_text(text.replace(f'"version": "{version}"', f'"version": "{new}"', 1))
+    citation = root / "CITATION.cff"  # kept in step (tests/test_descriptor.py)
+    if citation.is_file():
+        cff = citation.read_text(encoding="utf-8")
+        citation.write_text(cff.replace(f'version: "{version}"', f'version: "{new}"', 1))
 
 
 def contribute(

@@ -159,7 +159,7 @@ def test_pyproject_names_both_licences() -> None:
 def test_citation_is_in_step_with_the_descriptor() -> None:
     cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
-    assert str(cff["version"]) == DESCRIPTOR["version"]
+    assert str(cff["version"]) == DESCRIPTOR["version"], "set CITATION.cff's version too"
     assert cff["title"].endswith(DESCRIPTOR["title"])
     assert set(cff["license"]) == {lic["name"] for lic in DESCRIPTOR["licenses"]}
     assert str(cff["date-released"]) == DESCRIPTOR["created"][:10]

@@ -29,6 +29,7 @@ import pytest
 
 from szdata._cli import main
 from tests.conftest import REPO, copy_package
+from tests.fixture_package import _default_fixture as fixture_root
 
 SEED = 20200409
 CASES = int(os.environ.get("SZDATA_FUZZ_CASES", "240"))
@@ -187,7 +188,7 @@ class Case:
 def cases() -> list[Case]:
     rng = random.Random(SEED)
     out = []
-    originals = {f: (REPO / f).read_bytes() for f in FILES}
+    originals = {f: (fixture_root() / f).read_bytes() for f in FILES}  # not the shipped rows
     for number in range(CASES):
         file = rng.choice(FILES)
         data = originals[file]
@@ -261,7 +262,7 @@ def test_mutated_csv_files_never_crash_the_commands(package: Path, capsys) -> No
                 ):
                     failures.extend([w for w in [_check(case, args, capsys)[1]] if w])
         finally:
-            shutil.copyfile(REPO / case.file, target)
+            shutil.copyfile(fixture_root() / case.file, target)
     assert not failures, "\n".join(failures)
     if ONLY is None:  # the mutations really reach every verdict
         assert set(statuses) == EXIT_STATUSES, statuses
