@@ -372,48 +372,41 @@ def _follow_dates(
     changes that, so the figures of its sentence follow, and list the date's decisions.
     A figure whose ``refers_to`` a decision set itself keeps it.
     """
-    from szdata._normalize import fold
-    from szdata._parse._sentences import sentence_around
+    import bisect
 
-    date_decisions = [d for d in decisions if d["table"] == "dates" and d["action"] != "note"]
-    if not date_decisions:
-        return
+    from szdata._normalize import fold
+    from szdata._parse._sentences import sentence_spans_of
+
     kept = {
         d["key"] for d in decisions if d["table"] == "figures" and d.get("column") == "refers_to"
     }
-    by_date = {r["date_id"]: r for r in tables["dates"]}
-    touched: dict[str, list[tuple[int, str]]] = {}  # article: (start, decision id) of dates
-    for d in date_decisions:
-        row = by_date.get(d["key"])
-        start = row["start"] if row else _added_start(d)
-        article = row["article_id"] if row else d["key"].rpartition(".")[0]
-        if isinstance(start, int):
-            touched.setdefault(article, []).append((start, d["decision_id"]))
+    touched: dict[str, list[tuple[int, str]]] = {}  # article: (start, decision id) of its dates
+    for d in decisions:
+        article, _, start = d["key"].rpartition(".d")  # a date id is ARTICLE.dSTART
+        if d["table"] == "dates" and d["action"] != "note" and start.isdigit():
+            touched.setdefault(article, []).append((int(start), d["decision_id"]))
+    sentences = {a: sentence_spans_of(fold(texts[a])) for a in touched if a in texts}
+    if not sentences:
+        return
+    dates: dict[str, list[tuple[int, str]]] = {}  # article: (start, date) of its date rows
+    for r in tables["dates"]:
+        if r["article_id"] in sentences and isinstance(r["start"], int):
+            dates.setdefault(r["article_id"], []).append((r["start"], cell(r["date"])))
     for figure in tables["figures"]:
         article, start = figure.get("article_id"), figure.get("start")
-        if article not in touched or article not in texts or not isinstance(start, int):
+        if article not in sentences or not isinstance(start, int):
             continue
         if figure.get("origin") == "curation" or figure["figure_id"] in kept:
             continue
-        s0, s1 = sentence_around(fold(texts[article]), start)
-        found = {
-            cell(r["date"])
-            for r in tables["dates"]
-            if r["article_id"] == article and isinstance(r["start"], int) and s0 <= r["start"] < s1
-        }
+        spans = sentences[article]
+        k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+        s0, s1 = spans[k] if k >= 0 and start < spans[k][1] else (start, start)
+        found = {date for p, date in dates.get(article, []) if s0 <= p < s1}
         new = found.pop() if len(found) == 1 else None
         if new != (cell(figure.get("refers_to")) or None):
             figure["refers_to"] = new
             ids = applied.setdefault(("figures", figure["figure_id"]), [])
             ids.extend(i for p, i in touched[article] if s0 <= p < s1 and i not in ids)
-
-
-def _added_start(d: dict[str, str]) -> int | None:
-    try:
-        start = json.loads(d.get("curated_value") or "").get("start")
-    except (json.JSONDecodeError, AttributeError):
-        return None
-    return start if isinstance(start, int) else None
 
 
 def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str]) -> None:

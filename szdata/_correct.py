@@ -187,7 +187,8 @@ def correct(
         (pk,) = schema.primary_key
         row = next((r for r in table_records(pkg, table) if r.get(pk) == key), None)
         changes = _changes(kind, table, key, row, schema, set_values, add_values, notes)
-        existing = [r["decision_id"] for r in table_records(pkg, "decisions")]
+        recorded = table_records(pkg, "decisions")
+        existing = [r["decision_id"] for r in recorded]
         decisions = [
             {
                 "decision_id": next_decision_id(existing, offset=n),
@@ -204,10 +205,9 @@ def correct(
             }
             for n, (column, before, after) in enumerate(changes)
         ]
-        rows = table_records(pkg, "decisions") + decisions
         d.write(
             pkg.resource("decisions")["path"],
-            decision_rows_csv(pkg.schema("decisions").field_names, rows),
+            decision_rows_csv(pkg.schema("decisions").field_names, recorded + decisions),
         )
         _build_and_validate(d, decisions)
         if dry_run:

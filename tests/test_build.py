@@ -232,6 +232,33 @@ def test_cli_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert "figures" in out and "precision" in out
 
 
+def test_cli_scores_on_labelled_fixtures(capsys: pytest.CaptureFixture[str]) -> None:
+    families = REPO / "tests" / "fixtures" / "texts" / "families"
+    assert main(["build", "--path", str(REPO), "--scores", "--fixtures", str(families)]) == 0
+    out = capsys.readouterr().out
+    assert f"parser against labelled texts of {families}" in out
+    assert "articles" in out.split("labelled texts")[1]  # the fixtures' own table of scores
+
+
+@pytest.mark.parametrize(
+    ("label", "says"),
+    [
+        pytest.param("{", "cannot be read as a labelled fixture", id="not-json"),
+        pytest.param('{"items": [1]}', "a list of rows per table", id="rows-not-objects"),
+        pytest.param("[" * 5000 + "]" * 5000, "cannot be read", id="nested-deep"),
+    ],
+)
+def test_cli_scores_on_a_bad_label_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], label: str, says: str
+) -> None:
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
+    (tmp_path / "a.expected.json").write_text(label, encoding="utf-8")
+    status = main(["build", "--path", str(REPO), "--scores", "--fixtures", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert says in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("value", "text"),
     [(250000000.0, "250000000"), (97.5, "97.5"), (0.0, "0"), (None, ""), (3, "3"), ("a", "a")],

@@ -137,6 +137,18 @@ def test_a_date_correction_carries_the_figures_of_its_sentence(pkg: Path, capsys
     assert main(["validate", "--path", str(pkg)]) == 0
 
 
+def test_a_removed_date_takes_the_refers_to_of_its_sentence_with_it(pkg: Path, capsys) -> None:
+    status, out = _correct(
+        capsys, pkg, f"dates:{ARTICLE}.d180", "--remove", "--reason", "r", "--evidence", URL
+    )
+    assert status == 0, out
+    did = _rows(pkg, "decisions")[-1]["decision_id"]
+    figure = _row(pkg, "figures", f"{ARTICLE}.f118")
+    assert figure["refers_to"] == ""
+    assert did in figure["decision_ids"].split()
+    assert main(["validate", "--path", str(pkg)]) == 0
+
+
 def test_a_value_that_disagrees_with_its_quote_is_refused_with_the_note_to_use(
     pkg: Path, capsys
 ) -> None:

@@ -88,23 +88,15 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(_sentences(text, start, end))
 
 
-def sentence_around(text: str, pos: int) -> tuple[int, int]:
-    """The sentence of ``text`` (split as the parser splits it) that holds ``pos``.
-
-    ``(pos, pos)`` when ``pos`` is in no sentence (a blank line).
+def sentence_spans_of(text: str) -> list[tuple[int, int]]:
+    """Every sentence of ``text``, paragraph by paragraph, as the parser splits them (sorted).
 
     Examples
     --------
-    >>> text = "On March 3 it opened. On May 5 it closed."
-    >>> sentence_around(text, 25)
-    (22, 41)
+    >>> sentence_spans_of("On March 3 it opened. On May 5 it closed. Bye.")
+    [(0, 21), (22, 41), (42, 46)]
     """
-    for start, end in paragraph_spans(text):
-        if start <= pos < end:
-            return next(
-                ((a, b) for a, b in _sentences(text, start, end) if a <= pos < b), (pos, pos)
-            )
-    return (pos, pos)
+    return [span for p in paragraph_spans(text) for span in _sentences(text, *p)]
 
 
 def first_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
