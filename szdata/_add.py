@@ -334,9 +334,7 @@ def add_articles(
         return AddResult(articles, [], dry_run)
 
     with draft(pkg.root, command="add") as d:
-        from szdata._build import build_package
-
-        if not build_package(d.package(), check=True).ok:
+        if not d.is_built():
             raise AddRefused(
                 "the committed tables are not what the build produces, so new rows cannot be told "
                 "apart from changed ones (hint: run `szdata build --check` to see the difference, "

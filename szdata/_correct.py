@@ -32,7 +32,6 @@ from szdata._errors import SzdataError, UsageError
 
 if TYPE_CHECKING:
     from szdata._draft import Draft
-    from szdata._package import Package
     from szdata._schema import TableSchema
 
 Action = Literal["set", "add", "remove", "note"]
@@ -179,7 +178,11 @@ def correct(
 
     with draft(root, command="correct") as d:
         pkg = d.package()
-        _require_built(pkg)
+        if not d.is_built():
+            raise CorrectionRefused(
+                ["the committed tables are not what the build produces"],
+                "run `szdata build --check` to see the difference, then `szdata build`",
+            )
         tables = pkg.schema("decisions").field("table").enum or ()
         if table not in tables:
             raise UsageError(f"table {table!r} cannot be corrected (one of: {', '.join(tables)})")
@@ -213,16 +216,6 @@ def correct(
         if dry_run:
             return CorrectResult(decisions, [], True)
         return CorrectResult(decisions, d.commit(), False)
-
-
-def _require_built(pkg: Package) -> None:
-    from szdata._build import build_package
-
-    if not build_package(pkg, check=True).ok:
-        raise CorrectionRefused(
-            ["the committed tables are not what the build produces"],
-            "run `szdata build --check` to see the difference, then `szdata build`",
-        )
 
 
 def _changes(

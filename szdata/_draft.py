@@ -74,6 +74,16 @@ class Draft:
 
         return open_package(self.copy)
 
+    def is_built(self) -> bool:
+        """Whether the draft's committed tables are what the build produces (nothing written).
+
+        A command that adds or corrects rows checks this first: otherwise its own changes
+        could not be told apart from the ones a stale build would bring.
+        """
+        from szdata._build import build_package
+
+        return build_package(self.package(), check=True).ok
+
     def build(self) -> BuildResult:
         """Rebuild the draft's tables (no lock: the draft is this process's own)."""
         from szdata._build import build_package

@@ -301,3 +301,18 @@ def test_contributing_lists_the_columns_a_correction_can_set() -> None:
     assert generate(["--check", str(REPO / "CONTRIBUTING.md")]) == 0, (
         "run: python -m szdata._correct --write CONTRIBUTING.md"
     )
+
+
+def test_a_package_whose_tables_are_stale_is_refused(pkg: Path, capsys) -> None:
+    figures = pkg / "data" / "figures.csv"
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace(",bags of vegetables,", ",bags,"),
+        encoding="utf-8",
+    )
+    before = _snapshot(pkg)
+    status, out = _correct(
+        capsys, pkg, f"figures:{ARTICLE}.f379", "--remove", "--reason", "r", "--evidence", URL
+    )
+    assert status == 1, out
+    assert "not what the build produces" in out and "szdata build --check" in out
+    assert _snapshot(pkg) == before
