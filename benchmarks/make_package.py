@@ -59,9 +59,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from szdata._build import RAW_LICENSES, file_facts  # noqa: E402
-from szdata._package import open_package  # noqa: E402
-from szdata._typing import BUILT_TABLES  # noqa: E402
+from szdata._core._typing import BUILT_TABLES  # noqa: E402
+from szdata._curate._build import RAW_LICENSES, file_facts  # noqa: E402
+from szdata._disk._package import open_package  # noqa: E402
 
 ITEMS_PER_ARTICLE = 5
 FIGURES_PER_ARTICLE = 2 * ITEMS_PER_ARTICLE  # one in each item's headline, one in its body

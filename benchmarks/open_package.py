@@ -4,7 +4,7 @@ For each package given, in a fresh process each time (so the lazy ``import jsons
 counted), the median over ``--repeat`` runs of:
 
 - floor: reading ``datapackage.json`` and ``json.loads`` (what opening always did);
-- ``open_package``: the same plus every check of :mod:`szdata._descriptor` (the profiles,
+- ``open_package``: the same plus every check of :mod:`szdata._disk._descriptor` (the profiles,
   the resources, the schemas) and the path checks;
 - ``szdata info``: a whole command, as a person runs it.
 
@@ -37,7 +37,7 @@ print(time.perf_counter() - t0)
 
 _OPEN = """
 import sys, time
-from szdata._package import open_package
+from szdata._disk._package import open_package
 t0 = time.perf_counter()
 pkg = open_package(sys.argv[1])
 pkg.schema("figures")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from szdata._errors import (
+from szdata._core._errors import (
     BuildError,
     MissingExtra,
     PackageError,
@@ -24,12 +24,12 @@ from szdata._errors import (
     SzdataError,
     ValidationFailed,
 )
-from szdata._typing import Backend, TableName
+from szdata._core._typing import Backend, TableName
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from szdata._export import export
-    from szdata._loader import Tables, describe, load, load_all, raw_text, records, tables
-    from szdata._pandera import pandera_schema
+    from szdata._load._loader import Tables, describe, load, load_all, raw_text, records, tables
+    from szdata._load._pandera import pandera_schema
     from szdata._site import build_site
     from szdata.models import model
 
@@ -67,31 +67,31 @@ __all__ = [
 
 # public name -> module that defines it; imported on first use (PEP 562).
 _LAZY: dict[str, str] = {
-    "open_package": "szdata._package",
+    "open_package": "szdata._disk._package",
     "parse": "szdata._parse",
     "ParsedArticle": "szdata._parse",
-    "build": "szdata._build",
-    "BuildResult": "szdata._build",
+    "build": "szdata._curate._build",
+    "BuildResult": "szdata._curate._build",
     "validate": "szdata._validate",
     "Report": "szdata._validate",
     "Issue": "szdata._validate",
     "build_site": "szdata._site",
-    "tables": "szdata._loader",
-    "load": "szdata._loader",
-    "load_all": "szdata._loader",
-    "records": "szdata._loader",
-    "raw_text": "szdata._loader",
-    "describe": "szdata._loader",
-    "Tables": "szdata._loader",
+    "tables": "szdata._load._loader",
+    "load": "szdata._load._loader",
+    "load_all": "szdata._load._loader",
+    "records": "szdata._load._loader",
+    "raw_text": "szdata._load._loader",
+    "describe": "szdata._load._loader",
+    "Tables": "szdata._load._loader",
     "export": "szdata._export",
-    "pandera_schema": "szdata._pandera",
+    "pandera_schema": "szdata._load._pandera",
     "model": "szdata.models",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in ("__version__", "data_version"):
-        from szdata._package import open_package
+        from szdata._disk._package import open_package
 
         return open_package().version
     module = _LAZY.get(name)

@@ -2,6 +2,6 @@
 
 import sys
 
-from szdata._cli import main
+from szdata._commands._main import main
 
 sys.exit(main())

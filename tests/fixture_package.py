@@ -103,7 +103,7 @@ def build_fixture_package(
     RuntimeError
         If ``szdata build`` refuses the package (its output is in the message).
     """
-    from szdata._cli import main
+    from szdata._commands._main import main
 
     chosen = _texts(texts)
     if dest.exists():

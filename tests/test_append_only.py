@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from szdata._validate._rules import RULES
 from tests.conftest import copy_package
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from szdata import BuildError, ParseError
-from szdata._build import build, cell, parser_scores
-from szdata._cli import main
+from szdata._commands._main import main
+from szdata._curate._build import build, cell, parser_scores
 from tests.conftest import REPO
 
 BUILT = [

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 import szdata
-from szdata._cli import main
-from szdata._errors import EXIT_CODES
-from szdata._package import is_installed_copy, locate_package
+from szdata._commands._main import main
+from szdata._core._errors import EXIT_CODES
+from szdata._disk._package import is_installed_copy, locate_package
 from tests.conftest import REPO
 
 
@@ -103,7 +103,9 @@ def test_writing_commands_refuse_an_installed_copy(args: list[str], monkeypatch,
     from szdata._commands import _options
 
     monkeypatch.setattr(
-        _options, "locate_package", lambda path=None: szdata._package.Location(fake, "installed")
+        _options,
+        "locate_package",
+        lambda path=None: szdata._disk._package.Location(fake, "installed"),
     )
     code, _, err = run(args, capsys)
     assert code == 2
@@ -165,7 +167,7 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys) -> None:
 
 def test_sigint_in_a_real_process_exits_130_without_a_traceback(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import time, sys; from szdata._cli import main; "
+        [sys.executable, "-c", "import time, sys; from szdata._commands._main import main; "
          "import szdata._validate as v; v.validate = lambda *a, **k: time.sleep(30); "
          "sys.exit(main(['validate']))"],
         stdout=subprocess.PIPE,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import REPO, copy_package
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -44,7 +44,7 @@ def _together(root: Path, commands: list[list[str]], timeout: str) -> list[tuple
     env = {**os.environ, "SZDATA_LOCK_TIMEOUT": timeout, "PYTHONPATH": str(REPO)}
     go = time.time() + 1.5  # both start importing, then wait for the same moment
     script = (
-        "import sys, time; from szdata._cli import main; "
+        "import sys, time; from szdata._commands._main import main; "
         f"time.sleep(max(0, {go!r} - time.time())); sys.exit(main(sys.argv[1:]))"
     )
     procs = [
@@ -75,7 +75,7 @@ def _done_or_refused(status: int, output: str) -> bool:
 
 
 def _no_staged_files(root: Path) -> None:
-    from szdata._atomic import TEMP_SUFFIX
+    from szdata._disk._atomic import TEMP_SUFFIX
 
     assert [p for p in root.rglob(f"*{TEMP_SUFFIX}")] == []
 

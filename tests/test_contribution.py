@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import copy_package
 
 FIXTURE = Path(__file__).parent / "fixtures" / "contribution" / "fixture_briefing_mar26.txt"
@@ -193,7 +193,7 @@ def test_a_different_text_under_an_existing_name_is_refused(
 
 
 def test_a_build_that_would_change_an_existing_row_is_refused() -> None:
-    from szdata._add import AddRefused, _check_only_appended
+    from szdata._curate._add import AddRefused, _check_only_appended
 
     old = [{"figure_id": "a.f1", "value": "6"}]
     _check_only_appended("figures", old, [*old, {"figure_id": "b.f1", "value": "7"}])

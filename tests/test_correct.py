@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import copy_package
 
 STORY = Path(__file__).parent / "fixtures" / "end_to_end" / "e2e_story_pingshan.txt"
@@ -295,11 +295,11 @@ def test_json_reports_the_decisions(pkg: Path, capsys) -> None:
 
 
 def test_contributing_lists_the_columns_a_correction_can_set() -> None:
-    from szdata._correct import main as generate
+    from szdata._curate._correct import main as generate
     from tests.conftest import REPO
 
     assert generate(["--check", str(REPO / "CONTRIBUTING.md")]) == 0, (
-        "run: python -m szdata._correct --write CONTRIBUTING.md"
+        "run: python -m szdata._curate._correct --write CONTRIBUTING.md"
     )
 
 

@@ -21,18 +21,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
-from szdata._build import RAW_LICENSES, TABLE_LICENSES, build
-from szdata._cli import main
-from szdata._descriptor._profile import PROFILES, _fast, plain_paths, profile
-from szdata._package import open_package
-from szdata._typing import TABLE_NAMES
+from szdata._commands._main import main
+from szdata._core._typing import TABLE_NAMES
+from szdata._curate._build import RAW_LICENSES, TABLE_LICENSES, build
+from szdata._disk._descriptor._profile import PROFILES, _fast, plain_paths, profile
+from szdata._disk._package import open_package
 from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = DESCRIPTOR["resources"]
 TABLES = [r for r in RESOURCES if r.get("type") == "table"]
 RAWS = [r for r in RESOURCES if r["name"].startswith("raw-")]
-PROFILE_DIR = REPO / "szdata" / "_descriptor" / "profiles"
+PROFILE_DIR = REPO / "szdata" / "_disk" / "_descriptor" / "profiles"
 
 
 # -- the v2 profile, offline -------------------------------------------------------------------
@@ -253,7 +253,7 @@ _FIELD_VALUE = st.one_of(
 def test_a_field_fits_the_profile_when_it_fits_the_form_of_its_type(
     field: dict, edit: dict
 ) -> None:
-    from szdata._descriptor._profile import _validators
+    from szdata._disk._descriptor._profile import _validators
 
     field = {**field, **edit}
     validators = _validators()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import REPO, copy_package
 
 DP = "datapackage.json"

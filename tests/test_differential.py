@@ -36,12 +36,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from szdata._readers import LINE, _fast, _slow, read_csv_bytes
-from szdata._schema import TableSchema
+from szdata._disk._readers import LINE, _fast, _slow, read_csv_bytes
+from szdata._schemas._schema import TableSchema
+from szdata._schemas._typed import typed_frame
 from szdata._validate._load import LoadedTable
 from szdata._validate._rules import RULES, STRICTER
 from szdata._validate._structural import check_table
-from szdata._validate._typed import typed_frame
 from tests.conftest import REPO
 
 pytest.importorskip("frictionless")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.simulate_contribution import copy_repository, run_pytest
 from tests.test_contribution_survives import SHIPPED_DATA_MODULES
 

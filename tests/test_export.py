@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 import szdata
-from szdata._cli import main
-from szdata._errors import MissingExtra, PackageError, SzdataError, UsageError
+from szdata._commands._main import main
+from szdata._core._errors import MissingExtra, PackageError, SzdataError, UsageError
+from szdata._disk._package import open_package
 from szdata._export import FORMATS, code_version, dependency_order, unchecked_constraints
-from szdata._package import open_package
 from tests.conftest import REPO, copy_package
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export" / "fixture_unicode_news.txt"
@@ -50,7 +50,7 @@ def _write(root: Path, name: str, rows: list[dict[str, str]], header: list[str] 
 @pytest.fixture(scope="module")
 def fixture_pkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped package plus the synthetic article with non-ASCII text, built."""
-    from szdata._build import build
+    from szdata._curate._build import build
 
     root = copy_package(tmp_path_factory.mktemp("fixture") / "pkg")
     shutil.copy(FIXTURE, root / "data" / "raw" / f"{FIXTURE_ID}.txt")
@@ -337,7 +337,7 @@ def test_glob_checks_accept_exactly_what_the_pattern_accepts(pattern: str) -> No
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from szdata._glob import glob_condition
+    from szdata._schemas._glob import glob_condition
 
     condition = glob_condition(pattern, "?1")
     if condition is None:

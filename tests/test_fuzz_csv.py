@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import REPO, copy_package
 from tests.fixture_package import _default_fixture as fixture_root
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from tests.conftest import REPO, copy_shipped_package
 
 GIT = shutil.which("git")

@@ -17,15 +17,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import szdata
-from szdata._cli import main
-from szdata._errors import PackageError, ValidationFailed
-from szdata._package import (
+from szdata._commands._main import main
+from szdata._core._errors import PackageError, ValidationFailed
+from szdata._core._typing import TABLE_NAMES, TableName
+from szdata._disk._package import (
     check_relative_path,
     check_relative_paths,
     open_package,
     surely_safe,
 )
-from szdata._typing import TABLE_NAMES, TableName
 from tests.conftest import REPO
 
 PKG = open_package(REPO)
@@ -98,16 +98,16 @@ def test_import_szdata_does_not_import_jsonschema() -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "szdata._loader",
-        "szdata._dtypes",
+        "szdata._load._loader",
+        "szdata._schemas._dtypes",
         "szdata._export",
-        "szdata._codebook",
+        "szdata._load._codebook",
         "szdata._commands.info",
         "szdata._commands.show",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:
-    if module == "szdata._loader":
+    if module == "szdata._load._loader":
         pytest.importorskip("szdata.models", reason="records() needs szdata.models")
     result = doctest.testmod(
         importlib.import_module(module), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -590,7 +590,7 @@ def test_missing_raw_text_is_refused_where_it_is_read(package_copy: Path) -> Non
 def test_reading_a_table_as_text_refuses_what_is_not_utf8_csv(
     tmp_path: Path, content: bytes, error: str
 ) -> None:
-    from szdata._readers import read_text_table
+    from szdata._disk._readers import read_text_table
 
     path = tmp_path / "t.csv"
     path.write_bytes(content)
@@ -600,7 +600,7 @@ def test_reading_a_table_as_text_refuses_what_is_not_utf8_csv(
 
 
 def test_reading_a_table_as_text_keeps_every_cell_as_stored(tmp_path: Path) -> None:
-    from szdata._readers import read_text_table
+    from szdata._disk._readers import read_text_table
 
     path = tmp_path / "t.csv"
     path.write_bytes('id,n,note\nx,007,caf\u00e9\ny,," a, b "\n'.encode())

@@ -12,8 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 import szdata.models as models
-from szdata._package import open_package
-from szdata._typing import TABLE_NAMES
+from szdata._core._typing import TABLE_NAMES
+from szdata._disk._package import open_package
 from tests.conftest import REPO
 
 PKG = open_package(REPO)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
+from szdata._commands._main import main
 from szdata._validate._rules import RULES
 
 FILES = {

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from szdata._descriptor._profile import PROFILES
-from szdata._extras import EXTRAS
-from szdata._package import open_package
+from szdata._core._extras import EXTRAS
+from szdata._disk._descriptor._profile import PROFILES
+from szdata._disk._package import open_package
 from tests.conftest import REPO
 
 if sys.version_info >= (3, 11):
@@ -58,7 +58,7 @@ SDIST_MUST_HAVE = (
     ".ci/package-lock.json",
     "szdata/py.typed",
     "CITATION.cff",
-    "szdata/_descriptor/profiles/datapackage.json",
+    "szdata/_disk/_descriptor/profiles/datapackage.json",
 )
 
 
@@ -157,8 +157,8 @@ def test_wheel_ships_every_file_of_the_package(wheel: Path) -> None:
             shipped.add(res["schema"])
     missing = sorted(p for p in shipped if f"szdata/_pkg/{p}" not in names)
     assert missing == []
-    assert {"szdata/_loader.py", "szdata/py.typed"} <= names
-    profiles = {f"szdata/_descriptor/profiles/{p}.json" for p in PROFILES}
+    assert {"szdata/_load/_loader.py", "szdata/py.typed"} <= names
+    profiles = {f"szdata/_disk/_descriptor/profiles/{p}.json" for p in PROFILES}
     assert profiles <= names, "the Data Package v2 profiles (checked offline)"
     assert not any(n.startswith(("tests/", "szdata/_pkg/szdata/")) for n in names)
 
@@ -217,8 +217,8 @@ def test_pandas_frames_are_the_same_with_and_without_pyarrow() -> None:
     """The pandas extra brings no pyarrow: the NumPy path gives what polars' Arrow path gives."""
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
-    from szdata._loader import _read_typed
-    from szdata._to_pandas import to_pandas
+    from szdata._load._loader import _read_typed
+    from szdata._schemas._to_pandas import to_pandas
 
     for name in PKG.table_names():
         frame, fields = _read_typed(PKG, name), PKG.schema(name).fields
@@ -242,7 +242,7 @@ def test_a_command_whose_extra_is_missing_names_it_and_writes_nothing(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from szdata._cli import main
+    from szdata._commands._main import main
 
     monkeypatch.setitem(sys.modules, hidden, None)  # `import hidden` now fails as if missing
     work = tmp_path / "work"
@@ -260,7 +260,7 @@ def test_load_with_pandas_missing_names_the_extra_before_reading(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import szdata
-    from szdata import _loader
+    from szdata._load import _loader
 
     monkeypatch.setitem(sys.modules, "pandas", None)
     monkeypatch.setattr(_loader, "_read_typed", lambda *a: pytest.fail("read before the check"))

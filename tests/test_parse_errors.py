@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from szdata import ParseError
-from szdata._normalize import FOLDS, fold
+from szdata._core._normalize import FOLDS, fold
 from szdata._parse import parse
 
 BAD = [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from szdata._package import open_package
+from szdata._core._typing import BUILT_TABLES
+from szdata._disk._package import open_package
 from szdata._parse import BUILD_TIME_COLUMNS, ParsedArticle, parse
-from szdata._typing import BUILT_TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "texts"
 D = dt.date

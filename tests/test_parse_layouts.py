@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from szdata._curate._scores import fixture_scores
 from szdata._parse import parse
-from szdata._scores import fixture_scores
 
 FAMILIES = Path(__file__).parent / "fixtures" / "texts" / "families"
 D = dt.date
@@ -47,7 +47,7 @@ def test_a_wrong_expectation_lowers_the_score(tmp_path: Path) -> None:
 
 
 def test_no_labelled_fixture_is_an_error(tmp_path: Path) -> None:
-    from szdata._errors import UsageError
+    from szdata._core._errors import UsageError
 
     with pytest.raises(UsageError, match="no labelled fixture"):
         fixture_scores(tmp_path)

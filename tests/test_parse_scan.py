@@ -18,15 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import szdata._parse as parser
-from szdata._normalize import fold, name_key
+from szdata._core._normalize import fold, name_key
 from szdata._parse import Registry, parse
 from szdata._parse._dates import find_dates
 from szdata._parse._figures import _Spans, find_figures
 from szdata._parse._items import _CUT_SOURCE, _SOURCE, _last_brackets, find_items
 from szdata._parse._mentions import find_mentions
+from szdata._parse._quantities import UnitWords
 from szdata._parse._scan import scan
 from szdata._parse._sentences import first_sentence, paragraph_spans, sentence_spans
-from szdata._quantities import UnitWords
 from tests.conftest import REPO
 
 _WORD_LINES = (

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import szdata
-from szdata._errors import PackageError, UsageError
-from szdata._package import open_package
-from szdata._schema import Field, TableSchema
+from szdata._core._errors import PackageError, UsageError
+from szdata._disk._package import open_package
+from szdata._schemas._schema import Field, TableSchema
 from tests.conftest import REPO
 
 PKG = open_package(REPO)
@@ -25,7 +25,7 @@ NAMES = PKG.table_names()
 
 @pytest.mark.parametrize("name", NAMES)
 def test_polars_schema_follows_the_table_schema_and_accepts_load(name: str) -> None:
-    from szdata._dtypes import polars_dtype
+    from szdata._schemas._dtypes import polars_dtype
 
     schema = PKG.schema(name)
     pa_schema = szdata.pandera_schema(name)
@@ -57,7 +57,7 @@ def test_pandas_schema_has_loads_dtypes_and_accepts_load(name: str) -> None:
     assert list(pa_schema.columns) == schema.field_names == list(loaded.columns)
     from pandera.engines import pandas_engine
 
-    from szdata._dtypes import pandas_dtype
+    from szdata._schemas._dtypes import pandas_dtype
 
     for field in schema.fields:
         col = pa_schema.columns[field.name]
@@ -145,7 +145,7 @@ def test_pandera_refuses_what_the_schema_refuses(
 def test_a_composite_primary_key_is_checked(backend: str) -> None:
     import pandera.errors
 
-    from szdata._pandera import schema_from_table_schema
+    from szdata._load._pandera import schema_from_table_schema
 
     table = TableSchema(
         name="t",

@@ -1,4 +1,4 @@
-"""``szdata._quantities``: every quote form of ``figures.quote`` read back into a quantity."""
+"""``szdata._parse._quantities``: every form of ``figures.quote`` read back into a quantity."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from szdata._package import open_package
-from szdata._quantities import (
+from szdata._disk._package import open_package
+from szdata._parse._quantities import (
     EXACT,
     QUALIFIER_PHRASES,
     Quantity,

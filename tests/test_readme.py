@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
-from szdata._codebook import END, START, data_dictionary, replace_section
-from szdata._codebook import main as codebook_main
+from szdata._commands._main import main
+from szdata._load._codebook import END, START, data_dictionary, replace_section
+from szdata._load._codebook import main as codebook_main
 from tests.conftest import REPO, copy_package
 
 README = REPO / "README.md"
@@ -60,7 +60,7 @@ def in_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # the examples' outputs are those of the fixture package, which does not grow: it stands
     # in for the installed package (the default of every command), and is copied as my-fork
     installed = copy_package(tmp_path / "installed" / "szdata-data")
-    monkeypatch.setattr("szdata._package.default_root", lambda: installed)
+    monkeypatch.setattr("szdata._disk._package.default_root", lambda: installed)
     copy_package(tmp_path / "my-fork")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "120")
@@ -116,12 +116,13 @@ def test_command_line_examples_run(
 def test_data_dictionary_is_fresh() -> None:
     text = README.read_text(encoding="utf-8")
     assert replace_section(text, data_dictionary(REPO)) == text, (
-        "README.md's data dictionary is stale: run python -m szdata._codebook --write README.md"
+        "README.md's data dictionary is stale: "
+        "run python -m szdata._load._codebook --write README.md"
     )
 
 
 def test_data_dictionary_covers_every_column() -> None:
-    from szdata._package import open_package
+    from szdata._disk._package import open_package
 
     section, _ = _section(README.read_text(encoding="utf-8"), START, END)
     pkg = open_package(REPO)

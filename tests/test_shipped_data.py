@@ -20,7 +20,7 @@ from functools import cache
 
 import pytest
 
-from szdata._package import is_raw_resource
+from szdata._disk._package import is_raw_resource
 from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
@@ -279,7 +279,7 @@ def test_strict_validation_fails_only_for_articles_waiting_for_review() -> None:
 
 @pytest.mark.slow
 def test_build_check_passes() -> None:
-    from szdata._build import build
+    from szdata._curate._build import build
 
     result = build(REPO, check=True)
     assert result.ok, result.diff()

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from szdata._cli import main
-from szdata._package import open_package
+from szdata._commands._main import main
+from szdata._disk._package import open_package
 from tests.conftest import REPO
 
 PKG = open_package(REPO)
@@ -73,7 +73,7 @@ def test_json_and_jsonl_are_typed(capsys) -> None:  # type: ignore[no-untyped-de
 def test_a_terminal_gets_a_table_with_data_shown_as_text(
     package_copy: Path, capsys, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import szdata._terminal
+    import szdata._core._terminal
 
     rows = _csv_rows(package_copy, "units")
     rows[0]["description"] = "[bold red]evil[/] \x1b[2J\u202etxt"
@@ -82,7 +82,7 @@ def test_a_terminal_gets_a_table_with_data_shown_as_text(
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    monkeypatch.setattr(szdata._terminal, "is_terminal", lambda stream=None: True)
+    monkeypatch.setattr(szdata._core._terminal, "is_terminal", lambda stream=None: True)
     monkeypatch.setenv("COLUMNS", "250")
     status, out, _ = _show(capsys, "units", "--path", str(package_copy), "-c", "unit,description")
     assert status == 0

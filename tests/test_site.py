@@ -22,11 +22,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szdata import _cli as cli
-from szdata._checklist import CHECKLIST
-from szdata._cli import main
-from szdata._package import open_package
-from szdata._readers import read_text_table
+from szdata._commands import _main as cli
+from szdata._commands._main import main
+from szdata._curate._checklist import CHECKLIST
+from szdata._disk._package import open_package
+from szdata._disk._readers import read_text_table
 from szdata._site import MARKER, SiteError, build_site
 from szdata._site._charts import abbreviate, bar_width, organizations_chart
 from szdata._site._data import KINDS, format_value

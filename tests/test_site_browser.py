@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from szdata._package import open_package
-from szdata._readers import read_text_table
+from szdata._disk._package import open_package
+from szdata._disk._readers import read_text_table
 from szdata._site import build_site
 from szdata._site._data import KINDS, format_value
 

@@ -1,4 +1,4 @@
-"""The reviewer's checklist is written once (szdata/_checklist.py); every copy is generated."""
+"""The reviewer's checklist is written once (szdata/_curate/_checklist.py); copies are generated."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from szdata._checklist import ARTICLE_CHECKS, CHECKLIST, END, START, main, markdown
 from szdata._commands import add as add_command
+from szdata._curate._checklist import ARTICLE_CHECKS, CHECKLIST, END, START, main, markdown
 
 from .conftest import REPO
 
@@ -17,7 +17,7 @@ COPIES = [REPO / "CONTRIBUTING.md", REPO / ".github" / "PULL_REQUEST_TEMPLATE.md
 @pytest.mark.parametrize("copy", COPIES, ids=lambda p: p.name)
 def test_every_copy_is_fresh(copy: Path) -> None:
     assert main(["--check", str(copy)]) == 0, (
-        f"{copy.name}'s checklist is stale: run python -m szdata._checklist --write {copy}"
+        f"{copy.name}'s checklist is stale: run python -m szdata._curate._checklist --write {copy}"
     )
     text = copy.read_text(encoding="utf-8")
     assert markdown() in text

@@ -330,7 +330,7 @@ PANDERA_RULES = {
 def test_pandera_rejects_what_the_structural_layer_rejects(case, package_copy: Path) -> None:
     import pandera.errors
 
-    from szdata._pandera import schema_for, typed_table
+    from szdata._load._pandera import schema_for, typed_table
 
     case.edit(package_copy)
     pkg = szdata.open_package(package_copy)
@@ -344,8 +344,8 @@ def test_pandera_rejects_what_the_structural_layer_rejects(case, package_copy: P
 def test_integer_cast_accepts_exactly_the_integer_form(cell: str) -> None:
     import polars as pl
 
-    from szdata._schema import Field
-    from szdata._validate._typed import INTEGER_FORM, cast_expr
+    from szdata._schemas._schema import Field
+    from szdata._schemas._typed import INTEGER_FORM, cast_expr
 
     typed = pl.DataFrame({"n": [cell]}).select(cast_expr(Field(name="n", type="integer"))).item()
     assert (typed is not None) is bool(re.fullmatch(INTEGER_FORM.strip("^$"), cell, flags=re.ASCII))

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import szdata
 from benchmarks import make_package as gen
-from szdata._errors import PackageError
-from szdata._quantities import QUALIFIER_PHRASES, SCALES, UnitWords, read_quantity
+from szdata._core._errors import PackageError
+from szdata._parse._quantities import QUALIFIER_PHRASES, SCALES, UnitWords, read_quantity
 from szdata._validate import _checks, _item, _raw
 from szdata._validate._json import dumps_indented
 from szdata._validate._load import load
@@ -96,7 +96,7 @@ def test_a_unit_word_with_a_digit_turns_the_shortcut_off(tmp_path: Path) -> None
     row |= {"unit": "m2", "dimension": "area", "words": "m2|2nd floor"}
     path = tmp_path / "units.csv"
     path.write_text("\n".join([*src, ",".join(row[h] for h in header)]) + "\n", encoding="utf-8")
-    from szdata._readers import read_csv_path
+    from szdata._disk._readers import read_csv_path
 
     units = UnitWords.from_records(read_csv_path(path).records())
     assert not fast_path_sound(units)

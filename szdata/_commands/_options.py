@@ -2,7 +2,7 @@
 
 Every command names its package the same way, with ``--path``; without it, the package is
 the one of the current folder (found upward, as git finds its repository), and only
-outside any package the installed copy (see :func:`szdata._package.locate_package`).
+outside any package the installed copy (see :func:`szdata._disk._package.locate_package`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from szdata._package import Location, locate_package, refuse_installed_copy
+from szdata._disk._package import Location, locate_package, refuse_installed_copy
 
 PackageOption = Annotated[
     Path | None,
@@ -70,7 +70,7 @@ def package_location(
         When both ``--path`` and the old positional ``PATH`` are given, or a writing command
         would write into an installed copy.
     """
-    from szdata._errors import UsageError
+    from szdata._core._errors import UsageError
 
     if legacy is not None:
         if path is not None:
@@ -85,6 +85,6 @@ def package_location(
 
 def announce(location: Location, *, err: bool = False) -> None:
     """Print which package the command acts on (its first line of output)."""
-    from szdata._terminal import shown
+    from szdata._core._terminal import shown
 
     typer.echo(shown(location.describe()), err=err)

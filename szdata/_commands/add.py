@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from szdata._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
 from szdata._commands._options import (
     ByOption,
     DryRunOption,
@@ -25,9 +24,10 @@ from szdata._commands._options import (
     announce,
     package_location,
 )
+from szdata._curate._checklist import ARTICLE_CHECKS as _CHECKLIST  # the one list
 
 if TYPE_CHECKING:
-    from szdata._add import AddResult
+    from szdata._curate._add import AddResult
 
 _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
 
@@ -64,8 +64,8 @@ def add(
     """Add raw texts to the package: copy, parse, and add their rows as unreviewed."""
     import datetime as dt
 
-    from szdata._add import AddRefused
-    from szdata._errors import UsageError
+    from szdata._core._errors import UsageError
+    from szdata._curate._add import AddRefused
 
     location = package_location(path, writes="add")
     announce(location, err=as_json)
@@ -97,7 +97,7 @@ def add(
                     indent=2,
                 )
             )
-        from szdata._terminal import shown
+        from szdata._core._terminal import shown
 
         typer.echo(f"error: {shown(str(exc))}", err=True)
         raise typer.Exit(1) from None
@@ -107,7 +107,7 @@ def add(
 def _run(
     raw_files: list[Path], path: Path, dry_run: bool, as_json: bool, options: dict[str, Any]
 ) -> AddResult:
-    from szdata._add import add_articles
+    from szdata._curate._add import add_articles
 
     show_bar = len(raw_files) >= _PROGRESS_FROM and sys.stdout.isatty() and not as_json
     if show_bar:
@@ -126,7 +126,7 @@ def _run(
 
 
 def _report(result: AddResult, dry_run: bool, as_json: bool) -> None:
-    from szdata._terminal import shown
+    from szdata._core._terminal import shown
 
     if as_json:
         typer.echo(

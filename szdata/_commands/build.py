@@ -23,7 +23,7 @@ from szdata._commands._options import (
 )
 
 if TYPE_CHECKING:
-    from szdata._build import Score
+    from szdata._curate._build import Score
 
 
 def _print_scores(what: str, scores: dict[str, Score]) -> None:
@@ -75,16 +75,16 @@ def register(app: typer.Typer) -> None:
         announce(location)
         path = location.root
         if scores:
-            from szdata._build import parser_scores
+            from szdata._curate._build import parser_scores
 
             _print_scores("the package's tables", parser_scores(path))
             if fixtures is not None:
-                from szdata._scores import fixture_scores
+                from szdata._curate._scores import fixture_scores
 
                 _print_scores(f"labelled texts of {fixtures}", fixture_scores(fixtures))
             return
-        from szdata._build import build as run_build
-        from szdata._terminal import shown
+        from szdata._core._terminal import shown
+        from szdata._curate._build import build as run_build
 
         result = run_build(path, check=check)
         if not quiet:

@@ -59,9 +59,9 @@ def correct(
     as_json: JsonOption = False,
 ) -> None:
     """Correct a built row with a recorded decision (next id, today, you), then rebuild."""
-    from szdata._correct import CorrectionRefused
-    from szdata._correct import correct as record
-    from szdata._terminal import shown
+    from szdata._core._terminal import shown
+    from szdata._curate._correct import CorrectionRefused
+    from szdata._curate._correct import correct as record
 
     location = package_location(path, writes="correct")
     announce(location, err=as_json)

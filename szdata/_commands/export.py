@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
         export; anything else is refused and left as it is. SQLite enforces foreign keys only
         on connections that run PRAGMA foreign_keys = ON.
         """
-        from szdata._errors import UsageError
+        from szdata._core._errors import UsageError
+        from szdata._core._terminal import shown
         from szdata._export import run_export
-        from szdata._terminal import shown
 
         if format not in FORMATS:
             raise UsageError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")

@@ -23,8 +23,8 @@ def package_info(path: Path | None = None) -> dict[str, Any]:
     >>> info["tables"][0]["name"], info["tables"][0]["rows"] > 0
     ('organizations', True)
     """
-    from szdata._package import open_package
-    from szdata._readers import table_frame
+    from szdata._disk._package import open_package
+    from szdata._disk._readers import table_frame
 
     pkg = open_package(path)
     tables = [
@@ -86,7 +86,7 @@ def info_lines(data: dict[str, Any]) -> list[str]:
     sources:
       - S\x1b[2J
     """
-    from szdata._terminal import shown
+    from szdata._core._terminal import shown
 
     lines = [shown(f"{data['name']} {data['version']}: {data['title']}", one_line=True)]
     rows = [("table", "rows", "title", "file")] + [

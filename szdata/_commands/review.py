@@ -24,7 +24,7 @@ def review(
     path: PackageOption = None,
 ) -> None:
     """Record that articles' rows were checked against their texts (or reopen them)."""
-    from szdata._review import set_review
+    from szdata._curate._review import set_review
 
     if accept == reopen:
         typer.echo("error: give exactly one of --accept and --reopen", err=True)

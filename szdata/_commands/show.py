@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from szdata._commands._options import PackageOption, announce, package_location
-from szdata._errors import UsageError
+from szdata._core._errors import UsageError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._schema import Field, TableSchema
+    from szdata._schemas._schema import Field, TableSchema
 
 OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json", "jsonl")
 """The formats of ``show --format``."""
@@ -120,7 +120,7 @@ def parse_where(conditions: list[str], schema: TableSchema) -> list[Condition]:
     >>> parse_where(["value=abc"], figures)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    szdata._errors.UsageError: --where 'value=abc': column 'value' holds a number, ... (hint: ...)
+    szdata._core._errors.UsageError: --where 'value=abc': column 'value' holds a number, ...)
     """
     out = []
     names = schema.field_names
@@ -194,7 +194,7 @@ def matching_rows(typed: pl.DataFrame, text: pl.DataFrame, where: list[Condition
 def _print_table(name: str, text: pl.DataFrame, matched: int, total: int, location: Any) -> None:
     from rich.table import Table
 
-    from szdata._terminal import console, shown
+    from szdata._core._terminal import console, shown
 
     announce(location)
     caption = f"{text.height} of {matched} rows" + (
@@ -281,10 +281,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show a table's rows, optionally filtered: a table on a terminal, CSV in a pipe."""
 
-        from szdata._loader import load
-        from szdata._package import open_package
-        from szdata._readers import table_frame
-        from szdata._terminal import is_terminal
+        from szdata._core._terminal import is_terminal
+        from szdata._disk._package import open_package
+        from szdata._disk._readers import table_frame
+        from szdata._load._loader import load
 
         if output is not None and output not in OUTPUT_FORMATS:
             raise UsageError(f"--format {output!r} is not one of {', '.join(OUTPUT_FORMATS)}")

@@ -36,8 +36,8 @@ def site(
     The site opens from the file system (no server): open OUT/index.html in a browser.
     A package that fails validation is still written, with its errors listed on the index.
     """
+    from szdata._core._terminal import shown
     from szdata._site import build_site, summary
-    from szdata._terminal import shown
 
     location = package_location(path)
     written = build_site(out, path=location.root, force=force, exports=exports)

@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         path = location.root
         interactive = sys.stdout.isatty() and not as_json and fmt is Format.text
         if interactive:
-            from szdata._terminal import console as make_console
+            from szdata._core._terminal import console as make_console
 
             console = make_console()
             with console.status("validating") as status:

@@ -32,8 +32,8 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from szdata._errors import ParseError
-from szdata._normalize import fold
+from szdata._core._errors import ParseError
+from szdata._core._normalize import fold
 from szdata._parse._dates import DateMatch, find_dates, resolve
 from szdata._parse._figures import find_figures
 from szdata._parse._header import LineIndex, read_head
@@ -365,7 +365,7 @@ def parse(
 @lru_cache(maxsize=1)
 def _date_bounds() -> tuple[dt.date | None, dt.date | None]:
     """The minimum and maximum of ``dates.date`` in the installed package's schema."""
-    from szdata._package import open_package
+    from szdata._disk._package import open_package
 
     field = open_package().schema("dates").field("date")
     return field.minimum, field.maximum

@@ -204,7 +204,7 @@ def read_date_quote(quote: str) -> DateMatch | None:
     >>> read_date_quote("June 5 last year").offset, read_date_quote("March 26 and 27") is None
     (-1, True)
     """
-    from szdata._normalize import fold
+    from szdata._core._normalize import fold
 
     text = fold(quote)
     found = find_dates(text)

@@ -1,6 +1,6 @@
 """Figures: numbers printed in the text, with qualifier, scale, unit and what they count.
 
-The grammar of a quote is the one of :mod:`szdata._quantities` (qualifier, number,
+The grammar of a quote is the one of :mod:`szdata._parse._quantities` (qualifier, number,
 scale, unit word); this module finds quotes in running text, rules out numbers that are
 not claims, and reads the counted noun phrase after a count.
 
@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
 from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
-from szdata._quantities import (
+from szdata._parse._quantities import (
     DIGIT_NUMBER,
     FRACTION,
     FRACTIONS,
@@ -364,7 +364,7 @@ _LOOKBEHIND = r"(?<![\w.,/:#%'@-])"
 
 @lru_cache(maxsize=8)
 def _figure_regexes(units: UnitWords) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The grammar of :mod:`szdata._quantities` in running text, with and without ranges."""
+    """The grammar of :mod:`szdata._parse._quantities` in running text, with and without ranges."""
     pattern = _LOOKBEHIND + quantity_pattern(units, in_text=True)
     flags = re.IGNORECASE | re.VERBOSE
     single = pattern.replace("(?P<num2>", "(?!)(?P<num2>")

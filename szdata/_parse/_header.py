@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from szdata._errors import ParseError
+from szdata._core._errors import ParseError
 from szdata._parse._items import ITEM_START as _ITEM_START
 
 KNOWN_FIELDS = {

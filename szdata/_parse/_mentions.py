@@ -20,7 +20,7 @@ import bisect
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from szdata._normalize import name_key
+from szdata._core._normalize import name_key
 from szdata._parse._scan import matches_at
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _overlapping_runs(spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, 
 
 @lru_cache(maxsize=4096)
 def _name_key(printed: str) -> str:
-    """:func:`szdata._normalize.name_key`, remembered: the same names recur in every text."""
+    """:func:`szdata._core._normalize.name_key`, remembered: the same names recur in every text."""
     return name_key(printed)
 
 

@@ -1,7 +1,7 @@
 """The curated vocabularies the parser reads: organizations, their aliases, and units.
 
 Loaded once per package (and reloaded when a curated file changes), or built from
-rows for tests. Matching is done on :func:`szdata._normalize.fold`-ed text, so a
+rows for tests. Matching is done on :func:`szdata._core._normalize.fold`-ed text, so a
 curly apostrophe in the text or in the registry matches a straight one.
 """
 
@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from szdata._normalize import name_key
-from szdata._quantities import UnitWords, trie_regex
+from szdata._core._normalize import name_key
+from szdata._parse._quantities import UnitWords, trie_regex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from szdata._package import Package
+    from szdata._disk._package import Package
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +78,7 @@ class Registry:
         >>> reg.organization_in("Shenzhen Daily (by Li Hua)"), reg.organization_in("Li Hua")
         ('sd', None)
         """
-        from szdata._normalize import fold
+        from szdata._core._normalize import fold
         from szdata._parse._mentions import find_mentions
 
         whole = self.organization_of(printed)
@@ -139,7 +139,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 @lru_cache(maxsize=1)
 def _installed() -> Package:
     """The installed package (its descriptor is read once)."""
-    from szdata._package import open_package
+    from szdata._disk._package import open_package
 
     return open_package()
 
@@ -151,7 +151,7 @@ def _load(
     headers: tuple[tuple[str, ...], ...],
     stamps: tuple[tuple[int, int], ...],
 ) -> Registry:
-    from szdata._readers import read_csv
+    from szdata._disk._readers import read_csv
 
     orgs, aliases, units = (
         [

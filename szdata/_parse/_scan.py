@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from szdata._quantities import trie_regex
+from szdata._parse._quantities import trie_regex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
-    from szdata._package import Package
+    from szdata._disk._package import Package
     from szdata._site._data import SiteData
 
 __all__ = ["MARKER", "SiteError", "build_site", "summary"]
@@ -94,7 +94,7 @@ def build_site(
     >>> sorted(p.name for p in site.iterdir())
     ['.szdata-site', 'articles', 'decisions.html', 'index.html', 'package', 'static']
     """
-    from szdata._package import open_package
+    from szdata._disk._package import open_package
     from szdata._site._data import load_site_data, read_tables
     from szdata._site._decisions import attach_decisions
     from szdata._site._queue import validate_package

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from szdata._errors import PackageError
-from szdata._readers import table_frame
+from szdata._core._errors import PackageError
+from szdata._disk._readers import table_frame
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
-    from szdata._package import Package
-    from szdata._schema import TableSchema
+    from szdata._disk._package import Package
+    from szdata._schemas._schema import TableSchema
     from szdata._site._decisions import Decision, DecisionMark
     from szdata._site._queue import Validation
 

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from szdata._errors import SzdataError
+from szdata._core._errors import SzdataError
 from szdata._site._data import ITEMS, KINDS, Cell, Problem, cells, safe_url
 
 if TYPE_CHECKING:
-    from szdata._package import Package
+    from szdata._disk._package import Package
     from szdata._site._data import Article, SiteData
 
 _URL = re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:)\]]", re.IGNORECASE)

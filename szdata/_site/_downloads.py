@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from szdata._errors import PackageError, SzdataError
+from szdata._core._errors import PackageError, SzdataError
 from szdata._site._data import Problem
 from szdata._site._errors import SiteError
 
 if TYPE_CHECKING:
-    from szdata._package import Package
+    from szdata._disk._package import Package
 
 PACKAGE_DIR = "package"
 EXPORTS_DIR = "exports"

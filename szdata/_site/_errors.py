@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from szdata._errors import SzdataError
+from szdata._core._errors import SzdataError
 
 
 class SiteError(SzdataError):

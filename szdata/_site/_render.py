@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from szdata._checklist import CHECKLIST
+from szdata._curate._checklist import CHECKLIST
 from szdata._site._charts import bar_width
 from szdata._site._data import safe_url
 from szdata._site._decisions import evidence_parts
@@ -116,7 +116,7 @@ def is_date(value: object) -> bool:
 @cache
 def environment() -> Environment:
     """The Jinja2 environment of the site: package templates, autoescape, strict names."""
-    from szdata._extras import require
+    from szdata._core._extras import require
 
     require("jinja2", "site", feature="the review site")
     from jinja2 import Environment, PackageLoader, StrictUndefined

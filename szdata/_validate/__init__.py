@@ -64,7 +64,7 @@ def validate(
     >>> report.ok, report.errors
     (True, [])
     """
-    from szdata._package import open_package
+    from szdata._disk._package import open_package
     from szdata._validate._run import run_checks
 
     step = progress or (lambda _name: None)

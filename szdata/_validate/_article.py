@@ -177,8 +177,8 @@ def check_titles(ctx: Context) -> list[Issue]:
     doubtful = joined.filter(pl.col("title").is_not_null() & first.ne_missing(pl.col("title")))
     if doubtful.is_empty():
         return issues
-    from szdata._errors import ParseError
-    from szdata._normalize import fold
+    from szdata._core._errors import ParseError
+    from szdata._core._normalize import fold
     from szdata._parse import Registry
     from szdata._parse._header import read_head
 

@@ -17,7 +17,7 @@ Examples
 >>> changed_raw_texts(".", "--output=x")
 Traceback (most recent call last):
 ...
-szdata._errors.UsageError: --base '--output=x' is not a git revision (e.g. origin/main)
+szdata._core._errors.UsageError: --base '--output=x' is not a git revision (e.g. origin/main)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from szdata._errors import PackageError, UsageError
+from szdata._core._errors import PackageError, UsageError
 
 RAW_TEXT = re.compile(r"data/raw/[^/]+\.txt")
 """The raw texts the rule covers: the files ``data/raw/*.txt`` (relative to the root)."""
@@ -176,7 +176,7 @@ def changed_raw_texts(root: str | Path, ref: str) -> list[Change]:
     PackageError
         When a text on disk cannot be read safely (a link, a device, too large; exit 2).
     """
-    from szdata._files import max_raw_bytes, read_file
+    from szdata._disk._files import max_raw_bytes, read_file
 
     root = Path(root)
     commit, prefix = resolve(root, ref)

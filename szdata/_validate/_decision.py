@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from szdata._normalize import fold
+from szdata._core._normalize import fold
 from szdata._validate._common import TEXT, has_columns, texts_frame
 from szdata._validate._load import LINE, Context
 

@@ -40,7 +40,7 @@ def check_figure_values(ctx: Context) -> list[Issue]:
     units = ctx.table("units")
     if units is None:
         return issues
-    from szdata._quantities import UnitWords
+    from szdata._parse._quantities import UnitWords
     from szdata._validate._quotes import read_quotes
 
     assert units.text is not None  # the units as loaded: a malformed file is reported, not raised
@@ -158,7 +158,7 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     )
     issues = []
     if not doubtful.is_empty():
-        from szdata._normalize import fold
+        from szdata._core._normalize import fold
         from szdata._parse._figures import counted_after
 
         for line, value, window in doubtful.iter_rows():
@@ -209,7 +209,7 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
     unsure = ok.filter(~pl.col("__ok")).select(LINE).collect().get_column(LINE).to_list()
     if not unsure:
         return []
-    from szdata._normalize import fold
+    from szdata._core._normalize import fold
     from szdata._parse._sentences import sentence_spans
 
     issues = []

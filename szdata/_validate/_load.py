@@ -11,16 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from szdata._readers import LINE
+from szdata._disk._readers import LINE
+from szdata._schemas._typed import typed_frame
 from szdata._validate._report import Issue
 from szdata._validate._rules import RULES
-from szdata._validate._typed import typed_frame
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._package import Package
-    from szdata._schema import TableSchema
+    from szdata._disk._package import Package
+    from szdata._schemas._schema import TableSchema
     from szdata._validate._raw import RawReader
 
 
@@ -124,7 +124,7 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
     PackageError
         When the file is missing, not a regular file, or not UTF-8 (exit status 2).
     """
-    from szdata._readers import read_table as read_csv_table
+    from szdata._disk._readers import read_table as read_csv_table
 
     schema = package.schema(name)
     read = read_csv_table(package, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from szdata._normalize import name_key
+from szdata._core._normalize import name_key
 from szdata._validate._common import has_columns
 from szdata._validate._load import Context
 from szdata._validate._structural import MaskCheck, combined, run_masks

@@ -1,4 +1,4 @@
-"""Read every distinct figure quote again, as :func:`szdata._quantities.read_quantity` does.
+"""Read every distinct figure quote again, as :func:`szdata._parse._quantities.read_quantity` does.
 
 A million figures have hundreds of thousands of distinct quotes ("41,300 masks", "more
 than 140,000", "2.6 million yuan"), but only a few hundred distinct *templates*: the quote
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._quantities import UnitWords
+    from szdata._parse._quantities import UnitWords
 
 QUOTE, VALUE, QUALIFIER, UNIT, ERROR = "quote", "__qv", "__qq", "__qu", "__qe"
 VALUE_MAX = "__qm"
@@ -51,11 +51,11 @@ def fast_path_sound(units: UnitWords) -> bool:
 
     Examples
     --------
-    >>> from szdata._quantities import UnitWords
+    >>> from szdata._parse._quantities import UnitWords
     >>> fast_path_sound(UnitWords.load())
     True
     """
-    from szdata import _quantities as q
+    from szdata._parse import _quantities as q
 
     words = [*units.by_word, *q.QUALIFIER_PHRASES, *q.SCALES, *q.NUMBER_WORDS]
     # a word could take part of a number only with a digit in it, or if made of , and .
@@ -71,7 +71,7 @@ _Read = tuple[float | None, str | None, str | None, str | None, float | None]
 
 def _read_one(quote: str, units: UnitWords) -> _Read:
     """(value, qualifier, unit, error, value_max) of one quote, by ``read_quantity`` itself."""
-    from szdata._quantities import read_exact, to_float
+    from szdata._parse._quantities import read_exact, to_float
 
     try:
         q = read_exact(quote, units=units)
@@ -101,7 +101,7 @@ def read_quotes(quotes: pl.Series, units: UnitWords) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
-    >>> from szdata._quantities import UnitWords
+    >>> from szdata._parse._quantities import UnitWords
     >>> quotes = pl.Series(["more than 41,300", "2.6 million yuan", "Seventeen", "a lot"])
     >>> read = read_quotes(quotes, UnitWords.load()).sort("quote")
     >>> read.drop("__qe", "__qm").rows()  # doctest: +NORMALIZE_WHITESPACE
@@ -112,7 +112,7 @@ def read_quotes(quotes: pl.Series, units: UnitWords) -> pl.DataFrame:
     """
     import polars as pl
 
-    from szdata._quantities import DIGIT_NUMBER
+    from szdata._parse._quantities import DIGIT_NUMBER
 
     frame = pl.DataFrame({QUOTE: quotes.drop_nulls().unique()}, schema={QUOTE: pl.String})
     if fast_path_sound(units):

@@ -15,8 +15,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from szdata._errors import PackageError
-from szdata._package import check_relative_path, surely_safe
+from szdata._core._errors import PackageError
+from szdata._disk._package import check_relative_path, surely_safe
 
 if TYPE_CHECKING:
     import polars as pl
@@ -121,7 +121,7 @@ def read_raw_files(root: str, paths: list[str], stop: threading.Event | None = N
 
     Examples
     --------
-    >>> from szdata._package import open_package
+    >>> from szdata._disk._package import open_package
     >>> pkg = open_package()
     >>> path = pkg.raw_resources()[0]["path"]
     >>> raw = read_raw_files(str(pkg.root), [path, "data/raw/none.txt"])
@@ -169,7 +169,7 @@ class RawReader:
 
     Examples
     --------
-    >>> from szdata._package import open_package
+    >>> from szdata._disk._package import open_package
     >>> pkg = open_package()
     >>> reader = RawReader(str(pkg.root), [pkg.raw_resources()[0]["path"]])
     >>> reader.result().texts.len()

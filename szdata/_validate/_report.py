@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from szdata._errors import ValidationFailed
+from szdata._core._errors import ValidationFailed
 
 Severity = Literal["error", "warning"]
 

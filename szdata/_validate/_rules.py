@@ -636,7 +636,7 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"{path}: the list of rules is stale; run --write {path}")
             return 1
         return 0
-    from szdata._atomic import atomic_write_bytes
+    from szdata._disk._atomic import atomic_write_bytes
 
     atomic_write_bytes(path, fresh.encode("utf-8"))
     return 0

@@ -26,7 +26,7 @@ from szdata._validate import _checks, _structural
 from szdata._validate._load import Context, load
 
 if TYPE_CHECKING:
-    from szdata._package import Package
+    from szdata._disk._package import Package
     from szdata._validate._report import Issue
 
 

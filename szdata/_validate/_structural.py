@@ -1,6 +1,6 @@
 """The structural checks: what the Table Schemas say, checked with vectorised polars.
 
-Every check is derived from :mod:`szdata._schema` (types, required, enum, bounds, pattern,
+Every check is derived from :mod:`szdata._schemas._schema` (types, required, enum, bounds, pattern,
 lengths, format, unique, primary and foreign keys), so a constraint added to a schema is
 checked without a code change. These are the checks ``frictionless validate`` also makes;
 this layer makes them about a hundred times faster and names rule, row and column.
@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from szdata._schemas._typed import TYPE_WORDS
 from szdata._validate._load import LINE, Context, LoadedTable
-from szdata._validate._typed import TYPE_WORDS
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from szdata._schema import Field, ForeignKey, TableSchema
+    from szdata._schemas._schema import Field, ForeignKey, TableSchema
     from szdata._validate._report import Issue
 
 TEXT = "__s_"

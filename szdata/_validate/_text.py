@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from szdata._normalize import INVISIBLE
-from szdata._terminal import shown
-from szdata._typing import BUILT_TABLES
+from szdata._core._normalize import INVISIBLE
+from szdata._core._terminal import shown
+from szdata._core._typing import BUILT_TABLES
 from szdata._validate._load import Context, LoadedTable
 from szdata._validate._structural import MaskCheck, combined, run_masks, text_of
 

@@ -1,0 +1,669 @@
+"""``szdata build``: regenerate the built tables from the raw texts and the curation decisions.
+
+The build is deterministic: the same raw texts and curated files give the same bytes
+(rows in id order, i.e. by article then start offset; LF line endings; integers written
+without ``.0``; dates in ISO 8601). It
+
+1. parses every ``data/raw/*.txt`` with :func:`szdata.parse` (a publication date set by a
+   decision is passed to the parser as its reference date);
+2. applies ``data/curation/decisions.csv`` in id order: ``set`` gives a column its curated
+   value, refusing (:class:`~szdata.BuildError`) a decision whose ``parsed_value`` is no
+   longer what the parser read; ``add`` adds the row given as JSON (origin ``curation``);
+   ``remove`` drops a parsed row; ``note`` changes nothing but must name a row that exists
+   (except the note recording why a raw text was deleted, ``provenance.raw-append-only``);
+3. fills ``review_status`` from ``data/curation/reviews.csv`` (``unreviewed`` when absent);
+4. writes ``data/{articles,items,figures,dates,mentions}.csv`` and, in ``datapackage.json``,
+   only the raw-text resources, the ``sources`` list and every table's ``hash``, ``bytes``
+   and ``licenses``, each file atomically, all together (so ``--check`` also fails when a
+   curated table was edited without a build).
+
+``check=True`` writes nothing and reports the difference instead.
+
+Examples
+--------
+>>> result = build(check=True)
+>>> result.ok
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from szdata._core._errors import BuildError
+from szdata._core._typing import BUILT_TABLES
+from szdata._disk._files import list_folder, max_raw_bytes, read_files
+from szdata._disk._package import RAW_PREFIX, is_raw_resource
+from szdata._disk._readers import table_records
+
+if TYPE_CHECKING:
+    from szdata._disk._package import Package
+    from szdata._parse import ParsedArticle, Registry
+    from szdata._schemas._schema import TableSchema
+
+RAW_DIR = "data/raw"
+DESCRIPTOR = "datapackage.json"
+MAX_DIFF_LINES = 200
+"""Lines of unified diff shown per file by ``--check``."""
+
+Row = dict[str, Any]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, and how it differs from the files on disk.
+
+    Attributes
+    ----------
+    root
+        The package folder.
+    contents
+        Relative path -> the content the build produces.
+    changed
+        The relative paths whose content on disk differs (before writing).
+    written
+        Whether the changed files were written (never with ``check``).
+    warnings
+        What the parser could not read, per article.
+    """
+
+    root: Path
+    contents: dict[str, str]
+    changed: list[str] = field(default_factory=list)
+    written: bool = False
+    warnings: list[str] = field(default_factory=list)
+    _old: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the files on disk are (now) what the build produces."""
+        return not self.changed or self.written
+
+    def diff(self, max_lines: int = MAX_DIFF_LINES) -> str:
+        """A unified diff of every changed file (on disk -> built), cut after ``max_lines``."""
+        parts = []
+        for rel in self.changed:
+            lines = list(
+                difflib.unified_diff(
+                    self._old.get(rel, "").splitlines(keepends=True),
+                    self.contents[rel].splitlines(keepends=True),
+                    fromfile=f"{rel} (committed)",
+                    tofile=f"{rel} (built)",
+                )
+            )
+            if len(lines) > max_lines:
+                more = len(lines) - max_lines
+                lines = [*lines[:max_lines], f"... {more} more diff lines in {rel}\n"]
+            parts.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+        return "".join(parts)
+
+
+# -- public entry points ---------------------------------------------------------------------
+
+
+def build(path: str | Path | None = None, *, check: bool = False) -> BuildResult:
+    """Rebuild the tables of the package at ``path`` (default: the installed package).
+
+    Parameters
+    ----------
+    path
+        The package folder (or its ``datapackage.json``).
+    check
+        Write nothing; report in :attr:`BuildResult.changed` what differs.
+
+    Raises
+    ------
+    BuildError
+        A decision no longer applies (its row is gone, or its ``parsed_value`` is not what
+        the parser read), a decision is malformed, or an article has no publication date.
+    ParseError
+        A raw text is empty, not UTF-8, or has no title.
+    """
+    from szdata._disk._package import open_package
+
+    pkg = open_package(path)
+    if check:
+        return build_package(pkg, check=True)
+    from szdata._disk._lock import package_lock
+
+    with package_lock(pkg.root, command="build"):
+        return build_package(pkg, check=False)
+
+
+def build_package(pkg: Package, *, check: bool) -> BuildResult:
+    """:func:`build` on an open package, without taking its lock (the caller holds it)."""
+    tables, warnings = build_tables(pkg)
+    contents = {
+        pkg.path_of(t).relative_to(pkg.root).as_posix(): _csv(pkg, t, tables[t])
+        for t in BUILT_TABLES
+    }
+    contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"], contents)
+    result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
+    for rel, text in contents.items():
+        old = _committed(pkg, rel)
+        if old != text:
+            result.changed.append(rel)
+            result._old[rel] = old
+    if check or not result.changed:
+        return result
+    from szdata._disk._atomic import StagedFiles
+
+    with StagedFiles() as staged:
+        for rel in result.changed:
+            staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
+    result.written = True
+    return result
+
+
+def _committed(pkg: Package, rel: str) -> str:
+    """The committed content of a file the build writes ("" when it does not exist yet)."""
+    (data,) = read_files(pkg.root, [rel], missing_ok=True)
+    return "" if data is None else data.decode("utf-8", errors="replace")
+
+
+def build_tables(
+    pkg: Package, *, decisions: bool = True, registry: Registry | None = None
+) -> tuple[dict[str, list[Row]], list[str]]:
+    """The built tables' rows (sorted, with ``review_status``) and the parser's warnings.
+
+    With ``decisions=False`` the curation decisions are not applied (the unaided parser,
+    for :func:`parser_scores`); the publication dates they set are still used to resolve
+    relative dates.
+    """
+    from szdata._parse import Registry, parse
+
+    registry = registry if registry is not None else Registry.load(pkg)
+    rows_of_decisions = _read_decisions(pkg)
+    tables: dict[str, list[Row]] = {t: [] for t in BUILT_TABLES}
+    warnings: list[str] = []
+    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
+    raws = read_files(
+        pkg.root, [f"{RAW_DIR}/{n}" for n in names], limit=max_raw_bytes(), missing_ok=False
+    )
+    texts: dict[str, str] = {}
+    for name, data in zip(names, raws, strict=True):
+        article_id = name.removesuffix(".txt")
+        texts[article_id] = data.decode("utf-8", errors="replace")  # parse() refuses non-UTF-8
+        parsed: ParsedArticle = parse(
+            data,
+            file_name=name,
+            registry=registry,
+            reference_date=_curated_published(rows_of_decisions, article_id),
+        )
+        warnings.extend(parsed.warnings)
+        for t in BUILT_TABLES:
+            tables[t].extend(parsed.rows(t))
+    if decisions:
+        _apply_decisions(pkg, tables, rows_of_decisions, texts)
+    _fill_review_status(pkg, tables)
+    for t in BUILT_TABLES:
+        tables[t].sort(key=_order)
+    if decisions:
+        for art in tables["articles"]:
+            if art.get("published") in (None, ""):
+                raise BuildError(
+                    f"article {art['article_id']} has no publication date: its text prints none "
+                    "(hint: add a decision to data/curation/decisions.csv: table articles, "
+                    f"key {art['article_id']}, action set, column published, with evidence, "
+                    "and one for published_basis)"
+                )
+    return tables, warnings
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision and recall of the unaided parser on one table."""
+
+    table: str
+    matched: int
+    parsed: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        """Share of the parser's rows that are in the table."""
+        return self.matched / self.parsed if self.parsed else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the table's rows the parser finds."""
+        return self.matched / self.expected if self.expected else 1.0
+
+
+SCORE_KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("item_no", "headline", "source_printed"),
+    "figures": ("value", "unit", "qualifier"),
+    "dates": ("date",),
+    "mentions": ("organization_id",),
+}
+"""Columns that must agree, besides ``(article_id, start, end)``, for a row to match."""
+
+
+def parser_scores(path: str | Path | None = None) -> dict[str, Score]:
+    """Precision and recall of the parser, without decisions, against the committed tables.
+
+    Rows match on ``(article_id, start, end)`` and the columns of :data:`SCORE_KEYS`.
+    Rows the curation added (origin ``curation``) are left out of the expected rows; the
+    parser is given each article's curated publication date as its reference date, as
+    in the build, since a text that prints none cannot be read without it.
+
+    Examples
+    --------
+    >>> scores = parser_scores()
+    >>> 0 <= scores["figures"].precision <= 1 and 0 <= scores["figures"].recall <= 1
+    True
+    """
+    from szdata._disk._package import open_package
+    from szdata._disk._readers import table_frame
+
+    pkg = open_package(path)
+    parsed, _ = build_tables(pkg, decisions=False)
+    out = {}
+    for table, keys in SCORE_KEYS.items():
+        frame = table_frame(pkg, table)
+        expected_rows = [
+            r for r in frame.iter_rows(named=True) if (r.get("origin") or "parser") != "curation"
+        ]
+        expected = {_score_key(r, keys) for r in expected_rows}
+        got = {_score_key(r, keys) for r in parsed[table]}
+        out[table] = Score(table, len(expected & got), len(got), len(expected))
+    return out
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def _read_decisions(pkg: Package) -> list[dict[str, str]]:
+    path = pkg.path_of("decisions")
+    rows = [r for r in table_records(pkg, "decisions") if any(map(str.strip, r.values()))]
+    schema = pkg.schema("decisions")
+    actions = set(schema.field("action").enum or ())
+    tables = set(schema.field("table").enum or ())
+    for n, r in enumerate(rows, start=2):
+        where = f"{path.name} row {n} ({r.get('decision_id') or 'no id'})"
+        if r.get("action") not in actions:
+            raise BuildError(f"{where}: action {r.get('action')!r} is not one of {sorted(actions)}")
+        if r.get("table") not in tables:
+            raise BuildError(f"{where}: table {r.get('table')!r} is not one of {sorted(tables)}")
+        if not r.get("key"):
+            raise BuildError(f"{where}: the key is empty (hint: the primary key of the row)")
+    return sorted(rows, key=lambda r: _decision_number(r.get("decision_id", "")))
+
+
+def _decision_number(decision_id: str) -> tuple[int, str]:
+    digits = "".join(c for c in decision_id if c.isdigit())
+    return (int(digits) if digits else 0, decision_id)
+
+
+def _curated_published(decisions: list[dict[str, str]], article_id: str) -> dt.date | None:
+    for d in decisions:
+        if (d["table"], d["key"], d["action"], d.get("column")) == (
+            "articles",
+            article_id,
+            "set",
+            "published",
+        ):
+            try:
+                return dt.date.fromisoformat(d["curated_value"])
+            except (TypeError, ValueError):
+                raise BuildError(
+                    f"decision {d['decision_id']}: curated published {d['curated_value']!r} "
+                    "is not an ISO date like 2020-04-09"
+                ) from None
+    return None
+
+
+FIXED_COLUMNS = frozenset(
+    {"article_id", "start", "end", "quote", "origin", "review_status", "decision_ids"}
+    | {"raw_path", "sha256", "bytes", "chars"}
+)
+"""Columns a ``set`` decision may not change: the row's place in its raw text, the raw
+text's identity, and what the build itself writes (besides each table's primary key)."""
+
+
+def correctable_columns(schema: TableSchema) -> list[str]:
+    """The columns of a built table that a ``set`` decision may change.
+
+    Examples
+    --------
+    >>> from szdata._disk._package import open_package
+    >>> correctable_columns(open_package().schema("dates"))
+    ['item_id', 'date', 'resolution']
+    """
+    return [n for n in schema.field_names if n not in FIXED_COLUMNS and n not in schema.primary_key]
+
+
+def _apply_decisions(
+    pkg: Package,
+    tables: dict[str, list[Row]],
+    decisions: list[dict[str, str]],
+    texts: dict[str, str],
+) -> None:
+    applied: dict[tuple[str, str], list[str]] = {}
+    for d in decisions:
+        _apply_decision(pkg, tables, d)
+        applied.setdefault((d["table"], d["key"]), []).append(d["decision_id"])
+    _follow_dates(tables, decisions, texts, applied)
+    for table, rows in tables.items():
+        (pk,) = pkg.schema(table).primary_key
+        for row in rows:
+            ids = applied.get((table, row[pk]))
+            row["decision_ids"] = " ".join(ids) if ids else None
+
+
+def _follow_dates(
+    tables: dict[str, list[Row]],
+    decisions: list[dict[str, str]],
+    texts: dict[str, str],
+    applied: dict[tuple[str, str], list[str]],
+) -> None:
+    """Re-derive ``refers_to`` of the figures of articles whose dates a decision changed.
+
+    A figure refers to the date of its sentence when the sentence's dates are all one
+    date (:func:`szdata._parse.parse`); a decision that sets, removes or adds a date row
+    changes that, so the figures of its sentence follow, and list the date's decisions.
+    A figure whose ``refers_to`` a decision set itself keeps it.
+    """
+    import bisect
+
+    from szdata._core._normalize import fold
+    from szdata._parse._sentences import sentence_spans_of
+
+    kept = {
+        d["key"] for d in decisions if d["table"] == "figures" and d.get("column") == "refers_to"
+    }
+    touched: dict[str, list[tuple[int, str]]] = {}  # article: (start, decision id) of its dates
+    for d in decisions:
+        article, _, start = d["key"].rpartition(".d")  # a date id is ARTICLE.dSTART
+        if d["table"] == "dates" and d["action"] != "note" and start.isdigit():
+            touched.setdefault(article, []).append((int(start), d["decision_id"]))
+    sentences = {a: sentence_spans_of(fold(texts[a])) for a in touched if a in texts}
+    if not sentences:
+        return
+    dates: dict[str, list[tuple[int, str]]] = {}  # article: (start, date) of its date rows
+    for r in tables["dates"]:
+        if r["article_id"] in sentences and isinstance(r["start"], int):
+            dates.setdefault(r["article_id"], []).append((r["start"], cell(r["date"])))
+    for figure in tables["figures"]:
+        article, start = figure.get("article_id"), figure.get("start")
+        if article not in sentences or not isinstance(start, int):
+            continue
+        if figure.get("origin") == "curation" or figure["figure_id"] in kept:
+            continue
+        spans = sentences[article]
+        k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+        s0, s1 = spans[k] if k >= 0 and start < spans[k][1] else (start, start)
+        found = {date for p, date in dates.get(article, []) if s0 <= p < s1}
+        new = found.pop() if len(found) == 1 else None
+        if new != (cell(figure.get("refers_to")) or None):
+            figure["refers_to"] = new
+            ids = applied.setdefault(("figures", figure["figure_id"]), [])
+            ids.extend(i for p, i in touched[article] if s0 <= p < s1 and i not in ids)
+
+
+def _apply_decision(pkg: Package, tables: dict[str, list[Row]], d: dict[str, str]) -> None:
+    table = d["table"]
+    schema = pkg.schema(table)
+    (pk,) = schema.primary_key
+    rows = tables[table]
+    index = {r[pk]: i for i, r in enumerate(rows)}
+    key = d["key"]
+    did = d["decision_id"]
+    action = d["action"]
+    column = d.get("column") or ""
+    if action == "add":
+        _add(d, schema.field_names, pk, rows, index)
+        return
+    if key not in index:
+        if _records_deletion(d):
+            return
+        raise BuildError(
+            f"decision {did} ({action} {table} {key}) names a row the parser no longer "
+            f"produces (hint: the text or the parser changed; update or remove {did})"
+        )
+    row = rows[index[key]]
+    if action == "remove":
+        del rows[index[key]]
+    elif action == "set":
+        if column not in correctable_columns(schema):
+            raise BuildError(
+                f"decision {did}: column {column!r} cannot be set on table {table} "
+                f"(columns a decision can set: {', '.join(correctable_columns(schema))}; "
+                "the span, quote and ids come from the raw text)"
+            )
+        now = cell(row.get(column))
+        if now != (d.get("parsed_value") or ""):
+            raise BuildError(
+                f"decision {did} ({table} {key}, column {column}) expects the parser to read "
+                f"{d.get('parsed_value') or ''!r} but it reads {now!r} "
+                f"(hint: check the text and the decision; update parsed_value, or remove {did})"
+            )
+        row[column] = d.get("curated_value") or None
+    elif action == "note" and column and column not in schema.field_names:
+        raise BuildError(f"decision {did}: table {table} has no column {column!r}")
+
+
+def _records_deletion(d: dict[str, str]) -> bool:
+    """Whether ``d`` records why a raw text was deleted: a ``note`` on ``articles.sha256``
+    with an empty ``curated_value`` (see ``provenance.raw-append-only``); its row is gone."""
+    return (d["table"], d["action"], d.get("column") or "", d.get("curated_value") or "") == (
+        "articles",
+        "note",
+        "sha256",
+        "",
+    )
+
+
+def _add(
+    d: dict[str, str], columns: list[str], pk: str, rows: list[Row], index: dict[str, int]
+) -> None:
+    did = d["decision_id"]
+    try:
+        new = json.loads(d.get("curated_value") or "")
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"decision {did}: curated_value is not a JSON object ({exc})") from None
+    if not isinstance(new, dict):
+        raise BuildError(f"decision {did}: curated_value must be a JSON object of the row")
+    unknown = sorted(set(new) - set(columns))
+    if unknown:
+        raise BuildError(f"decision {did}: the added row has unknown columns {unknown}")
+    new.setdefault(pk, d["key"])
+    if new[pk] != d["key"]:
+        raise BuildError(f"decision {did}: the row's {pk} {new[pk]!r} is not the key {d['key']!r}")
+    if d["key"] in index:
+        raise BuildError(
+            f"decision {did}: row {d['key']} already exists (the parser finds it): "
+            f"remove the decision"
+        )
+    row = {c: new.get(c) for c in columns}
+    if "origin" in columns:
+        row["origin"] = "curation"
+    rows.append(row)
+    index[d["key"]] = len(rows) - 1
+
+
+def reviewed_articles(reviews: list[dict[str, str]], articles: list[Row]) -> set[str]:
+    """The articles whose review holds: marked reviewed, of the text they have now.
+
+    A review records the SHA-256 of the text it covered: when the text's hash is another
+    one, the text changed since the review and its rows are unreviewed again.
+
+    Examples
+    --------
+    >>> reviews = [{"article_id": "a", "status": "reviewed", "sha256": "11"},
+    ...            {"article_id": "b", "status": "reviewed", "sha256": "22"}]
+    >>> sorted(reviewed_articles(reviews, [{"article_id": "a", "sha256": "11"},
+    ...                                    {"article_id": "b", "sha256": "33"}]))
+    ['a']
+    """
+    hashes = {a["article_id"]: a.get("sha256") for a in articles}
+    return {
+        r["article_id"]
+        for r in reviews
+        if r.get("status") == "reviewed"
+        and r.get("sha256")
+        and hashes.get(r["article_id"]) == r["sha256"]
+    }
+
+
+def _fill_review_status(pkg: Package, tables: dict[str, list[Row]]) -> None:
+    reviewed = reviewed_articles(table_records(pkg, "reviews"), tables["articles"])
+    for rows in tables.values():
+        for r in rows:
+            r["review_status"] = "reviewed" if r["article_id"] in reviewed else "unreviewed"
+
+
+def _order(row: Row) -> tuple[str, int]:
+    start = row.get("start")
+    return (str(row.get("article_id")), int(start) if start not in (None, "") else -1)
+
+
+def _score_key(row: Row, keys: tuple[str, ...]) -> tuple[str, ...]:
+    base = ("article_id", "start", "end", *keys)
+    return tuple(_norm(cell(row.get(k))) for k in base)
+
+
+def _norm(value: str) -> str:
+    try:
+        return cell(float(value)) if value and value[0].isdigit() and "-" not in value else value
+    except ValueError:
+        return value
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def cell(value: Any) -> str:
+    """A value as written in the CSV files.
+
+    Examples
+    --------
+    >>> cell(250000000.0), cell(97.5), cell(None), cell(dt.date(2020, 3, 20))
+    ('250000000', '97.5', '', '2020-03-20')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _csv(pkg: Package, table: str, rows: list[Row]) -> str:
+    columns = pkg.schema(table).field_names
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow([cell(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+TABLE_LICENSES: list[dict[str, str]] = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (LICENSE-DATA)",
+    }
+]
+"""The licence of every table, curated or built (the curation work and what it derives)."""
+
+RAW_LICENSES: list[dict[str, str]] = [
+    {
+        "name": "other-closed",
+        "title": "The publisher's text, kept as evidence: not under CC-BY-4.0 or MIT",
+    }
+]
+"""The licence entry of every raw text: its publisher's, shipped as evidence, under neither
+of the package's licences (``other-closed`` is the Open Definition id for "not open")."""
+
+
+def file_facts(data: bytes) -> dict[str, Any]:
+    """The ``hash`` (Data Package v2 form, ``sha256:<hex>``) and ``bytes`` of a file's bytes.
+
+    Examples
+    --------
+    >>> file_facts(b"abc")
+    {'hash': 'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'bytes': 3}
+    """
+    return {"hash": "sha256:" + hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _with_facts(res: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """``res`` with ``hash``, ``bytes`` and ``licenses`` set, placed after its ``encoding``."""
+    out: dict[str, Any] = {}
+    rest = {k: v for k, v in res.items() if k not in ("hash", "bytes", "licenses")}
+    for key, value in rest.items():
+        out[key] = value
+        if key == "encoding":
+            out.update(facts)
+    out.update({k: v for k, v in facts.items() if k not in out})
+    return out
+
+
+def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str:
+    """``datapackage.json`` with its raw-text resources, sources and file facts rebuilt.
+
+    Every table's ``hash`` and ``bytes`` are those of the file the build leaves: the built
+    content for a built table (``built``, by relative path), the committed file for a
+    curated one. Everything else a maintainer wrote is kept.
+    """
+    desc = json.loads((pkg.root / DESCRIPTOR).read_text(encoding="utf-8"))
+    orgs = _organization_names(pkg)
+    tables = [r for r in desc.get("resources", []) if not is_raw_resource(r)]
+    curated = [r["path"] for r in tables if r["path"] not in built]
+    on_disk = dict(zip(curated, read_files(pkg.root, curated, missing_ok=True), strict=True))
+    resources = []
+    for res in tables:
+        data = built[res["path"]].encode("utf-8") if res["path"] in built else on_disk[res["path"]]
+        facts = file_facts(data or b"")
+        resources.append(_with_facts(res, {**facts, "licenses": TABLE_LICENSES}))
+    for art in articles:
+        aid = art["article_id"]
+        resources.append(
+            {
+                "name": RAW_PREFIX + aid.replace("_", "-"),
+                "path": art["raw_path"],
+                "format": "txt",
+                "mediatype": "text/plain",
+                "encoding": "utf-8",
+                "hash": f"sha256:{art['sha256']}",
+                "bytes": art["bytes"],
+                "licenses": RAW_LICENSES,
+                "title": f"Raw text of article {aid}",
+                "description": (
+                    "The article as published, byte for byte, kept as evidence. "
+                    "Entry kept in step with `articles` by `szdata build`."
+                ),
+            }
+        )
+    desc["resources"] = resources
+    sources = []
+    for art in articles:
+        publisher = (
+            orgs.get(art.get("publisher_id") or "") or art.get("source_printed") or "Unknown"
+        )
+        title = f"{publisher}: {art['title']}, {cell(art.get('published'))}"
+        source: dict[str, str] = {"title": title}
+        if art.get("url"):
+            source["path"] = art["url"]
+        else:
+            source["title"] += "; address not known"
+        sources.append(source)
+    desc["sources"] = sources
+    return json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _organization_names(pkg: Package) -> dict[str, str]:
+    return {r["organization_id"]: r["name"] for r in table_records(pkg, "organizations")}

@@ -1,0 +1,170 @@
+"""Change a package all at once or not at all: a draft copy, built and validated first.
+
+``add``, ``correct`` and ``review`` change curated files and raw texts, rebuild the tables,
+and must never leave the package invalid or half-written. :func:`draft` holds the
+package's write lock (:mod:`szdata._disk._lock`) and gives a :class:`Draft`: a copy of the
+package in a temporary folder (raw texts hard-linked, never followed if they are links).
+The command writes its changes into the copy, builds it and validates it (every layer but
+review); :meth:`Draft.commit` then moves every changed file into the package together
+(:class:`~szdata._disk._atomic.StagedFiles`), while the lock is still held, so that no other
+writer's rows are lost in between. Leaving the block on an error changes nothing.
+
+Examples
+--------
+>>> import tempfile, pathlib, shutil
+>>> from szdata._disk._package import default_root
+>>> root = pathlib.Path(tempfile.mkdtemp()) / "pkg"
+>>> _ = shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns(
+...     "szdata", "tests", ".*", "benchmarks", "docs", "*.md", "*.toml"))
+>>> with draft(root, command="doctest") as d:
+...     d.write("data/curation/units.csv", d.read("data/curation/units.csv"))
+...     d.changed()
+[]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from szdata._disk._files import list_folder, read_file, read_files
+
+if TYPE_CHECKING:
+    from szdata._curate._build import BuildResult
+    from szdata._disk._package import Package
+    from szdata._validate import Report
+
+RAW_DIR = "data/raw"
+SCHEMAS_DIR = "schemas"
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass
+class Draft:
+    """A copy of a package to change, build and validate before any file of it changes."""
+
+    root: Path
+    """The package the draft will replace files of."""
+    copy: Path
+    """The draft's folder."""
+    files: set[str] = field(default_factory=set)
+    """Every file of the draft (relative), the ones written included."""
+
+    def read(self, rel: str) -> bytes:
+        """The draft's bytes of ``rel``."""
+        return read_file(self.copy, rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write ``rel`` into the draft."""
+        target = self.copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or target.exists():
+            target.unlink()  # a hard-linked raw text must not be written through
+        target.write_bytes(data)
+        self.files.add(rel)
+
+    def package(self) -> Package:
+        """The draft as a package."""
+        from szdata._disk._package import open_package
+
+        return open_package(self.copy)
+
+    def is_built(self) -> bool:
+        """Whether the draft's committed tables are what the build produces (nothing written).
+
+        A command that adds or corrects rows checks this first: otherwise its own changes
+        could not be told apart from the ones a stale build would bring.
+        """
+        from szdata._curate._build import build_package
+
+        return build_package(self.package(), check=True).ok
+
+    def build(self) -> BuildResult:
+        """Rebuild the draft's tables (no lock: the draft is this process's own)."""
+        from szdata._curate._build import build_package
+
+        result = build_package(self.package(), check=False)
+        self.files.update(result.contents)
+        return result
+
+    def validate(self) -> Report:
+        """Validate the draft, every layer; the caller decides which issues refuse it."""
+        from szdata._validate import validate
+
+        return validate(self.copy)
+
+    def changed(self) -> list[str]:
+        """The files of the draft whose bytes differ from the package's, sorted."""
+        out = []
+        for rel in sorted(self.files):
+            new = (self.copy / rel).read_bytes()
+            (old,) = read_files(self.root, [rel], missing_ok=True)
+            if old != new:
+                out.append(rel)
+        return out
+
+    def commit(self) -> list[Path]:
+        """Move every changed file into the package, together; the files written."""
+        from szdata._disk._atomic import StagedFiles
+
+        changed = self.changed()
+        # raw texts first: every other file is derived from them (see szdata._disk._atomic)
+        changed.sort(key=lambda rel: (not rel.startswith(RAW_DIR + "/"), rel))
+        with StagedFiles() as staged:
+            for rel in changed:
+                staged.write(self.root / rel, (self.copy / rel).read_bytes())
+        return [self.root / rel for rel in changed]
+
+
+def _mirror(pkg: Package, dest: Path) -> set[str]:
+    """Copy the package's files into ``dest`` (raw texts hard-linked); the files copied."""
+    files: set[str] = set()
+
+    def copy(rel: str) -> None:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(read_file(pkg.root, rel))
+        files.add(rel)
+
+    copy(DESCRIPTOR)
+    for name in list_folder(pkg.root, SCHEMAS_DIR, suffix=".json"):
+        copy(f"{SCHEMAS_DIR}/{name}")
+    for name in pkg.table_names():
+        copy(pkg.resource(name)["path"])
+    (dest / RAW_DIR).mkdir(parents=True, exist_ok=True)
+    for name in list_folder(pkg.root, RAW_DIR, suffix=".txt"):
+        rel = f"{RAW_DIR}/{name}"
+        try:  # a link stays a link (and is refused when read), never followed
+            os.link(pkg.root / rel, dest / rel, follow_symlinks=False)
+        except (OSError, NotImplementedError):
+            copy(rel)
+        files.add(rel)
+    return files
+
+
+@contextlib.contextmanager
+def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
+    """A :class:`Draft` of the package at ``root``, under the package's write lock.
+
+    Raises
+    ------
+    LockTimeout
+        When another command holds the lock for too long.
+    PackageError
+        When the package cannot be read (a link where a file should be, ...).
+    """
+    from szdata._disk._lock import package_lock
+    from szdata._disk._package import open_package
+
+    with package_lock(root, command=command):
+        pkg = open_package(root)
+        with tempfile.TemporaryDirectory(prefix=f"szdata-{command}-") as tmp:
+            copy = Path(tmp) / "package"
+            copy.mkdir()
+            files = _mirror(pkg, copy)
+            yield Draft(root=pkg.root, copy=copy, files=files)

@@ -1,0 +1,114 @@
+"""``szdata review``: record that a person checked an article's rows against its text.
+
+A review records who reviewed, when, and the SHA-256 of the raw text it covered: when the
+text changes, its hash no longer matches and the build marks the article's rows unreviewed
+again. Writing the review and rebuilding the tables are one atomic step, under the
+package's write lock (:mod:`szdata._curate._draft`): both files change together or neither does.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from szdata._core._errors import UsageError
+
+ReviewStatus = Literal["reviewed", "unreviewed"]
+
+
+def set_review(
+    article_ids: Sequence[str],
+    *,
+    status: ReviewStatus,
+    reviewer: str | None = None,
+    note: str | None = None,
+    path: str | Path | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Set the review status of articles in ``reviews`` and rebuild the tables, atomically.
+
+    Parameters
+    ----------
+    article_ids
+        The articles reviewed (``articles.article_id``).
+    status
+        ``"reviewed"`` to accept the article's rows (of its text as it is now), or
+        ``"unreviewed"`` to reopen them.
+    reviewer
+        Who checked them; required to accept.
+    note
+        What was checked or left open.
+    path
+        The package folder; ``None`` for the installed package.
+    today
+        The review date (default: today).
+
+    Returns
+    -------
+    list of str
+        The articles whose review row changed.
+
+    Raises
+    ------
+    UsageError
+        Accepting without a reviewer, or an article the package does not have.
+
+    Examples
+    --------
+    >>> set_review([], status="reviewed", reviewer="A. Reviewer")
+    []
+    """
+    from szdata._curate._draft import draft
+    from szdata._disk._package import open_package
+    from szdata._disk._readers import table_records
+
+    if status == "reviewed" and not (reviewer and reviewer.strip()):
+        raise UsageError("accepting an article needs --reviewer NAME (who checked its rows)")
+    if not article_ids:
+        return []
+    day = (today or dt.date.today()).isoformat()
+    root = open_package(path).root
+    with draft(root, command="review") as d:
+        pkg = d.package()
+        hashes = {a["article_id"]: a["sha256"] for a in table_records(pkg, "articles")}
+        unknown = [a for a in article_ids if a not in hashes]
+        if unknown:
+            raise UsageError(
+                f"no article {unknown[0]!r} in the package (hint: `szdata show articles "
+                "--columns article_id,title` lists them)"
+            )
+        header = pkg.schema("reviews").field_names
+        rows = table_records(pkg, "reviews")
+        by_id = {r["article_id"]: r for r in rows}
+        changed: list[str] = []
+        for article_id in dict.fromkeys(article_ids):
+            accepted = status == "reviewed"
+            new = dict.fromkeys(header, "") | {
+                "article_id": article_id,
+                "status": status,
+                "reviewer": (reviewer or "").strip() if accepted else "",
+                "reviewed_on": day if accepted else "",
+                "sha256": hashes[article_id] if accepted else "",
+                "note": (note or "").strip(),
+            }
+            old = by_id.get(article_id)
+            if old is None:
+                rows.append(new)
+                changed.append(article_id)
+            elif any(old.get(k, "") != v for k, v in new.items() if k != "reviewed_on"):
+                old.update(new)
+                changed.append(article_id)
+        if not changed:
+            return []
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, header, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        d.write(pkg.resource("reviews")["path"], buf.getvalue().encode("utf-8"))
+        d.build()
+        d.commit()
+    return changed

@@ -1,0 +1,98 @@
+"""The descriptor and the Table Schemas, checked before szdata uses them.
+
+:func:`szdata._disk._package.open_package`, which every command and function goes through,
+calls :func:`check_package`. Each subject has its module:
+
+- :mod:`~szdata._disk._descriptor._json`: size limits, nesting depth, strict JSON;
+- :mod:`~szdata._disk._descriptor._profile`: the Data Package v2 and Table Schema v2 profiles,
+  shipped in ``profiles/`` (offline), run with :mod:`jsonschema`;
+- :mod:`~szdata._disk._descriptor._resources`: the tables and raw texts szdata knows;
+- :mod:`~szdata._disk._descriptor._schemas`: what szdata reads of a Table Schema, foreign keys.
+
+Every refusal is a :class:`~szdata._core._errors.DescriptorError` (exit status 2) naming the file
+and the JSON path, as ``datapackage.json: resources[3].type: ...``. The checks run in
+order and all of them run: none is skipped because another could not run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from szdata._disk._descriptor._json import (
+    MAX_DEPTH,
+    MAX_DESCRIPTOR_BYTES,
+    MAX_SCHEMA_BYTES,
+    limit,
+    read_json,
+)
+
+__all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package"]
+
+
+def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Read and check the descriptor ``root/rel`` and every table's schema.
+
+    Returns
+    -------
+    tuple
+        The descriptor, and each table's Table Schema (parsed) by table name.
+
+    Raises
+    ------
+    DescriptorError
+        The first rule broken, naming the file and the JSON path.
+    PackageError
+        A file that cannot be read (a link, a pipe, missing, too large).
+    """
+    from szdata._disk._descriptor._profile import check_descriptor_profile, check_schema_profile
+    from szdata._disk._descriptor._resources import check_paths_safe, check_resources
+    from szdata._disk._descriptor._schemas import check_references, check_schema
+
+    variable = "SZDATA_MAX_DESCRIPTOR_BYTES"
+    descriptor = read_json(
+        root, rel, limit_bytes=limit(variable, MAX_DESCRIPTOR_BYTES), variable=variable
+    )
+    check_paths_safe(descriptor, rel)
+    check_descriptor_profile(descriptor, rel)
+    check_resources(descriptor, rel, root)
+    schema_limit = limit("SZDATA_MAX_SCHEMA_BYTES", MAX_SCHEMA_BYTES)
+    found: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
+    for i, res in enumerate(descriptor["resources"]):
+        if res.get("type") != "table":
+            continue
+        ref = res["schema"]
+        if isinstance(ref, str):
+            file, base = _schema_file(root, ref, rel, i, res["name"]), ()
+            schema = read_json(
+                root, file, limit_bytes=schema_limit, variable="SZDATA_MAX_SCHEMA_BYTES"
+            )
+        else:
+            file, base, schema = rel, ("resources", i, "schema"), ref
+        check_schema_profile(schema, file, base)
+        check_schema(schema, file, base)
+        found[res["name"]] = (file, base, schema)
+    check_references(found)
+    return descriptor, {name: schema for name, (_, _, schema) in found.items()}
+
+
+def _schema_file(root: Path, ref: str, rel: str, i: int, name: str) -> str:
+    """The schema path ``ref`` of ``resources[i]``, refused if unsafe or missing."""
+    from szdata._core._errors import DescriptorError, PackageError
+    from szdata._disk._files import regular_file
+    from szdata._disk._package import check_relative_path
+
+    where = f"resources[{i}].schema"
+    try:
+        check_relative_path(ref, what=f"the schema of resource {name!r}")
+    except PackageError as exc:
+        raise DescriptorError(rel, where, str(exc)) from None
+    try:
+        exists = regular_file(root, ref)
+    except PackageError as exc:  # a link, a folder, a pipe
+        raise DescriptorError(rel, where, str(exc)) from None
+    if not exists:
+        raise DescriptorError(
+            rel, where, f"the schema of resource {name!r} is missing: {root / ref}"
+        )
+    return ref

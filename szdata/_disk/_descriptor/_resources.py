@@ -1,0 +1,200 @@
+"""The descriptor's resources as szdata expects them: its tables and its raw texts.
+
+After the profile (:mod:`szdata._disk._descriptor._profile`), which knows no table of this
+package, these rules refuse, naming the JSON path:
+
+- two resources of one name;
+- a table szdata knows (:data:`szdata._core._typing.TABLE_NAMES`) missing, renamed, or not
+  typed ``table``; a resource that is neither one of those tables nor a raw text
+  (``raw-<article id>``, without a ``type``);
+- what szdata does not read the way the descriptor says: inline ``data``, several
+  paths, a ``dialect`` or ``compression``, a format other than CSV (tables) or text (raw
+  texts), an encoding other than UTF-8; a table without a schema;
+- a path that could leave the package (:func:`szdata._disk._package.check_relative_path`), and a
+  table whose file is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from operator import itemgetter, methodcaller
+from pathlib import Path
+from typing import Any
+
+from szdata._core._errors import DescriptorError, PackageError
+from szdata._core._typing import TABLE_NAMES
+
+RAW_NAME = re.compile(r"raw-[a-z0-9][a-z0-9-]{0,63}")
+"""A raw text's resource name: ``raw-`` and its article id, ``_`` written ``-``."""
+
+_TABLE_FORMAT = {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+_RAW_FORMAT = {"format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
+_UNREAD = ("data", "dialect", "compression")
+
+
+def check_resources(descriptor: dict[str, Any], file: str, root: Path) -> None:
+    """Refuse resources that are not the tables and raw texts szdata knows (see the module).
+
+    ``descriptor`` has passed the profile: ``resources`` is a list of objects with a
+    string ``name``.
+    """
+    from szdata._disk._package import RAW_PREFIX
+
+    entries: list[dict[str, Any]] = descriptor["resources"]
+    names = [res["name"] for res in entries]
+    if len(set(names)) != len(names):
+        first: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in first:
+                raise DescriptorError(
+                    file,
+                    f"resources[{i}].name",
+                    f"{name!r} is also the name of resources[{first[name]}]",
+                    hint="every resource has its own name",
+                )
+            first[name] = i
+    tables: dict[str, int] = {}
+    raws: list[int] = []
+    for i, name in enumerate(names):
+        if name.startswith(RAW_PREFIX):
+            raws.append(i)
+        else:
+            tables[name] = i
+            _check_table(entries[i], i, file)
+    for name in TABLE_NAMES:
+        if name not in tables:
+            raise DescriptorError(
+                file,
+                "resources",
+                f"has no table {name!r}; szdata reads the tables {', '.join(TABLE_NAMES)}",
+                hint="a table keeps its name; restore its resource",
+            )
+    _check_raws(entries, raws, file)
+    _check_paths(entries, file, root)
+
+
+def _check_table(res: dict[str, Any], i: int, file: str) -> None:
+    name = res["name"]
+    where = f"resources[{i}]"
+    if name not in TABLE_NAMES:
+        raise DescriptorError(
+            file,
+            f"{where}.name",
+            f"{name!r} is not a table szdata knows ({', '.join(TABLE_NAMES)}) nor a raw text "
+            "(named 'raw-<article id>')",
+            hint="a renamed table is refused: give the resource its name back",
+        )
+    if res.get("type") != "table":
+        raise DescriptorError(
+            file,
+            f"{where}.type",
+            f'table {name!r} must be typed "table" (it has no type)',
+        )
+    _check_read(res, where, file, _TABLE_FORMAT)
+    if "schema" not in res:
+        raise DescriptorError(file, f"{where}.schema", f"table {name!r} has no Table Schema")
+
+
+def _check_read(res: dict[str, Any], where: str, file: str, expected: dict[str, str]) -> None:
+    for key in _UNREAD:
+        if key in res:
+            raise DescriptorError(
+                file,
+                f"{where}.{key}",
+                f"szdata reads resource {res['name']!r} from its file as plain "
+                f"{expected['format']}: it does not support {key!r}",
+                hint=f"remove {key!r}",
+            )
+    if not isinstance(res.get("path"), str):
+        raise DescriptorError(
+            file,
+            f"{where}.path",
+            f"resource {res['name']!r} must have one path, a string (got {res.get('path')!r})",
+        )
+    for key, value in expected.items():
+        if key in res and str(res[key]).lower() != value:
+            raise DescriptorError(
+                file,
+                f"{where}.{key}",
+                f"resource {res['name']!r} has {key} {res[key]!r}; szdata reads it as {value!r}",
+            )
+
+
+def _check_raws(entries: list[dict[str, Any]], raws: list[int], file: str) -> None:
+    names = [entries[i]["name"] for i in raws]
+    if names and not re.fullmatch(f"(?:{RAW_NAME.pattern}\n)*", "\n".join(names) + "\n"):
+        for i, name in zip(raws, names, strict=True):
+            if not RAW_NAME.fullmatch(name):
+                raise DescriptorError(
+                    file,
+                    f"resources[{i}].name",
+                    f"{name!r} is not a raw text's name ('raw-' and the article id: lower-case "
+                    "letters, digits and '-', at most 64)",
+                )
+    members = [entries[i] for i in raws]
+    # one tuple of keys per entry, and the distinct ones: a large package has 100,000 raw
+    # texts, all written by `szdata build` with the same keys
+    shapes = set(map(tuple, members))
+    if any("type" in shape for shape in shapes):
+        i = next(i for i in raws if "type" in entries[i])
+        raise DescriptorError(
+            file,
+            f"resources[{i}].type",
+            f"raw text {entries[i]['name']!r} is a plain file, not a {entries[i]['type']!r}: "
+            "its entry has no type (Data Package v2 types only tables)",
+            hint="remove the type; `szdata build` writes these entries",
+        )
+    plain = not any(key in shape for shape in shapes for key in _UNREAD)
+    plain = plain and set(map(type, map(itemgetter("path"), members))) <= {str}
+    for key, value in _RAW_FORMAT.items():
+        seen = set(map(methodcaller("get", key, value), members))
+        plain = plain and all(str(v).lower() == value for v in seen)
+    if not plain:
+        for i in raws:
+            _check_read(entries[i], f"resources[{i}]", file, _RAW_FORMAT)
+
+
+def check_paths_safe(descriptor: Any, file: str) -> None:
+    """Refuse a resource path that could leave the package, before anything else is read.
+
+    Run before the profile (which refuses such paths too, in its own words), so that the
+    message says why: :func:`szdata._disk._package.check_relative_path`.
+    """
+    from szdata._disk._package import check_relative_path, surely_safe
+
+    entries = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(entries, list):
+        return
+    paths = [res.get("path") if isinstance(res, dict) else None for res in entries]
+    if surely_safe(paths):
+        return
+    for i, (res, path) in enumerate(zip(entries, paths, strict=True)):
+        if not isinstance(path, str):
+            continue  # the profile says what a path is
+        name = res.get("name")
+        try:
+            check_relative_path(path, what=f"resource {name!r}" if name else f"resource {i}")
+        except PackageError as exc:
+            raise DescriptorError(file, f"resources[{i}].path", str(exc)) from None
+
+
+def _check_paths(entries: list[dict[str, Any]], file: str, root: Path) -> None:
+    from szdata._disk._files import regular_file
+
+    for i, res in enumerate(entries):
+        # Tables must exist to be read at all. Raw texts (thousands in a large package) are
+        # checked where they are read: `szdata validate` reports a missing one as
+        # provenance.raw-missing, and raw_text() refuses it.
+        if res["name"] not in TABLE_NAMES:
+            continue
+        where = f"resources[{i}].path"
+        try:
+            exists = regular_file(root, res["path"])
+        except PackageError as exc:  # a link, a folder, a pipe
+            raise DescriptorError(file, where, str(exc)) from None
+        if not exists:
+            raise DescriptorError(
+                file,
+                where,
+                f"resource {res['name']!r} points to a missing file: {root / res['path']}",
+            )

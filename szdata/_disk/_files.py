@@ -1,0 +1,281 @@
+"""Read the package's files without trusting the file system: regular files inside the root only.
+
+A contribution can put anything where the package expects a file: a symbolic link to
+``/proc/self/environ`` or to another user's files, a named pipe that blocks every reader,
+a device, a folder, or a file of many gigabytes. :func:`read_file` reads a file of the
+package only when every component of its path below the package root is a real folder
+(not a link) and the file itself is a regular file (not a link, pipe, device or folder)
+no larger than a limit; anything else is a :class:`~szdata.PackageError` naming the file
+and what it is. Nothing outside the root is ever opened: paths are relative, checked by
+:func:`szdata._disk._package.check_relative_path`, and walked one folder at a time with
+``O_NOFOLLOW`` (from an open folder, where the platform allows it), so that no link, even
+one swapped in meanwhile, is followed.
+
+Raw texts have a size limit, :data:`MAX_RAW_BYTES` (``SZDATA_MAX_RAW_BYTES`` overrides it);
+the tables have none (a package of a million figures has a 150 MB figures table).
+
+Examples
+--------
+>>> import tempfile, pathlib, os
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> (root / "a.txt").write_bytes(b"text")
+4
+>>> read_file(root, "a.txt")
+b'text'
+>>> os.symlink("/etc/hostname", root / "b.txt")
+>>> read_file(root, "b.txt")
+Traceback (most recent call last):
+...
+szdata._core._errors.PackageError: b.txt is a symbolic link: ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from szdata._core._errors import PackageError
+
+MAX_RAW_BYTES = 32 * 1024 * 1024
+"""The largest raw text read, in bytes (32 MiB; ``SZDATA_MAX_RAW_BYTES`` overrides it)."""
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW
+_DIR_FLAGS = os.O_RDONLY | _DIRECTORY | _NOFOLLOW
+_HAS_DIR_FD = os.open in os.supports_dir_fd and bool(_NOFOLLOW) and bool(_DIRECTORY)
+
+
+def max_raw_bytes() -> int:
+    """The raw-text size limit in force: ``SZDATA_MAX_RAW_BYTES`` or :data:`MAX_RAW_BYTES`.
+
+    Raises
+    ------
+    UsageError
+        When ``SZDATA_MAX_RAW_BYTES`` is not a positive whole number.
+    """
+    value = os.environ.get("SZDATA_MAX_RAW_BYTES")
+    if value is None:
+        return MAX_RAW_BYTES
+    if not value.strip().isdigit() or int(value) <= 0:
+        from szdata._core._errors import UsageError
+
+        raise UsageError(
+            f"SZDATA_MAX_RAW_BYTES={value!r} is not a positive number of bytes (e.g. 33554432)"
+        )
+    return int(value)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _refuse(rel: str, what: str) -> PackageError:
+    return PackageError(
+        f"{rel} is {what}: the package's files must be regular files inside the package "
+        "folder (hint: replace it with the file itself; links, pipes and devices are never read)"
+    )
+
+
+class _Folders:
+    """Open folders of one package, walked from the root without following links."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._fds: dict[tuple[str, ...], int] = {}
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds.clear()
+
+    def fd(self, parts: tuple[str, ...], rel: str) -> int:
+        """An open descriptor of the folder ``root/parts``, every component checked."""
+        if parts in self._fds:
+            return self._fds[parts]
+        if not parts:
+            fd = os.open(self.root, os.O_RDONLY | _DIRECTORY)
+        else:
+            parent = self.fd(parts[:-1], rel)
+            try:
+                fd = os.open(parts[-1], _DIR_FLAGS, dir_fd=parent)
+            except FileNotFoundError:
+                raise
+            except OSError:
+                mode = os.lstat(parts[-1], dir_fd=parent).st_mode
+                raise _refuse("/".join(parts), _kind(mode)) from None
+        self._fds[parts] = fd
+        return fd
+
+
+def _open(folders: _Folders | None, root: Path, rel: str) -> int:
+    """Open ``root/rel`` for reading, refusing a link anywhere below ``root``."""
+    parts = tuple(p for p in rel.split("/") if p not in ("", "."))
+    if not parts:
+        raise _refuse(rel, "the package folder itself")
+    if folders is not None:
+        parent = folders.fd(parts[:-1], rel)
+        try:
+            return os.open(parts[-1], _FILE_FLAGS, dir_fd=parent)
+        except (FileNotFoundError, NotADirectoryError):
+            raise
+        except OSError:
+            mode = os.lstat(parts[-1], dir_fd=parent).st_mode
+            if stat.S_ISREG(mode):
+                raise
+            raise _refuse(rel, _kind(mode)) from None
+    # no dir_fd (Windows): check every component with lstat, then open
+    path = root
+    for i, part in enumerate(parts):
+        path = path / part
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode) or (i < len(parts) - 1 and not stat.S_ISDIR(mode)):
+            raise _refuse("/".join(parts[: i + 1]), _kind(mode))
+    return os.open(path, _FILE_FLAGS)
+
+
+_RAW_HINT = "a raw text is one article; set SZDATA_MAX_RAW_BYTES to read larger files"
+
+
+def _read_fd(fd: int, rel: str, limit: int | None, hint: str = _RAW_HINT) -> bytes:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(rel, _kind(info.st_mode))
+    if limit is not None and info.st_size > limit:
+        raise PackageError(
+            f"{rel} has {info.st_size:,} bytes, more than the limit of {limit:,} (hint: {hint})"
+        )
+    chunks = []
+    size = 0
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:  # the file grew while it was read
+            raise PackageError(f"{rel} has more than the limit of {limit:,} bytes")
+    return b"".join(chunks)
+
+
+def read_file(
+    root: str | Path, rel: str, *, limit: int | None = None, limit_hint: str = _RAW_HINT
+) -> bytes:
+    """The bytes of the regular file ``root/rel`` (``rel`` relative, ``/``-separated).
+
+    Raises
+    ------
+    PackageError
+        When ``rel`` is unsafe, missing, a link (anywhere below ``root``), a pipe, a device
+        or a folder, cannot be read, or is larger than ``limit`` bytes.
+    """
+    from szdata._disk._package import check_relative_path
+
+    check_relative_path(rel, what="the file")
+    for data in read_files(root, [rel], limit=limit, missing_ok=False, limit_hint=limit_hint):
+        assert data is not None
+        return data
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_files(
+    root: str | Path,
+    rels: list[str],
+    *,
+    limit: int | None = None,
+    missing_ok: bool = True,
+    limit_hint: str = _RAW_HINT,
+) -> Iterator[bytes | None]:
+    """The bytes of each file of ``rels`` (relative, already checked safe), in order.
+
+    A missing file gives ``None`` when ``missing_ok``; everything else :func:`read_file`
+    refuses raises. Folders are opened once for all the files in them.
+    """
+    base = Path(root)
+    folders = _Folders(base) if _HAS_DIR_FD else None
+    try:
+        for rel in rels:
+            try:
+                fd = _open(folders, base, rel)
+            except (FileNotFoundError, NotADirectoryError):
+                if missing_ok:
+                    yield None
+                    continue
+                raise PackageError(f"{rel} does not exist in the package at {base}") from None
+            except PackageError:
+                raise
+            except OSError as exc:
+                raise PackageError(f"{rel} cannot be read: {exc.strerror}") from None
+            try:
+                data = _read_fd(fd, rel, limit, limit_hint)
+            except BlockingIOError:
+                raise _refuse(rel, "a named pipe") from None
+            except OSError as exc:
+                raise PackageError(f"{rel} cannot be read: {exc.strerror}") from None
+            finally:
+                os.close(fd)
+            yield data
+    finally:
+        if folders is not None:
+            folders.close()
+
+
+def regular_file(root: str | Path, rel: str) -> bool:
+    """Whether ``root/rel`` exists as a regular file (links refused as in :func:`read_file`).
+
+    Raises
+    ------
+    PackageError
+        When it exists but is a link, a pipe, a device or a folder.
+    """
+    folders = _Folders(Path(root)) if _HAS_DIR_FD else None
+    try:
+        fd = _open(folders, Path(root), rel)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    finally:
+        if folders is not None:
+            folders.close()
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise _refuse(rel, _kind(mode))
+    return True
+
+
+def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
+    """The names in the package folder ``root/rel`` ending in ``suffix``, sorted.
+
+    The folder itself must be a real folder below ``root`` (no link on the way); what the
+    names are (files, links, pipes) is checked when they are read.
+
+    Raises
+    ------
+    PackageError
+        When a component of ``rel`` is a link or not a folder.
+    """
+    base = Path(root)
+    parts = tuple(p for p in rel.split("/") if p not in ("", "."))
+    path = base
+    for i, part in enumerate(parts):
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return []
+        if not stat.S_ISDIR(mode):
+            raise _refuse("/".join(parts[: i + 1]), _kind(mode))
+    return sorted(name for name in os.listdir(path) if name.endswith(suffix))

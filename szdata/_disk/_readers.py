@@ -1,0 +1,437 @@
+"""The one reader of the package's CSV files, tables and curated files alike.
+
+Every command reads CSV through :func:`read_csv` (``validate``, ``build``, ``load``, ``add``,
+``correct``, ``review``, the site and the exports), so a file is read the same way
+everywhere: it never passes one command and crashes another. The reader follows RFC 4180
+as Python's :mod:`csv` module reads it (what ``frictionless validate`` reads too):
+
+* a UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped; LF, CRLF and old-Mac lone CR
+  line endings are all line endings; a cell may be of any length;
+* a record with fewer or more cells than the header is a ``structure.row-length`` issue (the
+  missing cells are read as empty, the extra ones dropped); a blank line is a
+  ``structure.blank-row`` issue (and skipped); a quote that does not open or close a cell
+  (``a,b"c``) or a quoted cell never closed is a ``structure.csv-syntax`` issue, each with
+  its file, line and column;
+* bytes that are not UTF-8 are a :class:`~szdata.PackageError` (rule ``text.utf8``, exit 2),
+  naming the line and byte; so is a file that is a link, a pipe or a device (see
+  :mod:`szdata._disk._files`).
+
+Cells are kept as text, exactly as stored (empty cells are null), with the line each
+record starts on in column ``__line``. The fast path is polars; a file it cannot read the
+same way as :mod:`csv` (lone CRs, blank lines, cells over several lines, malformed quotes,
+ragged records) is read with :mod:`csv` instead, which gives the same cells and finds
+every issue. A test compares both paths on generated files.
+
+Examples
+--------
+>>> table = read_csv_bytes(b"\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n3\\r\\n", file="x.csv")
+>>> table.header, table.frame.rows()
+(['a', 'b'], [('1', '2', 2), ('3', None, 3)])
+>>> [(i.rule, i.line) for i in table.issues]
+[('structure.row-length', 3)]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from szdata._core._errors import PackageError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from szdata._disk._package import Package
+
+LINE = "__line"
+"""The column holding the line each record starts on (the header is line 1)."""
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class CsvIssue:
+    """A problem of the file's CSV syntax, at a line (and column, when there is one)."""
+
+    rule: str
+    line: int
+    column: str
+    value: str | None
+    message: str
+
+
+@dataclass
+class CsvTable:
+    """A CSV file read as text: its header, its records and the syntax issues found."""
+
+    file: str
+    header: list[str]
+    frame: pl.DataFrame
+    """One ``String`` column per header name (empty cells null), and :data:`LINE`."""
+    issues: list[CsvIssue] = field(default_factory=list)
+
+    def header_issue(self, expected: list[str]) -> CsvIssue | None:
+        """A ``structure.header`` issue when the header is not ``expected``, else ``None``.
+
+        Examples
+        --------
+        >>> t = read_csv_bytes(b"a,c\\n", file="x.csv")
+        >>> t.header_issue(["a", "b"]).message
+        "the header does not match the schema: column 'b' is missing; expected: a,b"
+        """
+        header = self.header
+        if header == expected:
+            return None
+        missing = [c for c in expected if c not in header]
+        unknown = [c for c in header if c not in expected]
+        if not header:
+            what, column = "the file is empty: a table needs at least its header row", ""
+        elif missing:
+            what, column = f"column {missing[0]!r} is missing", missing[0]
+        elif unknown:
+            what, column = f"column {unknown[0]!r} is not in the schema", unknown[0]
+        elif len(header) != len(set(header)):
+            repeated = next(c for c in header if header.count(c) > 1)
+            what, column = f"column {repeated!r} is repeated", repeated
+        else:
+            first = next(
+                i for i, (a, b) in enumerate(zip(header, expected, strict=False)) if a != b
+            )
+            what = (
+                f"column {expected[first]!r} should be column {first + 1}, found {header[first]!r}"
+            )
+            column = expected[first]
+        return CsvIssue(
+            "structure.header",
+            1,
+            column,
+            ",".join(header),
+            f"the header does not match the schema: {what}; expected: {','.join(expected)}",
+        )
+
+    def check(self, expected: list[str] | None = None) -> CsvTable:
+        """``self``, after raising :class:`~szdata.PackageError` for any issue (or wrong header).
+
+        For the commands that need a well-formed file to go on (``build``, ``load``, ...):
+        the message lists the first issues with file, line, column and rule, and says to
+        run ``szdata validate`` for the rest.
+        """
+        issues = list(self.issues)
+        if expected is not None and (wrong := self.header_issue(expected)) is not None:
+            issues.insert(0, wrong)
+        elif not self.header:
+            issues.insert(0, self.header_issue(["(a header)"]))  # type: ignore[arg-type]
+        if issues:
+            shown = "; ".join(
+                f"{self.file}:{i.line}{' column ' + repr(i.column) if i.column else ''}: "
+                f"[{i.rule}] {i.message}"
+                for i in issues[:3]
+            )
+            more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
+            raise PackageError(
+                f"{shown}{more} (hint: fix the file; `szdata validate` lists every issue)"
+            )
+        return self
+
+    def records(self) -> list[dict[str, str]]:
+        """The records as dictionaries of text, empty cells as ``""`` (for small files)."""
+        names = self.header
+        return [
+            {n: "" if v is None else v for n, v in zip(names, row, strict=True)}
+            for row in self.frame.select(names).iter_rows()
+        ]
+
+
+def read_csv(root: str | Path, rel: str) -> CsvTable:
+    """Read the CSV file ``rel`` of the package at ``root`` (see the module docstring).
+
+    Raises
+    ------
+    PackageError
+        When the file is missing, not a regular file, or not UTF-8.
+    """
+    from szdata._disk._files import read_file
+
+    return read_csv_bytes(read_file(root, rel), file=rel)
+
+
+def read_table(package: Package, name: str) -> CsvTable:
+    """Table ``name`` of ``package`` as read by :func:`read_csv` (issues kept, not raised)."""
+    return read_csv(package.root, package.resource(name)["path"])
+
+
+def table_records(package: Package, name: str) -> list[dict[str, str]]:
+    """The records of table ``name`` as text (``""`` for empty cells), for small tables.
+
+    Raises
+    ------
+    PackageError
+        When the file has any CSV syntax issue or a header other than its schema's.
+    """
+    return read_table(package, name).check(package.schema(name).field_names).records()
+
+
+def table_frame(package: Package, name: str) -> pl.DataFrame:
+    """Table ``name`` as text columns (empty cells null), refused if malformed (as above)."""
+    table = read_table(package, name).check(package.schema(name).field_names)
+    return table.frame.drop(LINE)
+
+
+def read_csv_path(path: Path, *, file: str | None = None) -> CsvTable:
+    """Read a CSV file given by its path (its folder is trusted; the file must be regular)."""
+    from szdata._disk._files import read_file
+
+    return read_csv_bytes(read_file(path.parent, path.name), file=file or str(path))
+
+
+def read_csv_bytes(data: bytes, *, file: str) -> CsvTable:
+    """Read the bytes of a CSV file (``file`` names it in messages).
+
+    Raises
+    ------
+    PackageError
+        When the bytes are not UTF-8 (rule ``text.utf8``).
+    """
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    fast = _fast(data, file)
+    if fast is not None:
+        return fast
+    return _slow(data, file)
+
+
+def read_text_table(path: Path) -> pl.DataFrame:
+    """A CSV file's records as text columns (empty cells null), refused if malformed.
+
+    Raises
+    ------
+    PackageError
+        When the file is not UTF-8, not a regular file, or has any CSV syntax issue.
+    """
+    table = read_csv_path(path).check()
+    return table.frame.drop(LINE)
+
+
+def read_header(path: Path) -> list[str]:
+    """The header row of a CSV file, as :func:`read_csv` reads it."""
+    return read_csv_path(path).header
+
+
+# -- decoding --------------------------------------------------------------------------------
+
+
+def _utf8_error(file: str, data: bytes, exc: UnicodeDecodeError) -> PackageError:
+    line = data.count(b"\n", 0, exc.start) + 1
+    return PackageError(
+        f"{file} is not UTF-8 ({exc.reason} at byte {exc.start}, line {line}) [text.utf8] "
+        "(hint: re-save it as UTF-8)"
+    )
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _utf8_error(file, data, exc) from None
+
+
+# -- the fast path: polars, when it reads the file as csv would --------------------------------
+
+
+def _fast(data: bytes, file: str) -> CsvTable | None:
+    """The table read by polars, or ``None`` when polars might read it otherwise than csv.
+
+    Polars is used when every record is one line (no cell holds a line break), no line is
+    blank, every line ending is LF or CRLF, the header holds no quote, and polars parses
+    every quote as RFC 4180 says (it raises otherwise). The number of cells of every line
+    is then counted on the line, outside its quoted cells.
+    """
+    import polars as pl
+
+    if not data.strip():
+        return None
+    lone_cr = data.count(b"\r") != data.count(b"\r\n")
+    if lone_cr or b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n")):
+        return None
+    eol = data.find(b"\n")
+    header_bytes = (data if eol < 0 else data[:eol]).rstrip(b"\r")
+    if b'"' in header_bytes:
+        return None
+    try:
+        header = header_bytes.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        _decode(data, file)  # names the first bad byte of the file
+        raise
+
+    if len(set(header)) != len(header) or any(not h or h.startswith("__") for h in header):
+        return None  # let csv read it: the caller reports the header
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    columns = {name: pl.String for name in header}
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            skip_rows=1,
+            schema={**columns, "__extra": pl.String},
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+            empty_string_is_null=True,
+            raise_if_empty=False,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError:
+        _decode(data, file)  # a UTF-8 error is reported as such
+        return None
+    if frame.height != n_lines - 1:
+        return None  # a cell over several lines: csv gives the line numbers
+    lines = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
+    # a quoted empty cell ("") is empty too, as csv reads it (polars keeps it as "")
+    empty = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header]
+    frame = frame.rechunk().with_columns(*empty, lines)
+    # cells per line, counted outside quoted cells: a record with too few or too many
+    text = _decode(data, file) if not data.isascii() else data.decode("ascii")
+    counts = (
+        pl.Series(text.split("\n")[1:n_lines], dtype=pl.String)
+        .str.strip_suffix("\r")
+        .str.replace_all(r'"(?:[^"]|"")*"', "")
+        .str.count_matches(",")
+        + 1
+    )
+    del text
+    width = len(header)
+    if (counts != width).any():
+        frame = frame.with_columns(counts.alias("__cells"))
+        ragged = frame.filter(pl.col("__cells") != width)
+        issues = [
+            _row_length(line, n, width, extra)
+            for line, n, extra in ragged.select(LINE, "__cells", "__extra").iter_rows()
+        ]
+        frame = frame.drop("__cells")
+    else:
+        issues = []
+    return CsvTable(file=file, header=header, frame=frame.drop("__extra"), issues=issues)
+
+
+def _row_length(line: int, cells: int, width: int, extra: str | None) -> CsvIssue:
+    if cells > width:
+        return CsvIssue(
+            "structure.row-length",
+            line,
+            "",
+            extra,
+            f"the row has {cells} cells, more than the {width} columns of the header "
+            f"(first extra cell: {extra!r})",
+        )
+    return CsvIssue(
+        "structure.row-length",
+        line,
+        "",
+        None,
+        f"the row has {cells} cells, fewer than the {width} columns of the header "
+        "(the missing cells are read as empty)",
+    )
+
+
+# -- the slow path: the csv module -------------------------------------------------------------
+
+
+def _slow(data: bytes, file: str) -> CsvTable:
+    import polars as pl
+
+    text = _decode(data, file)
+    if not text.strip():  # no header: the caller says the file is empty
+        return CsvTable(
+            file=file, header=[], frame=pl.DataFrame({LINE: []}, schema={LINE: pl.Int64})
+        )
+    issues: list[CsvIssue] = []
+    issues.extend(_syntax_issues(text))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    _unlimited_fields()
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    starts: list[int] = []
+    line = 1
+    try:
+        for record in reader:
+            if header is None:
+                header = record
+            elif not record:
+                issues.append(CsvIssue("structure.blank-row", line, "", None, "the line is blank"))
+            else:
+                records.append(record)
+                starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:  # e.g. a NUL byte on an old Python: reported, nothing read after
+        issues.append(CsvIssue("structure.csv-syntax", line, "", None, f"not CSV: {exc}"))
+    header = header or []
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in header]
+    for record, start in zip(records, starts, strict=True):
+        if len(record) != width:
+            extra = record[width] if len(record) > width else None
+            issues.append(_row_length(start, len(record), width, extra))
+        for i, column in enumerate(columns):
+            value = record[i] if i < len(record) else ""
+            column.append(value if value != "" else None)
+    # built with the lines, so that a header of no names still has its records' rows
+    frame = pl.DataFrame(
+        [
+            *(pl.Series(name, cells, dtype=pl.String) for name, cells in _named(header, columns)),
+            pl.Series(LINE, starts, dtype=pl.Int64),
+        ]
+    )
+    issues.sort(key=lambda i: i.line)
+    return CsvTable(file=file, header=header, frame=frame, issues=issues)
+
+
+def _named(header: list[str], columns: list[list[str | None]]) -> list[tuple[str, list]]:
+    """Columns under their header names; a repeated or empty name gets a placeholder."""
+    seen: set[str] = set()
+    out = []
+    for i, (name, cells) in enumerate(zip(header, columns, strict=True)):
+        key = name if name and name not in seen and name != LINE else f"__column{i + 1}"
+        seen.add(key)
+        out.append((key, cells))
+    return out
+
+
+def _unlimited_fields() -> None:
+    """Let the csv module read cells of any length (its default limit is 131,072 characters)."""
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:  # pragma: no cover - 32-bit C long
+            limit //= 2
+
+
+def _syntax_issues(text: str) -> list[CsvIssue]:
+    """``structure.csv-syntax``: quotes that neither open nor close a cell, unclosed cells.
+
+    Read with the csv module's ``strict`` mode, which stops at the first such quote; the
+    file is then read leniently (as frictionless reads it) for the other rules.
+    """
+    _unlimited_fields()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1  # where the record being read starts
+    try:
+        for _ in reader:
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        where = line if "end of data" in str(exc) else reader.line_num
+        return [
+            CsvIssue(
+                "structure.csv-syntax",
+                where,
+                "",
+                None,
+                f"the line is not well-formed CSV ({exc}): a quote inside a cell must be "
+                'doubled ("") and the cell quoted, and every quoted cell closed',
+            )
+        ]
+    return []
