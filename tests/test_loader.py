@@ -20,12 +20,8 @@ import szdata
 from szdata._commands._main import main
 from szdata._core._errors import PackageError, ValidationFailed
 from szdata._core._typing import TABLE_NAMES, TableName
-from szdata._disk._package import (
-    check_relative_path,
-    check_relative_paths,
-    open_package,
-    surely_safe,
-)
+from szdata._disk._package import open_package
+from szdata._disk._paths import check_relative_path, check_relative_paths, surely_safe
 from tests.conftest import REPO
 
 PKG = open_package(REPO)

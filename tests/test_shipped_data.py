@@ -20,7 +20,7 @@ from functools import cache
 
 import pytest
 
-from szdata._disk._package import is_raw_resource
+from szdata._disk._paths import is_raw_resource
 from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from szdata._core._errors import BuildError
 from szdata._core._typing import BUILT_TABLES
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
-from szdata._disk._package import RAW_PREFIX, is_raw_resource
+from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import table_records
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ package only when every component of its path below the package root is a real f
 (not a link) and the file itself is a regular file (not a link, pipe, device or folder)
 no larger than a limit; anything else is a :class:`~szdata.PackageError` naming the file
 and what it is. Nothing outside the root is ever opened: paths are relative, checked by
-:func:`szdata._disk._package.check_relative_path`, and walked one folder at a time with
+:func:`szdata._disk._paths.check_relative_path`, and walked one folder at a time with
 ``O_NOFOLLOW`` (from an open folder, where the platform allows it), so that no link, even
 one swapped in meanwhile, is followed.
 
@@ -180,7 +180,7 @@ def read_file(
         When ``rel`` is unsafe, missing, a link (anywhere below ``root``), a pipe, a device
         or a folder, cannot be read, or is larger than ``limit`` bytes.
     """
-    from szdata._disk._package import check_relative_path
+    from szdata._disk._paths import check_relative_path
 
     check_relative_path(rel, what="the file")
     for data in read_files(root, [rel], limit=limit, missing_ok=False, limit_hint=limit_hint):

@@ -257,7 +257,7 @@ def describe(name: TableName, *, path: PathLike | None = None) -> Codebook:
     from szdata._load._codebook import codebook
 
     pkg = open_package(path)
-    _check_name(pkg, name)
+    pkg.check_table(name)
     return codebook(pkg.schema(name))
 
 
@@ -334,14 +334,6 @@ def _check_backend(backend: str) -> None:
         require("pandas", "pandas", feature="backend='pandas'", instead="pass backend='polars'")
 
 
-def _check_name(pkg: Package, name: str) -> None:
-    if name not in pkg.table_names():
-        raise PackageError(
-            f"the package at {pkg.root} has no table {name!r}; "
-            f"known tables: {', '.join(pkg.table_names())}"
-        )
-
-
 def _display(pkg: Package, name: str) -> str:
     return str(pkg.resource(name)["path"])
 
@@ -367,7 +359,7 @@ def _check_header(pkg: Package, name: str, schema: TableSchema, header: list[str
 
 
 def _read_typed(pkg: Package, name: str) -> pl.DataFrame:
-    _check_name(pkg, name)
+    pkg.check_table(name)
     schema = pkg.schema(name)
     read = read_table(pkg, name)
     if read.header:

@@ -241,10 +241,9 @@ def model(name: str, *, path: str | os.PathLike[str] | None = None) -> type[Row]
       Input should be greater than or equal to 0 ...
     """
     from szdata._disk._package import open_package
-    from szdata._load._loader import _check_name
 
     pkg = open_package(path)
-    _check_name(pkg, name)
+    pkg.check_table(name)
     if path is None and name in _MODELS:
         return _MODELS[name]
     return model_from_schema(pkg.schema(name))

@@ -89,12 +89,11 @@ def pandera_schema(
     ['greater_than_or_equal_to(0)']
     """
     from szdata._disk._package import open_package
-    from szdata._load._loader import _check_name
 
     if backend not in PANDERA_BACKENDS:
         raise UsageError(f"unknown backend {backend!r}; use one of {', '.join(PANDERA_BACKENDS)}")
     pkg = open_package(path)
-    _check_name(pkg, name)
+    pkg.check_table(name)
     return schema_from_table_schema(pkg.schema(name), backend=backend)
 
 

@@ -38,7 +38,7 @@ from szdata._parse._dates import DateMatch, find_dates, resolve
 from szdata._parse._figures import find_figures
 from szdata._parse._header import LineIndex, read_head
 from szdata._parse._items import ITEM_START, ItemMatch, find_items, is_chinese
-from szdata._parse._mentions import find_mentions
+from szdata._parse._mentions import find_mentions, organization_in
 from szdata._parse._registry import Registry
 from szdata._parse._scan import scan
 from szdata._parse._sentences import paragraph_spans, sentence_spans
@@ -326,7 +326,7 @@ def parse(
             "item_no": i.number,
             "headline": i.headline,
             "source_printed": i.source,
-            "source_organization_id": registry.organization_in(i.source) if i.source else None,
+            "source_organization_id": organization_in(i.source, registry) if i.source else None,
             "start": i.start,
             "end": i.end,
         }
@@ -340,7 +340,7 @@ def parse(
         "writers": head.writers,
         "editor": head.editor,
         "source_printed": head.source_printed,
-        "publisher_id": registry.organization_in(head.source_printed)
+        "publisher_id": organization_in(head.source_printed, registry)
         if head.source_printed
         else None,
         "published": published,

@@ -38,7 +38,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from szdata._parse._scan import matches_at
+from szdata._parse._regex import matches_at
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,

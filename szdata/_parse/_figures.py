@@ -50,8 +50,8 @@ from szdata._parse._quantities import (
     quantity_pattern,
     read_match,
     to_float,
-    trie_regex,
 )
+from szdata._parse._regex import trie_regex
 
 _STOP = frozenset(
     [

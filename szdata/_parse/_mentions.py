@@ -20,8 +20,8 @@ import bisect
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from szdata._core._normalize import name_key
-from szdata._parse._scan import matches_at
+from szdata._core._normalize import fold, name_key
+from szdata._parse._regex import matches_at
 
 if TYPE_CHECKING:
     import re
@@ -121,3 +121,23 @@ def _starts_inside(
         if regex.match(folded, at[i], limit) is not None:
             yield at[i]
         i += 1
+
+
+def organization_in(printed: str, registry: Registry) -> str | None:
+    """The organization a printed field names: the whole field, or else the longest
+    registered name in it ("sznews.com 深圳新闻网", "Shenzhen Daily (by Li Hua)").
+
+    Examples
+    --------
+    >>> from szdata._parse._registry import Registry
+    >>> reg = Registry.from_names([("Shenzhen Daily", "sd")])
+    >>> organization_in("Shenzhen Daily (by Li Hua)", reg), organization_in("Li Hua", reg)
+    ('sd', None)
+    """
+    whole = registry.organization_of(printed)
+    if whole is not None:
+        return whole
+    found = find_mentions(fold(printed), registry)
+    if not found:
+        return None
+    return max(found, key=lambda m: m[1] - m[0])[2]

@@ -57,41 +57,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from szdata._core._normalize import fold
+from szdata._parse._regex import trie_regex
 
 if TYPE_CHECKING:
     from szdata._disk._package import Package
-
-
-def trie_regex(keys: Iterable[str]) -> str:
-    """One regular expression matching every key, longest first, as a character trie.
-
-    A trie lets the regex engine follow one path per position instead of trying every
-    key in turn; a space in a key matches any run of spaces. Keys are matched as given
-    (compile with ``re.IGNORECASE`` for lower-case keys).
-
-    Examples
-    --------
-    >>> trie_regex(["shenzhen daily", "shenzhen tv", "shenzhen"])
-    'shenzhen(?:\\\\s+(?:daily|tv))?'
-    """
-    trie: dict[str, dict] = {}
-    for key in keys:
-        node = trie
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _emit(trie) or r"(?!x)x"
-
-
-def _emit(node: dict[str, dict]) -> str:
-    children = sorted((ch, sub) for ch, sub in node.items() if ch)
-    if not children:
-        return ""
-    alts = [(r"\s+" if ch == " " else re.escape(ch)) + _emit(sub) for ch, sub in children]
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    if "" in node:
-        return f"(?:{body})?"
-    return body
+    from szdata._parse._curated import CuratedRows
 
 
 def _trie_alternation(keys: Iterable[str]) -> str:
@@ -243,9 +213,14 @@ class UnitWords:
     @classmethod
     def load(cls, package: Package | None = None) -> UnitWords:
         """Read ``units.csv`` of ``package`` (default: the installed package), cached."""
-        from szdata._parse._registry import Registry
+        from szdata._parse._curated import curated_rows
 
-        return Registry.load(package).units
+        return cls.load_rows(curated_rows(package))
+
+    @classmethod
+    def load_rows(cls, rows: CuratedRows) -> UnitWords:
+        """The unit words of curated rows, one object per state of ``units.csv``."""
+        return _unit_words(rows)
 
     @classmethod
     def from_records(cls, rows: Iterable[dict[str, str]]) -> UnitWords:
@@ -536,3 +511,10 @@ def read_quantity(quote: str, *, units: UnitWords | None = None) -> Quantity:
     ValueError: the quote 'a 14-day' is not a quantity: ...
     """
     return read_exact(quote, units=units).quantity()
+
+
+@lru_cache(maxsize=8)
+def _unit_words(rows: CuratedRows) -> UnitWords:
+    """The unit words of one state of ``units.csv`` (one object per state, so that caches
+    keyed by it hit)."""
+    return UnitWords.from_records(rows.units)

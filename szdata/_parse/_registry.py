@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szdata._core._normalize import name_key
-from szdata._parse._quantities import UnitWords, trie_regex
+from szdata._parse._quantities import UnitWords
+from szdata._parse._regex import trie_regex
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from szdata._disk._package import Package
+    from szdata._parse._curated import CuratedRows
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,27 +69,6 @@ class Registry:
             return None
         return self.by_key.get(key)
 
-    def organization_in(self, printed: str) -> str | None:
-        """The organization a printed field names: the whole field, or else the longest
-        registered name in it ("sznews.com 深圳新闻网", "Shenzhen Daily (by Li Hua)").
-
-        Examples
-        --------
-        >>> reg = Registry.from_names([("Shenzhen Daily", "sd")])
-        >>> reg.organization_in("Shenzhen Daily (by Li Hua)"), reg.organization_in("Li Hua")
-        ('sd', None)
-        """
-        from szdata._core._normalize import fold
-        from szdata._parse._mentions import find_mentions
-
-        whole = self.organization_of(printed)
-        if whole is not None:
-            return whole
-        found = find_mentions(fold(printed), self)
-        if not found:
-            return None
-        return max(found, key=lambda m: m[1] - m[0])[2]
-
     @classmethod
     def from_names(
         cls,
@@ -113,63 +93,27 @@ class Registry:
         PackageError
             When a curated file is malformed (its header, or its CSV syntax).
         """
-        pkg = package if package is not None else _installed()
-        rels = tuple(pkg.resource(n)["path"] for n in _CURATED)
-        stamps = tuple(_stamp(pkg.root / rel) for rel in rels)
-        headers = tuple(tuple(pkg.schema(n).field_names) for n in _CURATED)
-        return _load(str(pkg.root), rels, headers, stamps)
+        from szdata._parse._curated import curated_rows
 
-
-_CURATED = ("organizations", "aliases", "units")
-"""The curated tables the registry is read from."""
+        return _registry_of(curated_rows(package))
 
 
 def _is_acronym(name: str) -> bool:
     return name.isascii() and name.isalpha() and name.isupper() and len(name) <= 6
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        info = path.lstat()
-    except OSError:
-        return (0, 0)
-    return (info.st_mtime_ns, info.st_size)
-
-
-@lru_cache(maxsize=1)
-def _installed() -> Package:
-    """The installed package (its descriptor is read once)."""
-    from szdata._disk._package import open_package
-
-    return open_package()
-
-
 @lru_cache(maxsize=8)
-def _load(
-    root: str,
-    rels: tuple[str, str, str],
-    headers: tuple[tuple[str, ...], ...],
-    stamps: tuple[tuple[int, int], ...],
-) -> Registry:
-    from szdata._disk._readers import read_csv
-
-    orgs, aliases, units = (
-        [
-            r
-            for r in read_csv(root, rel).check(list(h)).records()
-            if any(v.strip() for v in r.values())
-        ]
-        for rel, h in zip(rels, headers, strict=True)
-    )
+def _registry_of(rows: CuratedRows) -> Registry:
+    """The registry of one state of the curated files (one object per state)."""
     organization_names: dict[str, str] = {}
     names: list[tuple[str, str]] = []
-    for row in orgs:
+    for row in rows.organizations:
         organization_names[row["organization_id"]] = row["name"]
         names.append((row["name"], row["organization_id"]))
-    for row in aliases:
+    for row in rows.aliases:
         names.append((row["alias"], row["organization_id"]))
     return Registry(
         names=tuple(names),
         organization_names=organization_names,
-        units=UnitWords.from_records(units),
+        units=UnitWords.load_rows(rows),
     )

@@ -6,8 +6,8 @@ scans cost most of a parse. :func:`scan` finds, in one pass, the few word starts
 one of them can match: where one of their first words is printed (a month or weekday
 name, "next", "yesterday", a number word, a currency word, "a"/"an" before a unit, an
 organization name) or a digit. Each family then tries its own expression at its
-candidates only (:func:`matches_at`), which gives exactly the matches of its own
-``finditer``: every position where the expression matches is a candidate.
+candidates only (:func:`szdata._parse._regex.matches_at`), which gives exactly the
+matches of its own ``finditer``: every position where the expression matches is a candidate.
 
 The pass reads the lower-cased text, with a case-sensitive expression (far faster than a
 case-insensitive one), and jumps from one character that is not ``[a-z0-9_]`` to the next
@@ -38,11 +38,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from szdata._parse._quantities import trie_regex
+from szdata._parse._dates import FIRST_WORDS as DATE_WORDS
+from szdata._parse._figures import anchor_words
+from szdata._parse._regex import trie_regex
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from szdata._parse._registry import Registry
 
 DATE, ANCHOR, MENTION = 1, 2, 4
@@ -101,34 +101,8 @@ def scan(folded: str, registry: Registry) -> Candidates | None:
     return Candidates(dates, anchors, mentions)
 
 
-def matches_at(regex: re.Pattern[str], text: str, positions: Iterable[int]) -> list[re.Match[str]]:
-    """The matches ``regex.finditer(text)`` finds, trying ``regex`` at ``positions`` only.
-
-    ``positions`` (ascending) must hold every position where ``regex`` matches, and
-    ``regex`` must not match the empty string.
-
-    Examples
-    --------
-    >>> [m.group() for m in matches_at(re.compile(r"a+"), "aaa ba", [0, 1, 5])]
-    ['aaa', 'a']
-    """
-    out = []
-    end = 0
-    for pos in positions:
-        if pos < end:
-            continue
-        m = regex.match(text, pos)
-        if m is not None:
-            out.append(m)
-            end = m.end()
-    return out
-
-
 @lru_cache(maxsize=8)
 def _scanner(registry: Registry) -> _Scanner:
-    from szdata._parse._dates import FIRST_WORDS as DATE_WORDS  # they use matches_at
-    from szdata._parse._figures import anchor_words
-
     words: dict[str, int] = {}
     for group, kind in (
         (DATE_WORDS, DATE),

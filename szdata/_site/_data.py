@@ -24,7 +24,6 @@ from szdata._site._errors import SiteError
 if TYPE_CHECKING:
     from szdata._disk._package import Package
     from szdata._schemas._schema import TableSchema
-    from szdata._site._decisions import Decision, DecisionMark
     from szdata._site._queue import Validation
 
 KINDS: dict[str, str] = {"figure": "figures", "date": "dates", "mention": "mentions"}
@@ -80,6 +79,60 @@ class Cell:
     title: str
     value: str
     type: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """The row a ``remove`` decision dropped, as the parser reads it again from the text."""
+
+    kind: str | None
+    quote: str
+    start: int | None
+    end: int | None
+    fields: tuple[Cell, ...]
+
+
+@dataclass
+class Decision:
+    """One row of ``decisions``, tied to its article and to where it shows on that page."""
+
+    id: str
+    table: str
+    key: str
+    action: str
+    column: str
+    parsed_value: str
+    curated_value: str
+    reason: str
+    evidence: str
+    decided_on: str
+    decided_by: str
+    line: int
+    article_id: str | None = None
+    anchor: str | None = None
+    """The id of the element the decision changed on its article's page, if shown."""
+    current: str | None = None
+    """For a ``note``: the noted column's value in the row, which the note leaves as it is."""
+    removed: Removed | None = None
+
+    @property
+    def page_anchor(self) -> str:
+        """The element id of the decision itself on its article's and the decisions page."""
+        return self.id
+
+    @property
+    def evidence_url(self) -> str | None:
+        """The evidence when it is one web address (then the whole of it is a link)."""
+        return safe_url(self.evidence)
+
+
+@dataclass(frozen=True)
+class DecisionMark:
+    """A place in the text a decision is about, when no highlighted row stands there."""
+
+    decision: Decision
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import SzdataError
-from szdata._site._data import ITEMS, KINDS, Cell, Problem, cells, safe_url
+from szdata._site._data import (
+    ITEMS,
+    KINDS,
+    Decision,
+    DecisionMark,
+    Problem,
+    Removed,
+    cells,
+    safe_url,
+)
 
 if TYPE_CHECKING:
     from szdata._disk._package import Package
@@ -29,60 +37,6 @@ if TYPE_CHECKING:
 
 _URL = re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:)\]]", re.IGNORECASE)
 _TABLE_OF_KIND = {t: k for k, t in KINDS.items()}
-
-
-@dataclass(frozen=True)
-class Removed:
-    """The row a ``remove`` decision dropped, as the parser reads it again from the text."""
-
-    kind: str | None
-    quote: str
-    start: int | None
-    end: int | None
-    fields: tuple[Cell, ...]
-
-
-@dataclass
-class Decision:
-    """One row of ``decisions``, tied to its article and to where it shows on that page."""
-
-    id: str
-    table: str
-    key: str
-    action: str
-    column: str
-    parsed_value: str
-    curated_value: str
-    reason: str
-    evidence: str
-    decided_on: str
-    decided_by: str
-    line: int
-    article_id: str | None = None
-    anchor: str | None = None
-    """The id of the element the decision changed on its article's page, if shown."""
-    current: str | None = None
-    """For a ``note``: the noted column's value in the row, which the note leaves as it is."""
-    removed: Removed | None = None
-
-    @property
-    def page_anchor(self) -> str:
-        """The element id of the decision itself on its article's and the decisions page."""
-        return self.id
-
-    @property
-    def evidence_url(self) -> str | None:
-        """The evidence when it is one web address (then the whole of it is a link)."""
-        return safe_url(self.evidence)
-
-
-@dataclass(frozen=True)
-class DecisionMark:
-    """A place in the text a decision is about, when no highlighted row stands there."""
-
-    decision: Decision
-    start: int
-    end: int
 
 
 def evidence_parts(text: str) -> list[tuple[str, str | None]]:

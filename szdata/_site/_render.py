@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from szdata._site._charts import BarChart
-    from szdata._site._data import Article, Row, SiteData
-    from szdata._site._decisions import Decision
+    from szdata._site._data import Article, Decision, Row, SiteData
     from szdata._site._downloads import Downloads
 
 _BREAK_AFTER = re.compile(r"([/.\-?&=#_])")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from szdata._core._errors import PackageError
-from szdata._disk._package import check_relative_path, surely_safe
+from szdata._disk._paths import check_relative_path, surely_safe
 
 if TYPE_CHECKING:
     import polars as pl

@@ -80,7 +80,7 @@ def _schema_file(root: Path, ref: str, rel: str, i: int, name: str) -> str:
     """The schema path ``ref`` of ``resources[i]``, refused if unsafe or missing."""
     from szdata._core._errors import DescriptorError, PackageError
     from szdata._disk._files import regular_file
-    from szdata._disk._package import check_relative_path
+    from szdata._disk._paths import check_relative_path
 
     where = f"resources[{i}].schema"
     try:

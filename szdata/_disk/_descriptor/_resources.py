@@ -10,7 +10,7 @@ package, these rules refuse, naming the JSON path:
 - what szdata does not read the way the descriptor says: inline ``data``, several
   paths, a ``dialect`` or ``compression``, a format other than CSV (tables) or text (raw
   texts), an encoding other than UTF-8; a table without a schema;
-- a path that could leave the package (:func:`szdata._disk._package.check_relative_path`), and a
+- a path that could leave the package (:func:`szdata._disk._paths.check_relative_path`), and a
   table whose file is missing.
 """
 
@@ -38,7 +38,7 @@ def check_resources(descriptor: dict[str, Any], file: str, root: Path) -> None:
     ``descriptor`` has passed the profile: ``resources`` is a list of objects with a
     string ``name``.
     """
-    from szdata._disk._package import RAW_PREFIX
+    from szdata._disk._paths import RAW_PREFIX
 
     entries: list[dict[str, Any]] = descriptor["resources"]
     names = [res["name"] for res in entries]
@@ -158,9 +158,9 @@ def check_paths_safe(descriptor: Any, file: str) -> None:
     """Refuse a resource path that could leave the package, before anything else is read.
 
     Run before the profile (which refuses such paths too, in its own words), so that the
-    message says why: :func:`szdata._disk._package.check_relative_path`.
+    message says why: :func:`szdata._disk._paths.check_relative_path`.
     """
-    from szdata._disk._package import check_relative_path, surely_safe
+    from szdata._disk._paths import check_relative_path, surely_safe
 
     entries = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(entries, list):
