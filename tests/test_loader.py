@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import szdata
 from szdata._commands._main import main
-from szdata._core._errors import PackageError, ValidationFailed
+from szdata._core._errors import PackageError, UsageError, ValidationFailed
 from szdata._core._typing import TABLE_NAMES, TableName
 from szdata._disk._package import open_package
 from szdata._disk._paths import check_relative_path, check_relative_paths, surely_safe
@@ -204,7 +204,9 @@ def test_gold_values_are_typed() -> None:
 
 
 def test_unknown_backend_is_refused() -> None:
-    with pytest.raises(PackageError, match="unknown backend 'numpy'; use one of pandas, polars"):
+    with pytest.raises(
+        UsageError, match="unknown backend 'numpy'; use one of auto, pandas, polars"
+    ):
         szdata.load("figures", backend="numpy")  # type: ignore[arg-type]
 
 

@@ -265,10 +265,39 @@ def test_load_with_pandas_missing_names_the_extra_before_reading(
     monkeypatch.setitem(sys.modules, "pandas", None)
     monkeypatch.setattr(_loader, "_read_typed", lambda *a: pytest.fail("read before the check"))
     with pytest.raises(szdata.SzdataError, match=r"pip install 'szdata\[pandas\]', or pass") as exc:
-        szdata.load("figures")
+        szdata.load("figures", backend="pandas")
     assert type(exc.value).__name__ == "MissingExtra" and exc.value.exit_code == 2
     monkeypatch.undo()
     assert len(szdata.load("figures", backend="polars")) == _csv_rows("figures")
+
+
+@pytest.mark.parametrize("call", ["load", "load_all", "pandera_schema"])
+def test_the_default_backend_is_polars_without_pandas(
+    monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    """``backend="auto"`` (every default): polars when pandas cannot be imported."""
+    import polars as pl
+
+    import szdata
+    from szdata._core import _extras
+
+    monkeypatch.setattr(_extras, "_installed", lambda module: module != "pandas")
+    if call == "pandera_schema":
+        schema = szdata.pandera_schema("units")
+        assert type(schema).__module__.startswith("pandera.api.polars")
+        assert schema.validate(szdata.load("units")).height > 0
+    elif call == "load_all":
+        assert isinstance(szdata.load_all().figures, pl.DataFrame)
+    else:
+        assert isinstance(szdata.load("figures"), pl.DataFrame)
+
+
+def test_the_default_backend_is_pandas_when_installed() -> None:
+    pd = pytest.importorskip("pandas")
+    import szdata
+
+    assert isinstance(szdata.load("units"), pd.DataFrame)
+    assert type(szdata.pandera_schema("units")).__module__.startswith("pandera.api.pandas")
 
 
 # -- the sdist ---------------------------------------------------------------------------------
@@ -362,14 +391,22 @@ def test_installed_import_is_light(fresh_python: Path, empty_dir: Path) -> None:
 
 @pytest.mark.network
 @pytest.mark.slow
-def test_installed_core_says_which_extra_pandas_needs(fresh_python: Path, empty_dir: Path) -> None:
+def test_installed_core_loads_with_the_default_backend(fresh_python: Path, empty_dir: Path) -> None:
+    """The README's first example on the core install: ``load`` with no backend, from an
+    empty folder, gives polars frames; ``backend="pandas"`` names the extra to install."""
     code = (
-        "import szdata\ntry:\n    szdata.load('figures')\n"
+        "import szdata\n"
+        "frame = szdata.load('figures')\n"
+        "print(type(frame).__module__.split('.')[0], len(frame))\n"
+        "print(type(szdata.pandera_schema('figures').validate(frame)).__name__)\n"
+        "try:\n    szdata.load('figures', backend='pandas')\n"
         "except szdata.SzdataError as exc:\n    print(type(exc).__name__, exc.exit_code, exc)"
     )
-    out = _run([str(fresh_python), "-c", code], empty_dir).stdout
-    assert out.startswith("MissingExtra 2 "), out
-    assert "pip install 'szdata[pandas]'" in out and "backend='polars'" in out
+    lines = _run([str(fresh_python), "-c", code], empty_dir).stdout.splitlines()
+    assert lines[0] == f"polars {_csv_rows('figures')}"
+    assert lines[1] == "DataFrame"
+    assert lines[2].startswith("MissingExtra 2 "), lines
+    assert "pip install 'szdata[pandas]'" in lines[2] and "backend='polars'" in lines[2]
 
 
 @pytest.mark.network

@@ -28,7 +28,7 @@ def test_polars_schema_follows_the_table_schema_and_accepts_load(name: str) -> N
     from szdata._schemas._dtypes import polars_dtype
 
     schema = PKG.schema(name)
-    pa_schema = szdata.pandera_schema(name)
+    pa_schema = szdata.pandera_schema(name, backend="polars")
     assert type(pa_schema).__module__.startswith("pandera.api.polars")
     assert list(pa_schema.columns) == schema.field_names
     assert pa_schema.strict is True and pa_schema.ordered is True
@@ -200,7 +200,7 @@ def test_model_is_the_models_class_and_follows_a_fork(package_copy: Path) -> Non
     unit = szdata.model("units", path=package_copy)
     with pytest.raises(ValidationError, match="at most 3 characters"):
         unit(unit="square_metre", dimension="area", description="m2")
-    polars_schema = szdata.pandera_schema("units", path=package_copy)
+    polars_schema = szdata.pandera_schema("units", backend="polars", path=package_copy)
     assert {c.name for c in polars_schema.columns["unit"].checks} >= {"str_length"}
 
 
@@ -209,7 +209,9 @@ def test_unknown_names_are_refused() -> None:
         szdata.pandera_schema("figure")
     with pytest.raises(PackageError, match="no table 'figure'; known tables"):
         szdata.model("figure")
-    with pytest.raises(UsageError, match="unknown backend 'spark'; use one of polars, pandas"):
+    with pytest.raises(
+        UsageError, match="unknown backend 'spark'; use one of auto, pandas, polars"
+    ):
         szdata.pandera_schema("figures", backend="spark")
 
 

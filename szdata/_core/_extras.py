@@ -26,10 +26,12 @@ szdata._core._errors.MissingExtra: ... pip install 'szdata[export]'
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from types import ModuleType
 
-from szdata._core._errors import MissingExtra
+from szdata._core._errors import MissingExtra, UsageError
+from szdata._core._typing import BACKENDS, FrameBackend
 
 EXTRAS: dict[str, tuple[str, ...]] = {
     "pandas": ("pandas",),
@@ -76,3 +78,42 @@ def require(module: str, extra: str, *, feature: str = "", instead: str = "") ->
             f"{what} needs the optional package {missing!r}, which is not installed; "
             f"install it with: pip install 'szdata[{extra}]'{alternative}"
         ) from exc
+
+
+def resolve_backend(backend: str) -> FrameBackend:
+    """The data frame library a ``backend`` argument names: ``"auto"`` is pandas when it is
+    installed, else polars (the core install has polars, pandas comes with ``szdata[pandas]``).
+
+    The choice is made without importing pandas, as :mod:`altair.datasets` picks among the
+    installed backends.
+
+    Raises
+    ------
+    UsageError
+        An unknown backend, naming the known ones.
+
+    Examples
+    --------
+    >>> resolve_backend("polars")
+    'polars'
+    >>> resolve_backend("auto") in ("pandas", "polars")
+    True
+    >>> resolve_backend("spark")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    szdata._core._errors.UsageError: unknown backend 'spark'; use one of auto, pandas, polars
+    """
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend == "auto":
+        return "pandas" if _installed("pandas") else "polars"
+    return backend  # type: ignore[return-value]
+
+
+def _installed(module: str) -> bool:
+    if module in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

@@ -25,5 +25,11 @@ BuiltTableName = Literal["articles", "items", "figures", "dates", "mentions"]
 
 BUILT_TABLES: tuple[BuiltTableName, ...] = get_args(BuiltTableName)
 
-Backend = Literal["pandas", "polars"]
-"""The data frame libraries :func:`szdata.load` can return."""
+Backend = Literal["auto", "pandas", "polars"]
+"""The data frame libraries :func:`szdata.load` can return; ``"auto"`` (the default) picks
+pandas when it is installed, else polars (:func:`szdata._core._extras.resolve_backend`)."""
+
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+
+FrameBackend = Literal["pandas", "polars"]
+"""A backend once ``"auto"`` is resolved."""

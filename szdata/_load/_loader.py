@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import PackageError, ValidationFailed
-from szdata._core._typing import Backend, TableName
+from szdata._core._typing import Backend, FrameBackend, TableName
 from szdata._disk._package import Package, open_package
 from szdata._disk._readers import LINE, read_table
 from szdata._schemas._schema import Field, TableSchema
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from szdata._load._codebook import Codebook
 
 PathLike = str | os.PathLike[str]
-BACKENDS: tuple[Backend, ...] = ("pandas", "polars")
 
 # (resolved path, size, mtime_ns, algorithm) -> hex digest
 _HASH_CACHE: dict[tuple[str, int, int, str], str] = {}
@@ -68,7 +67,7 @@ def tables(*, path: PathLike | None = None) -> list[TableName]:
     return list(open_package(path).table_names())  # type: ignore[arg-type]
 
 
-def load(name: TableName, *, backend: Backend = "pandas", path: PathLike | None = None) -> Any:
+def load(name: TableName, *, backend: Backend = "auto", path: PathLike | None = None) -> Any:
     """Load one table as a data frame typed from its Table Schema.
 
     Parameters
@@ -76,7 +75,8 @@ def load(name: TableName, *, backend: Backend = "pandas", path: PathLike | None 
     name
         A table name, one of :func:`tables`.
     backend
-        ``"pandas"`` (default) or ``"polars"``.
+        ``"auto"`` (default): pandas when it is installed (``pip install 'szdata[pandas]'``),
+        else polars, which the core install has. Or ``"pandas"``, or ``"polars"``.
     path
         Another copy of the package (a folder or its ``datapackage.json``); default: the
         installed package.
@@ -107,18 +107,19 @@ def load(name: TableName, *, backend: Backend = "pandas", path: PathLike | None 
     >>> szdata.load("dates", backend="polars").schema["date"]
     Date
     """
+    frames = _check_backend(backend)
     pkg = open_package(path)
-    _check_backend(backend)
-    return _convert(_read_typed(pkg, name), pkg.schema(name), backend)
+    return _convert(_read_typed(pkg, name), pkg.schema(name), frames)
 
 
-def load_all(*, backend: Backend = "pandas", path: PathLike | None = None) -> Tables:
+def load_all(*, backend: Backend = "auto", path: PathLike | None = None) -> Tables:
     """Load every table; the result gives each by attribute or by name.
 
     Parameters
     ----------
     backend
-        ``"pandas"`` (default) or ``"polars"``.
+        ``"auto"`` (default: pandas when installed, else polars), ``"pandas"`` or
+        ``"polars"``, as for :func:`load`.
     path
         Another copy of the package; default: the installed package.
 
@@ -131,11 +132,11 @@ def load_all(*, backend: Backend = "pandas", path: PathLike | None = None) -> Ta
     >>> list(pkg)[:2]
     ['organizations', 'aliases']
     """
+    frames = _check_backend(backend)
     pkg = open_package(path)
-    _check_backend(backend)
     _check_raw_files(pkg)
     return Tables(
-        {n: _convert(_read_typed(pkg, n), pkg.schema(n), backend) for n in pkg.table_names()}
+        {n: _convert(_read_typed(pkg, n), pkg.schema(n), frames) for n in pkg.table_names()}
     )
 
 
@@ -325,13 +326,15 @@ def read_typed(name: str, *, path: PathLike | None = None) -> pl.DataFrame:
     return _read_typed(open_package(path), name)
 
 
-def _check_backend(backend: str) -> None:
-    if backend not in BACKENDS:
-        raise PackageError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    if backend == "pandas":  # before reading anything: say which extra is missing
-        from szdata._core._extras import require
+def _check_backend(backend: str) -> FrameBackend:
+    """The backend ``backend`` resolves to, before anything is read: an unknown one, or a
+    missing pandas, is said first."""
+    from szdata._core._extras import require, resolve_backend
 
+    frames = resolve_backend(backend)
+    if frames == "pandas":
         require("pandas", "pandas", feature="backend='pandas'", instead="pass backend='polars'")
+    return frames
 
 
 def _display(pkg: Package, name: str) -> str:
@@ -414,7 +417,7 @@ def _raise_type_error(text: pl.DataFrame, field: Field, bad: pl.Series, file: st
     )
 
 
-def _convert(frame: pl.DataFrame, schema: TableSchema, backend: Backend) -> Any:
+def _convert(frame: pl.DataFrame, schema: TableSchema, backend: FrameBackend) -> Any:
     if backend == "polars":
         return frame
     from szdata._schemas._to_pandas import to_pandas

@@ -24,7 +24,7 @@ proves both layers reject the same broken cells.
 Examples
 --------
 >>> import szdata
->>> schema = szdata.pandera_schema("units")
+>>> schema = szdata.pandera_schema("units", backend="polars")
 >>> schema.validate(szdata.load("units", backend="polars")).height > 0
 True
 >>> szdata.pandera_schema("units", backend="pandas").validate(szdata.load("units")).shape[0] > 0
@@ -36,7 +36,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from szdata._core._errors import UsageError
+from szdata._core._extras import resolve_backend
+from szdata._core._typing import Backend
 
 if TYPE_CHECKING:
     import polars as pl
@@ -44,12 +45,9 @@ if TYPE_CHECKING:
     from szdata._disk._package import Package
     from szdata._schemas._schema import Field, TableSchema
 
-PANDERA_BACKENDS: tuple[str, ...] = ("polars", "pandas")
-"""The data frame libraries :func:`pandera_schema` builds schemas for."""
-
 
 def pandera_schema(
-    name: str, *, backend: str = "polars", path: str | os.PathLike[str] | None = None
+    name: str, *, backend: Backend = "auto", path: str | os.PathLike[str] | None = None
 ) -> Any:
     """The Pandera schema of table ``name``, for frames like :func:`szdata.load` returns.
 
@@ -58,8 +56,10 @@ def pandera_schema(
     name
         A table name, one of :func:`szdata.tables`.
     backend
-        ``"polars"`` (default; a ``pandera.polars.DataFrameSchema``) or ``"pandas"``
-        (a ``pandera.pandas.DataFrameSchema``).
+        ``"auto"`` (default): the backend :func:`szdata.load` picks by default, pandas
+        when it is installed, else polars, so that ``pandera_schema(name)`` validates
+        ``load(name)`` on every install. ``"polars"`` gives a
+        ``pandera.polars.DataFrameSchema``, ``"pandas"`` a ``pandera.pandas.DataFrameSchema``.
     path
         Another copy of the package, whose own schemas are used; default: the installed
         package.
@@ -82,7 +82,7 @@ def pandera_schema(
     >>> figures = szdata.load("figures", backend="polars")
     >>> doubled = figures.with_columns(pl.col("value") * -1)  # a transformation gone wrong
     >>> try:
-    ...     szdata.pandera_schema("figures").validate(doubled, lazy=True)
+    ...     szdata.pandera_schema("figures", backend="polars").validate(doubled, lazy=True)
     ... except Exception as exc:
     ...     cases = exc.failure_cases
     >>> sorted(set(cases["check"]))
@@ -90,11 +90,10 @@ def pandera_schema(
     """
     from szdata._disk._package import open_package
 
-    if backend not in PANDERA_BACKENDS:
-        raise UsageError(f"unknown backend {backend!r}; use one of {', '.join(PANDERA_BACKENDS)}")
+    frames = resolve_backend(backend)
     pkg = open_package(path)
     pkg.check_table(name)
-    return schema_from_table_schema(pkg.schema(name), backend=backend)
+    return schema_from_table_schema(pkg.schema(name), backend=frames)
 
 
 def _checks(field: Field, pa: Any, backend: str) -> list[Any]:
