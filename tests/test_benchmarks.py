@@ -19,6 +19,8 @@ import pytest
 from benchmarks import make_package as gen
 from benchmarks import run as bench
 
+pytestmark = pytest.mark.slow  # the benchmark harness on generated packages
+
 REPO = Path(__file__).resolve().parents[1]
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 

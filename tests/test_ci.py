@@ -135,9 +135,12 @@ def test_pull_requests_are_checked_against_their_base(workflow: dict[str, Any]) 
     assert step["run"].strip().endswith('--base "$BASE_SHA"') and "${{" not in step["run"]
     (checkout,) = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["fetch-depth"] == 0
-    names = [s.get("name") for s in _steps(workflow)]
-    assert names.index(step["name"]) < names.index("Tests")
+    names = [s.get("name") or "" for s in _steps(workflow)]
+    first_tests = min(i for i, n in enumerate(names) if n.startswith("Tests"))
+    assert names.index(step["name"]) < first_tests
 
+
+SLOW_TIER = "python -m pytest -m slow"
 
 # -- .ci/run -----------------------------------------------------------------------------------
 
@@ -173,7 +176,14 @@ def test_ci_run_runs_the_workflow_steps_and_the_readme_test_command() -> None:
     assert len(commands) >= 2
     assert "pip install -e '.[test]'" in commands[0] and "szdata validate" in commands[0]
     assert commands[1] == "python -m pytest"
-    assert lines[-1] == commands[1], "the README's test command runs last"
+    runs = [ln for ln in lines if ln and not ln.startswith(("echo ", "#"))]
+    assert runs[-2:] == [commands[1], SLOW_TIER], "the README's command, then the slow tier"
+
+
+def test_the_workflow_runs_both_tiers(workflow: dict[str, Any]) -> None:
+    runs = [s.get("run", "").strip() for s in _steps(workflow)]
+    assert "python -m pytest" in runs and SLOW_TIER in runs
+    assert runs.index("python -m pytest") < runs.index(SLOW_TIER), "the fast tier first"
 
 
 def test_ci_run_installs_from_the_project_files_and_lints_the_workflow() -> None:

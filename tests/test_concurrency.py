@@ -21,6 +21,8 @@ import pytest
 from szdata._commands._main import main
 from tests.conftest import REPO, copy_package
 
+pytestmark = pytest.mark.slow  # concurrent writers in real processes
+
 FIXTURES = REPO / "tests" / "fixtures"
 TEXTS = (
     FIXTURES / "contribution" / "fixture_briefing_mar26.txt",

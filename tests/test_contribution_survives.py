@@ -17,6 +17,9 @@ import pytest
 
 from tests.simulate_contribution import contribute, copy_repository, run_pytest, szdata
 
+# a contribution simulation: the shipped-data tests in a contributed copy
+pytestmark = pytest.mark.slow
+
 SHIPPED_DATA_MODULES = (
     "tests/test_shipped_data.py",
     "tests/test_datapackage.py",

@@ -44,6 +44,9 @@ from szdata._validate._rules import RULES, STRICTER
 from szdata._validate._structural import check_table
 from tests.conftest import REPO
 
+# hypothesis against frictionless, the reference checker (about 20,000 rows/s)
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("frictionless")
 
 SETTINGS = settings(

@@ -20,6 +20,8 @@ from szdata._commands._main import main
 from tests.simulate_contribution import copy_repository, run_pytest
 from tests.test_contribution_survives import SHIPPED_DATA_MODULES
 
+pytestmark = pytest.mark.slow  # the whole curator's path in a copy of the repository
+
 FIXTURES = Path(__file__).parent / "fixtures"
 STORY = FIXTURES / "end_to_end" / "e2e_story_pingshan.txt"
 BRIEFING = FIXTURES / "contribution" / "fixture_briefing_mar26.txt"

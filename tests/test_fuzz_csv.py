@@ -31,6 +31,8 @@ from szdata._commands._main import main
 from tests.conftest import REPO, copy_package
 from tests.fixture_package import _default_fixture as fixture_root
 
+pytestmark = pytest.mark.slow  # the fuzzer: hundreds of mutated files through every command
+
 SEED = 20200409
 CASES = int(os.environ.get("SZDATA_FUZZ_CASES", "240"))
 ONLY = os.environ.get("SZDATA_FUZZ_CASE")

@@ -25,7 +25,7 @@ from packaging.requirements import Requirement
 from szdata._core._extras import EXTRAS
 from szdata._disk._descriptor._profile import PROFILES
 from szdata._disk._package import open_package
-from tests.conftest import REPO
+from tests.conftest import REPO, skip_if_offline
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -346,7 +346,11 @@ def fresh_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("venv") / "env"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=venv.parent)  # no system site-packages
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    _run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], cwd=venv.parent)
+    argv = [str(python), "-m", "pip", "install", "--quiet", str(wheel)]
+    done = subprocess.run(argv, cwd=venv.parent, env=_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        skip_if_offline(done.stdout + done.stderr)
+    assert done.returncode == 0, f"{argv} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
     return python
 
 
