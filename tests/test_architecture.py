@@ -131,3 +131,31 @@ def test_the_architecture_document_draws_every_layer_in_order() -> None:
 def test_the_top_level_holds_only_the_public_modules() -> None:
     flat = sorted(p.name for p in (REPO / "szdata").glob("*.py"))
     assert flat == ["__init__.py", "__main__.py", "models.py"]
+
+
+def test_no_message_names_a_placeholder_address() -> None:
+    """Addresses in messages come from the project's metadata (``szdata._core._project``);
+    docstrings may show example addresses, no other string may."""
+    import ast
+
+    placeholders = ("example.org", "example.com", "example.net")
+    found = []
+    for path in sorted((REPO / "szdata").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and any(p in node.value for p in placeholders)
+            ):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []

@@ -20,8 +20,7 @@ from typing import Annotated
 import typer
 
 from szdata._core._errors import SzdataError
-
-ISSUES_URL = "https://example.org/szdata/issues"
+from szdata._core._project import report_hint
 
 app = typer.Typer(
     name="szdata",
@@ -173,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         message = (
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in szdata, not a "
-            f"problem of your data: please report it at {ISSUES_URL} with the command you ran "
+            f"problem of your data: please {report_hint()} with the command you ran "
             "(set SZDATA_DEBUG=1 to see the traceback)"
         )
         return _fail(message, 3, as_json)

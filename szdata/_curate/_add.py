@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szdata._core._errors import ParseError, SzdataError
+from szdata._core._project import report_hint
 from szdata._core._typing import BUILT_TABLES
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ _ORG_LIKE = re.compile(
     r"\b(?:[A-Z][\w’'&.-]*\s+)(?:(?:of|and|for|the|on|[A-Z][\w’'&.-]*)\s+){0,9}?"
     rf"(?:{_ORG_WORDS})\b"
 )
-_ISSUES_URL = "https://example.org/szdata/issues"
 
 
 @dataclass(frozen=True)
@@ -635,10 +635,10 @@ def _issue_problem(d: Draft, texts: list[_Text], issue: Issue) -> Problem:
     if issue.table in BUILT_TABLES and issue.table != "articles" and key:
         command = (
             f"szdata add {shlex.quote(text.shown)} --remove {issue.table}:{key} --reason 'WHY' "
-            f"(the parser misread it: please report it at {_ISSUES_URL})"
+            f"(the parser misread it: please {report_hint()})"
         )
     else:
-        command = f"report it at {_ISSUES_URL}: the parser cannot read this text yet"
+        command = f"{report_hint()}: the parser cannot read this text yet"
     return Problem(text.shown, where, command)
 
 

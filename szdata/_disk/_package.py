@@ -123,9 +123,8 @@ def refuse_installed_copy(root: Path, *, command: str) -> None:
     if is_installed_copy(root):
         raise UsageError(
             f"`szdata {command}` would write into the installed copy of the package at {root}, "
-            "which is not a checkout (hint: clone the repository, `git clone "
-            "https://example.org/szdata.git && cd szdata`, and run the command there, or give "
-            "a checkout with --path)"
+            "which is not a checkout (hint: clone the repository and run the command there, "
+            "or give a checkout with --path)"
         )
 
 
