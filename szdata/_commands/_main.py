@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "site",
     "validate",
+    "diff",
     "add",
     "correct",
     "review",
