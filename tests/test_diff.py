@@ -471,7 +471,7 @@ def test_markdown_counts_first_then_removals_changes_and_capped_additions(
         return [*rows[1:], *extra]
 
     _edit(figures, edit)
-    code, out, err = _run(
+    code, out, _ = _run(
         capsys, "--path", str(repo), "HEAD", "--format", "markdown", "--limit", "1"
     )
     assert code == 0 and out.startswith("## szdata diff")
@@ -582,3 +582,64 @@ def test_renderers_accept_every_document_the_schema_accepts(contribution, capsys
     assert render_text(document).count("\n") > 10
     assert render_markdown(document).startswith("## szdata diff")
     assert all(sum(t["more"].values()) >= 0 for t in document["tables"])
+
+
+# -- the site: szdata site --base ----------------------------------------------------------------
+
+
+def test_site_base_adds_the_changes_page_and_marks_rows(repo: Path, tmp_path: Path, capsys) -> None:
+    figures = repo / "data" / "figures.csv"
+    _, rows = _rows(figures.read_text(encoding="utf-8"))
+    (edited,) = [r["figure_id"] for r in rows if r["figure_id"] == CORRECTED]
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for r in rows:
+            if r["figure_id"] == CORRECTED:
+                r["counted"] = "districts cleared to zero"
+        return [r for r in rows if r["figure_id"] != REMOVED]
+
+    _edit(figures, edit)
+    out = tmp_path / "site"
+    capsys.readouterr()
+    code = main(["site", str(out), "--path", str(repo), "--base", "HEAD", "--no-exports"])
+    assert code == 0, capsys.readouterr().err
+    assert "changes.html" in capsys.readouterr().out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    queue = index[index.index('id="h-queue"') : index.index('id="h-articles"')]
+    assert 'href="changes.html"' in queue and "Changes since HEAD" in queue
+    changes = (out / "changes.html").read_text(encoding="utf-8")
+    assert changes.index(REMOVED) < changes.index(edited)  # removals first
+    assert "cleared-to-zeros" in changes and "districts cleared to zero" in changes
+    assert f'href="articles/{BRIEFING}.html#r-{CORRECTED}"' in changes
+    page = (out / "articles" / f"{BRIEFING}.html").read_text(encoding="utf-8")
+    mark = re.search(rf'<mark class="([^"]*)" id="h-{re.escape(CORRECTED)}"', page)
+    assert mark and "chg-changed" in mark.group(1).split()
+    row = re.search(rf'<tr id="r-{re.escape(CORRECTED)}" class="([^"]*)"', page)
+    assert row and "chg-changed" in row.group(1).split()
+    assert "cleared-to-zeros → districts cleared to zero" in page
+    assert page.count('data-change="') == 1  # the one changed row, nothing else
+
+
+def test_site_with_an_unknown_base_exits_2_and_writes_nothing(
+    repo: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "site"
+    code = main(["site", str(out), "--path", str(repo), "--base", "nope", "--no-exports"])
+    assert code == 2 and "BASE nope" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_site_marks_every_row_of_a_new_article(contribution, tmp_path: Path) -> None:
+    root, base = contribution
+    out = tmp_path / "site"
+    assert main(["site", str(out), "--path", str(root), "--base", base, "--no-exports"]) == 0
+    page = (out / "articles" / f"{NEW}.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<mark class="[^"]*" id="h-([^"]+)"[^>]*data-change="added"', page)
+    highlighted = re.findall(
+        r'<mark class="hl hl-(?:figure|date|mention)[^"]*" id="h-([^"]+)"', page
+    )
+    assert ids and sorted(ids) == sorted(highlighted)
+    assert "New since" in page
+    changes = (out / "changes.html").read_text(encoding="utf-8")
+    assert f'href="articles/{NEW}.html"' in changes

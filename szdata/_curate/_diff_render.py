@@ -104,8 +104,15 @@ def _side(side: dict[str, Any]) -> str:
     return f"{side['name']} {where}{version}"
 
 
-def _summary(cells: dict[str, Any], key: list[str]) -> list[tuple[str, str]]:
-    """The cells worth showing for an added or removed row: quote first, no ids or offsets."""
+def summary_cells(cells: dict[str, Any], key: list[str]) -> list[tuple[str, str]]:
+    """The cells worth showing for an added or removed row: quote first, no ids or offsets.
+
+    Examples
+    --------
+    >>> row = {"figure_id": "a.f1", "value": "3", "quote": "three", "start": "1"}
+    >>> summary_cells(row, ["figure_id"])
+    [('quote', 'three'), ('value', '3')]
+    """
     out = []
     if cells.get("quote") is not None:
         out.append(("quote", cells["quote"]))
@@ -250,7 +257,7 @@ def _text_decisions(decisions: list[dict[str, Any]]) -> list[str]:
 def _text_row(
     t: dict[str, Any], r: dict[str, Any], titles: dict[str, str], where: str
 ) -> list[str]:
-    cells = "; ".join(f"{c} {tx(v, _CELL)}" for c, v in _summary(r["cells"], t["key"]))
+    cells = "; ".join(f"{c} {tx(v, _CELL)}" for c, v in summary_cells(r["cells"], t["key"]))
     lines = [f"  {t['table']} {tx(r['id'])}  {where}", f"    {_cut(cells, _SUMMARY * 2)}"]
     return lines + _text_article(r["article_id"], titles) + _text_decisions(r["decisions"])
 
@@ -430,7 +437,7 @@ def _md_article(article_id: str | None, titles: dict[str, str]) -> str:
 
 
 def _md_summary(t: dict[str, Any], r: dict[str, Any]) -> str:
-    parts = [f"{md(c)}: {md(v, _CELL)}" for c, v in _summary(r["cells"], t["key"])]
+    parts = [f"{md(c)}: {md(v, _CELL)}" for c, v in summary_cells(r["cells"], t["key"])]
     return "; ".join(parts[:8]) + ("; …" if len(parts) > 8 else "")
 
 

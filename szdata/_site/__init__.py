@@ -11,6 +11,8 @@ file system, no server needed:
   the article's curation decisions (each row they changed marked and linked), its rows
   by table, and the reviewer's checklist;
 - ``decisions.html``: every curation decision, by article;
+- ``changes.html`` (with ``base``): what changed since a git revision, by primary key, as
+  ``szdata diff`` says it; the rows added or changed are marked on their article pages;
 - ``package/``: a copy of the data package (a valid one); ``exports/``: its SQLite and
   Parquet exports, when the export extra is installed.
 
@@ -58,6 +60,7 @@ def build_site(
     path: str | Path | None = None,
     force: bool = False,
     exports: bool | None = None,
+    base: str | None = None,
 ) -> Path:
     """Write the review site of a package into the folder ``out``.
 
@@ -74,6 +77,10 @@ def build_site(
         Whether to add the SQLite and Parquet exports to the downloads: ``None`` (default)
         when the export extra's libraries are installed, ``True`` always (a missing library
         is an error), ``False`` never.
+    base
+        A git revision (``origin/main``): add a "changes" page of what changed since it, as
+        ``szdata diff BASE`` sees it, linked from the reviewer's queue, and mark every row
+        added or changed since it on its article page. The package must be in a git clone.
 
     Returns
     -------
@@ -85,7 +92,9 @@ def build_site(
     SiteError
         When ``out`` is taken, or ``exports=True`` and the export extra is missing.
     PackageError
-        When the package cannot be read.
+        When the package cannot be read (or, with ``base``, the base's package).
+    UsageError
+        With ``base``, when the package is not in a git clone or ``base`` is unknown.
 
     Examples
     --------
@@ -102,10 +111,16 @@ def build_site(
     out = Path(out).expanduser().absolute()
     _check_out(out, force=force)
     pkg = open_package(path)
+    changes = None
+    if base is not None:  # an unknown revision is refused before anything is written
+        from szdata._site._changes import compute_changes
+
+        changes = compute_changes(pkg.root, base)
     tables = read_tables(pkg)
     site = load_site_data(pkg, tables)
     attach_decisions(pkg, site, tables.rows)
     site.validation = validate_package(pkg.root)
+    site.changes = changes
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -154,9 +169,15 @@ def _replace(new: Path, out: Path) -> None:
 
 
 def _write_site(root: Path, site: SiteData, pkg: Package, *, exports: bool | None) -> None:
+    from szdata._site._changes import PAGE
     from szdata._site._charts import bar_css, organizations_chart, units_chart
     from szdata._site._downloads import add_exports, copy_package
-    from szdata._site._render import render_article, render_decisions, render_index
+    from szdata._site._render import (
+        render_article,
+        render_changes,
+        render_decisions,
+        render_index,
+    )
 
     for folder in ("articles", "static"):
         (root / folder).mkdir()
@@ -178,12 +199,15 @@ def _write_site(root: Path, site: SiteData, pkg: Package, *, exports: bool | Non
         nxt = arts[i + 1] if i + 1 < len(arts) else None
         _write_text(root / art.page, render_article(site, art, prev, nxt, downloads))
     _write_text(root / "decisions.html", render_decisions(site))
+    if site.changes is not None:
+        _write_text(root / PAGE, render_changes(site))
     _write_text(root / "index.html", render_index(site, charts, downloads, scale=scale))
     v = site.validation
     marker = {
         "generator": "szdata site",
         "version": site.version,
-        "pages": len(arts) + 2,
+        "pages": len(arts) + 2 + (site.changes is not None),
+        "changes": None if site.changes is None else site.changes.base,
         "errors": None if v is None or v.failure else len(v.errors),
         "queue": len(site.queue),
         "decisions": len(site.decisions),
@@ -216,6 +240,8 @@ def summary(site: Path) -> str:
         f"{info.get('queue')} article(s) in the reviewer's queue",
         f"{info.get('decisions')} decision(s)",
     ]
+    if info.get("changes"):
+        parts.append(f"the changes since {info['changes']} on changes.html")
     if info.get("not_shown"):
         parts.append(f"{info['not_shown']} thing(s) not shown, listed on the index")
     return "; ".join(parts) + f"; open {site / 'index.html'} in a browser"

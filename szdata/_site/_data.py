@@ -24,6 +24,7 @@ from szdata._site._errors import SiteError
 if TYPE_CHECKING:
     from szdata._disk._package import Package
     from szdata._schemas._schema import TableSchema
+    from szdata._site._changes import Changes
     from szdata._site._queue import Validation
 
 KINDS: dict[str, str] = {"figure": "figures", "date": "dates", "mention": "mentions"}
@@ -251,6 +252,8 @@ class SiteData:
     problems: list[Problem] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     validation: Validation | None = None
+    changes: Changes | None = None
+    """What changed since a base revision (``szdata site --base REF``), else ``None``."""
 
     @property
     def queue(self) -> list[Article]:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
+    from szdata._site._changes import RowChange
     from szdata._site._charts import BarChart
     from szdata._site._data import Article, Decision, Row, SiteData
     from szdata._site._downloads import Downloads
@@ -178,6 +179,7 @@ def render_article(
     for d in article.decisions:
         decided.setdefault(d.key, []).append(d)
     raw = downloads.raw.get(article.raw_path) if downloads else None
+    changed, changed_items, meta_changes, article_change = _changes_of(site, article)
     context: dict[str, Any] = {
         "site": site,
         "article": article,
@@ -189,8 +191,12 @@ def render_article(
         "marks": {m.decision.id: m for m in article.marks},
         "decided": decided,
         "meta_decisions": _by_column(article),
-        "tables": row_tables(site, article, decided),
+        "tables": row_tables(site, article, decided, changed),
         "raw": raw,
+        "changed": changed,
+        "changed_items": changed_items,
+        "meta_changes": meta_changes,
+        "article_change": article_change,
         "root": "../",
     }
     return environment().get_template("article.html.j2").render(context)
@@ -210,12 +216,18 @@ class RowTable:
     columns: list[int]
     constants: list[tuple[str, str]]
     decided: bool
+    changed: bool = False
+    """Whether a row of the table was added or changed since the base (``site --base``)."""
 
 
 def row_tables(
-    site: SiteData, article: Article, decided: dict[str, list[Decision]]
+    site: SiteData,
+    article: Article,
+    decided: dict[str, list[Decision]],
+    changed: dict[str, RowChange] | None = None,
 ) -> list[RowTable]:
     """One :class:`RowTable` per kind of row the article has, in legend order."""
+    changed = changed or {}
     out = []
     for kind, title in site.kind_titles.items():
         rows = [r for r in article.rows if r.kind == kind]
@@ -230,8 +242,40 @@ def row_tables(
                 continue
             columns.append(i)
         has = any(r.id in decided for r in rows)
-        out.append(RowTable(kind, title, rows, columns, constants, has))
+        moved = any(r.id in changed for r in rows)
+        out.append(RowTable(kind, title, rows, columns, constants, has, moved))
     return out
+
+
+def _changes_of(
+    site: SiteData, article: Article
+) -> tuple[dict[str, RowChange], dict[str, RowChange], dict[str, str | None], RowChange | None]:
+    """The article's rows and items changed since the base, its changed cells (column ->
+    old value) and its own row's change; all empty without ``site --base``."""
+    changes = site.changes
+    if changes is None:
+        return {}, {}, {}, None
+    rows = {r.id: c for r in article.rows if (c := changes.of(r.table, r.id)) is not None}
+    items = {i.id: c for i in article.items if (c := changes.of("items", i.id)) is not None}
+    own = changes.of("articles", article.id)
+    meta = {col: old for col, old, _ in own.cells} if own is not None else {}
+    return rows, items, meta, own
+
+
+def render_changes(site: SiteData) -> str:
+    """The page of the changes since the base (``szdata site --base REF``)."""
+    from szdata._curate._diff_render import summary_cells
+
+    assert site.changes is not None
+    pages = {a.id: a.page for a in site.articles}
+    context = {
+        "site": site,
+        "doc": site.changes.document,
+        "pages": pages,
+        "summary": summary_cells,
+        "root": "",
+    }
+    return environment().get_template("changes.html.j2").render(context)
 
 
 def _by_column(article: Article) -> dict[str, list[Decision]]:
