@@ -471,9 +471,7 @@ def test_markdown_counts_first_then_removals_changes_and_capped_additions(
         return [*rows[1:], *extra]
 
     _edit(figures, edit)
-    code, out, _ = _run(
-        capsys, "--path", str(repo), "HEAD", "--format", "markdown", "--limit", "1"
-    )
+    code, out, _ = _run(capsys, "--path", str(repo), "HEAD", "--format", "markdown", "--limit", "1")
     assert code == 0 and out.startswith("## szdata diff")
     assert "package:" not in out  # stdout is the markdown alone (the package is on stderr)
     counts = out.index("| table | added | removed | changed |")
@@ -643,3 +641,33 @@ def test_site_marks_every_row_of_a_new_article(contribution, tmp_path: Path) -> 
     assert "New since" in page
     changes = (out / "changes.html").read_text(encoding="utf-8")
     assert f'href="articles/{NEW}.html"' in changes
+
+
+# -- in CI ---------------------------------------------------------------------------------------
+
+
+def test_the_workflow_writes_the_markdown_to_a_pull_requests_job_summary() -> None:
+    import yaml
+
+    from tests.test_ci import WORKFLOW
+
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    (step,) = [s for s in steps if "szdata diff" in s.get("run", "")]
+    assert step["if"].startswith("github.event_name == 'pull_request'")
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    run = step["run"].strip()
+    assert run == 'szdata diff "$BASE_SHA" --format markdown >> "$GITHUB_STEP_SUMMARY"'
+    assert "--exit-code" not in run and "${{" not in run  # differences never fail the run
+    names = [s.get("name", "") for s in steps]
+    first_tests = min(i for i, n in enumerate(names) if n.startswith("Tests"))
+    assert names.index(step["name"]) < first_tests
+
+
+def test_ci_run_prints_the_text_diff_when_there_is_a_base() -> None:
+    from tests.test_ci import CI_RUN
+
+    text = CI_RUN.read_text(encoding="utf-8")
+    guarded = text.split('if [ -n "$base" ]; then', 1)[1].split("\nfi\n", 1)[0]
+    lines = [line.strip() for line in guarded.splitlines()]
+    assert 'szdata diff "$base"' in lines and "--exit-code" not in guarded
