@@ -671,3 +671,23 @@ def test_ci_run_prints_the_text_diff_when_there_is_a_base() -> None:
     guarded = text.split('if [ -n "$base" ]; then', 1)[1].split("\nfi\n", 1)[0]
     lines = [line.strip() for line in guarded.splitlines()]
     assert 'szdata diff "$base"' in lines and "--exit-code" not in guarded
+
+
+# -- the benchmark harness -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_benchmark_changes_what_it_says_and_reports_ratios(tmp_path: Path, capsys) -> None:
+    from benchmarks import diff as bench
+
+    out = tmp_path / "results.md"
+    args = ["--figures", "300", "--repeat", "1", "--workdir", str(tmp_path), "--output", str(out)]
+    assert bench.main(args) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "`szdata validate` (baseline)" in text and "/ validate" in text
+    details = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    done = details["prepare"]["contribution"]
+    counts = details["result"]["counts"]
+    assert counts["changed"] == sum(t["changed"] for t in done.values())
+    assert counts["removed"] == sum(t["removed"] for t in done.values())
+    assert counts["added"] == sum(t["added"] for t in done.values())

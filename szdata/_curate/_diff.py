@@ -38,7 +38,7 @@ Examples
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -773,15 +773,11 @@ def compute_diff(sides: Sides, *, progress: Callable[[str], None] | None = None)
         if old_path == new_path and old_path not in sides.changed:
             continue
         step(f"comparing {name}")
-        old = base.read(name) if old_path is not None else None
-        new = head.read(name) if new_path is not None else None
+        old, new = _read_pair(base, head, name)
         tables[name] = compare_table(name, old, new, _key(base, head, name))
-        if name not in ("articles", "decisions"):
-            base.forget(name)
-            head.forget(name)
     step("naming articles and decisions")
-    decisions, keyed = _decisions(base, head, tables.get("decisions"))
-    articles = _articles(base, head, tables)
+    decisions, keyed = _decisions(head, tables.get("decisions"))
+    articles = _articles(head, tables)
     raw = [
         RawText(path, path.rsplit("/", 1)[1].removesuffix(".txt"), _RAW_STATUS.get(status, status))
         for path, status in sorted(sides.changed.items())
@@ -798,6 +794,127 @@ def compute_diff(sides: Sides, *, progress: Callable[[str], None] | None = None)
         keyed=keyed,
         raw_facts=lambda r: _raw_facts(sides, r),
     )
+
+
+def _read_pair(base: Side, head: Side, table: str) -> tuple[CsvTable | None, CsvTable | None]:
+    """Both sides of a table, as the one CSV reader reads them: only the rows that differ.
+
+    A line found, byte for byte, on both sides is the same row on both (same key, same
+    cells), so only the lines that are not on the other side are read as CSV and compared
+    by key: a few lines of a large table. When a file does not allow that (a cell over
+    several lines, a blank line, lone CRs, headers that differ), both are read whole.
+    """
+    from szdata._curate._revision import named
+    from szdata._disk._readers import read_csv_bytes
+
+    old_data = base.read_bytes(table) if base.has(table) else None
+    new_data = head.read_bytes(table) if head.has(table) else None
+    old_file, new_file = base.path(table), head.path(table)
+    if old_data is not None and new_data is not None:
+        pair = _differing_lines(old_data, new_data)
+        if pair is not None:
+            (old_lines, old_text), (new_lines, new_text) = pair
+            with named(base):
+                old = _renumbered(read_csv_bytes(old_text, file=str(old_file)), old_lines)
+            with named(head):
+                new = _renumbered(read_csv_bytes(new_text, file=str(new_file)), new_lines)
+            return old, new
+    old = new = None
+    if old_data is not None:
+        with named(base):
+            old = read_csv_bytes(old_data, file=str(old_file))
+    del old_data
+    if new_data is not None:
+        with named(head):
+            new = read_csv_bytes(new_data, file=str(new_file))
+    return old, new
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _line_frame(data: bytes) -> tuple[bytes, pl.DataFrame] | None:
+    """The header line and every other line (``__n``: its line number, ``__text``), or
+    ``None`` when a line of the file is not one record (see :func:`_read_pair`)."""
+    import io
+
+    import polars as pl
+
+    data = data.removeprefix(_BOM)
+    lone_cr = data.count(b"\r") != data.count(b"\r\n")
+    if lone_cr or b"\n\n" in data or b"\n\r\n" in data or not data.strip(b"\r\n"):
+        return None
+    eol = data.find(b"\n")
+    header = (data if eol < 0 else data[:eol]).rstrip(b"\r")
+    body = b"" if eol < 0 else data[eol + 1 :]
+    expected = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
+    schema = {"__text": pl.String}
+    try:
+        frame = (
+            pl.read_csv(
+                io.BytesIO(body),
+                has_header=False,
+                separator="\x00",
+                quote_char=None,
+                schema=schema,
+                raise_if_empty=False,
+            )
+            if body
+            else pl.DataFrame(schema=schema)
+        )
+    except pl.exceptions.PolarsError:  # a NUL, bytes that are not UTF-8: read it whole
+        return None
+    if frame.height != expected:
+        return None
+    text = pl.col("__text").fill_null("").str.strip_suffix("\r")
+    frame = frame.select(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("__n"), text)
+    odd = frame.select((pl.col("__text").str.count_matches('"', literal=True) % 2 == 1).any())
+    if odd.item():  # a quoted cell goes on over the next line
+        return None
+    return header, frame
+
+
+def _differing_lines(
+    old: bytes, new: bytes
+) -> tuple[tuple[list[int], bytes], tuple[list[int], bytes]] | None:
+    """Each side's lines that the other side does not have, with their line numbers, as a
+    CSV file of the header and those lines; ``None`` when the files must be read whole."""
+    import polars as pl
+
+    found_old, found_new = _line_frame(old), _line_frame(new)
+    if found_old is None or found_new is None or found_old[0] != found_new[0]:
+        return None
+    header = found_old[0]
+    a, b = found_old[1].lazy(), found_new[1].lazy()
+    only_old, only_new = pl.collect_all(
+        [a.join(b, on="__text", how="anti"), b.join(a, on="__text", how="anti")]
+    )
+    out = []
+    for frame in (only_old, only_new):
+        lines = frame.get_column("__n").to_list()
+        text = "\n".join([header.decode("utf-8", "surrogateescape"), *frame["__text"]])
+        out.append((lines, text.encode("utf-8", "surrogateescape") + b"\n"))
+    return out[0], out[1]
+
+
+def _renumbered(table: CsvTable, lines: list[int]) -> CsvTable:
+    """``table`` read from some lines of a file, its line numbers the lines' numbers there.
+
+    Line ``k`` of the extract (the header is line 1) is ``lines[k - 2]`` of the file.
+    """
+    import polars as pl
+
+    def line(k: int) -> int:
+        return lines[k - 2] if 2 <= k < len(lines) + 2 else k
+
+    numbers = pl.Series("__to", [0, 0, *lines], dtype=pl.Int64)
+    frame = table.frame.with_columns(
+        pl.col(LINE)
+        .cast(pl.Int64)
+        .replace_strict(pl.int_range(len(numbers), eager=True), numbers, default=pl.col(LINE))
+    )
+    issues = [replace(i, line=line(i.line)) for i in table.issues]
+    return replace(table, frame=frame, issues=issues)
 
 
 def _raw_facts(sides: Sides, raw: RawText) -> RawText:
@@ -820,28 +937,31 @@ def _raw_facts(sides: Sides, raw: RawText) -> RawText:
 _DECISION_COLUMNS = ("decision_id", "table", "key", "action", "column", "reason")
 
 
-def _decision_rows(side: Side) -> list[dict[str, str | None]]:
-    if not side.has("decisions"):
-        return []
-    frame = side.read("decisions").frame
+def _decision_rows(frame: pl.DataFrame) -> list[dict[str, str | None]]:
     if not all(c in frame.columns for c in _DECISION_COLUMNS):
         return []
     return list(frame.select(_DECISION_COLUMNS).iter_rows(named=True))
 
 
 def _decisions(
-    base: Side, head: Side, diff: TableDiff | None
+    head: Side, diff: TableDiff | None
 ) -> tuple[dict[str, Decision], dict[tuple[str, str], list[str]]]:
-    """Every decision of either side by id (``HEAD``'s when both have it), and by row."""
+    """Every decision of ``HEAD`` and those the diff removed, by id, and by row they are on."""
     status: dict[str, str] = {}
+    rows: list[dict[str, str | None]] = []
+    if head.has("decisions"):
+        from szdata._curate._revision import named
+
+        with named(head):
+            rows = _decision_rows(head.read("decisions").frame)
     if diff is not None:
         status.update(dict.fromkeys(diff.added.get_column(ID).to_list(), "added"))
         status.update(dict.fromkeys(diff.removed.get_column(ID).to_list(), "removed"))
         status.update(dict.fromkeys(diff.changed_ids(), "changed"))
+        rows += _decision_rows(diff.removed)
     found: dict[str, Decision] = {}
     keyed: dict[tuple[str, str], list[str]] = {}
-    old_rows = _decision_rows(base) if diff is not None else []
-    for row in [*_decision_rows(head), *old_rows]:
+    for row in rows:
         did = row["decision_id"]
         if not did or did in found:
             continue
@@ -860,7 +980,7 @@ def _decisions(
     return found, keyed
 
 
-def _articles(base: Side, head: Side, tables: dict[str, TableDiff]) -> list[Article]:
+def _articles(head: Side, tables: dict[str, TableDiff]) -> list[Article]:
     """The articles the diff touches: added, removed, or with rows changed, by table."""
     import polars as pl
 
@@ -887,16 +1007,19 @@ def _articles(base: Side, head: Side, tables: dict[str, TableDiff]) -> list[Arti
     ids = sorted(set(counts) | added | removed)
     if not ids:
         return []
-    facts = {}
-    for side in (base, head):  # HEAD's facts win
-        if not side.has("articles"):
+    wanted = ["article_id", "title", "published", REVIEW_STATUS]
+    facts: dict[str, dict[str, Any]] = {}
+    frames = [arts.removed] if arts is not None else []  # a removed article: BASE's row
+    if head.has("articles"):
+        from szdata._curate._revision import named
+
+        with named(head):
+            frames.append(head.read("articles").frame)
+    for frame in frames:
+        if "article_id" not in frame.columns:
             continue
-        frame = side.read("articles").frame
-        wanted = [c for c in ("article_id", "title", "published", REVIEW_STATUS) if c in frame]
-        if "article_id" not in wanted:
-            continue
-        rows = frame.select(wanted).filter(pl.col("article_id").is_in(ids))
-        for row in rows.iter_rows(named=True):
+        rows = frame.select([c for c in wanted if c in frame.columns])
+        for row in rows.filter(pl.col("article_id").is_in(ids)).iter_rows(named=True):
             facts[row["article_id"]] = row
     out = []
     for article_id in ids:

@@ -114,9 +114,20 @@ class Side:
                 self._tables[table] = read_table(self.package, table)
         return self._tables[table]
 
-    def forget(self, table: str) -> None:
-        """Let the table's rows go (they were compared)."""
-        self._tables.pop(table, None)
+    def read_bytes(self, table: str) -> bytes:
+        """The bytes of the table's file (a regular file inside the package).
+
+        Raises
+        ------
+        PackageError
+            When the file cannot be read; the message names the side.
+        """
+        from szdata._disk._files import read_file
+
+        if table in self.unread:
+            raise AssertionError(f"{self.name}: {table} was not copied out of git")
+        with named(self):
+            return read_file(self.package.root, str(self.package.resource(table)["path"]))
 
 
 @contextlib.contextmanager
