@@ -403,6 +403,9 @@ def test_raw_texts_added_changed_and_deleted(repo: Path, capsys) -> None:
     assert by_status["deleted"]["head_sha256"] is None and by_status["deleted"]["base_sha256"]
     assert by_status["added"]["article_id"] == NEW and by_status["added"]["base_bytes"] is None
     assert document["counts"]["raw_texts"] == {"added": 1, "changed": 1, "deleted": 1}
+    base = _git(repo, "rev-parse", "HEAD").strip()
+    _commit(repo, "texts added, changed and deleted")
+    assert _json(capsys, repo, base, "HEAD")["raw_texts"] == document["raw_texts"]
 
 
 def test_a_field_added_to_a_schema_is_a_schema_change(repo: Path, capsys) -> None:
@@ -691,3 +694,42 @@ def test_the_benchmark_changes_what_it_says_and_reports_ratios(tmp_path: Path, c
     assert counts["changed"] == sum(t["changed"] for t in done.values())
     assert counts["removed"] == sum(t["removed"] for t in done.values())
     assert counts["added"] == sum(t["added"] for t in done.values())
+
+
+# -- the README's example ------------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _normalized(text: str) -> str:
+    """The output without what changes from run to run: commits, today's dates, version."""
+    text = re.sub(r"\(([0-9a-f]{12})\)", "(COMMIT)", text)
+    text = re.sub(r"(reviewed_on|decided_on) '\d{4}-\d{2}-\d{2}'", r"\1 'TODAY'", text)
+    return re.sub(r"version [^\s,]+", "version VERSION", text)
+
+
+@pytest.mark.slow
+def test_the_readme_shows_what_szdata_diff_prints(contribution, capsys) -> None:
+    root, base = contribution
+    _git(root, "update-ref", "refs/remotes/origin/main", base)
+    readme = README.read_text(encoding="utf-8")
+    block = readme.split("<!-- diff-example:start -->", 1)[1].split("<!-- diff-example:end -->")[0]
+    command, shown = block.split("```text\n", 1)[1].split("```", 1)[0].split("\n", 1)
+    assert command == "$ szdata diff origin/main --limit 2"
+    code, out, _ = _run(capsys, "--path", str(root), "origin/main", "--limit", "2")
+    out = "".join(line for line in out.splitlines(True) if not line.startswith("package: "))
+    assert code == 0
+    assert _normalized(shown) == _normalized(out), "update the README's diff-example block"
+
+
+@pytest.mark.slow
+def test_contributing_shows_what_the_job_summary_shows(contribution, capsys) -> None:
+    root, base = contribution
+    _git(root, "update-ref", "refs/remotes/origin/main", base)
+    text = (README.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = text.split("```markdown\n", 1)[1].split("```", 1)[0]
+    code, out, _ = _run(capsys, "--path", str(root), "origin/main", "--format", "markdown")
+    assert code == 0
+    lines = set(out.splitlines())
+    missing = [ln for ln in block.splitlines() if ln != "..." and ln not in lines]
+    assert missing == [], "update CONTRIBUTING.md's example of the job summary"

@@ -543,7 +543,8 @@ class Diff:
     decisions: dict[str, Decision]
     keyed: dict[tuple[str, str], list[str]]
     notes: list[str] = field(default_factory=list)
-    raw_facts: Callable[[RawText], RawText] | None = field(default=None, repr=False)
+    raw_facts: Callable[[list[RawText]], list[RawText]] | None = field(default=None, repr=False)
+    """Adds each listed raw text's SHA-256 and size on both sides (read from git or disk)."""
 
     @property
     def version_changed(self) -> bool:
@@ -605,8 +606,8 @@ class Diff:
         cap = limit or None
         raw = self.raw_texts[:cap]
         articles = self.articles[:cap]
-        if self.raw_facts is not None:
-            raw = [self.raw_facts(r) for r in raw]
+        if self.raw_facts is not None and raw:
+            raw = self.raw_facts(raw)
         return {
             "format": FORMAT,
             "base": self.base,
@@ -792,7 +793,7 @@ def compute_diff(sides: Sides, *, progress: Callable[[str], None] | None = None)
         articles=articles,
         decisions=decisions,
         keyed=keyed,
-        raw_facts=lambda r: _raw_facts(sides, r),
+        raw_facts=lambda raws: _raw_facts(sides, raws),
     )
 
 
@@ -917,21 +918,24 @@ def _renumbered(table: CsvTable, lines: list[int]) -> CsvTable:
     return replace(table, frame=frame, issues=issues)
 
 
-def _raw_facts(sides: Sides, raw: RawText) -> RawText:
-    """``raw`` with the SHA-256 and size of its text on each side."""
+def _raw_facts(sides: Sides, raws: list[RawText]) -> list[RawText]:
+    """``raws`` with the SHA-256 and size of each text on each side (one read per side)."""
     import hashlib
 
-    before = sides.raw_bytes(sides.base, raw.path) if raw.status != "added" else None
-    after = sides.raw_bytes(sides.head, raw.path) if raw.status != "deleted" else None
-    return RawText(
-        raw.path,
-        raw.article_id,
-        raw.status,
-        None if before is None else hashlib.sha256(before).hexdigest(),
-        None if after is None else hashlib.sha256(after).hexdigest(),
-        None if before is None else len(before),
-        None if after is None else len(after),
-    )
+    before = sides.raw_texts(sides.base, [r.path for r in raws if r.status != "added"])
+    after = sides.raw_texts(sides.head, [r.path for r in raws if r.status != "deleted"])
+
+    def facts(data: bytes | None) -> tuple[str | None, int | None]:
+        return (None, None) if data is None else (hashlib.sha256(data).hexdigest(), len(data))
+
+    out = []
+    for r in raws:
+        (old_sha, old_size), (new_sha, new_size) = (
+            facts(before.get(r.path)),
+            facts(after.get(r.path)),
+        )
+        out.append(RawText(r.path, r.article_id, r.status, old_sha, new_sha, old_size, new_size))
+    return out
 
 
 _DECISION_COLUMNS = ("decision_id", "table", "key", "action", "column", "reason")

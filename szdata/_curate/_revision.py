@@ -152,25 +152,32 @@ class Sides:
     """Path -> ``A`` (added), ``M`` (modified) or ``D`` (deleted), from ``base`` to ``head``."""
     root: Path
     """The package root in the working tree (where git runs)."""
+    prefix: str = ""
+    """The root's path inside the repository (``""`` at its top, else ending with ``/``)."""
 
-    def raw_bytes(self, side: Side, path: str) -> bytes | None:
-        """The bytes of the raw text ``path`` on ``side`` (``None`` when it has none)."""
-        from szdata._disk._files import max_raw_bytes, read_file
+    def raw_texts(self, side: Side, paths: list[str]) -> dict[str, bytes]:
+        """The bytes of the raw texts ``paths`` that ``side`` has (one git call per side).
 
+        Raises
+        ------
+        PackageError
+            When a text of the working tree is not a regular file, or too large; the
+            message names the side.
+        """
+        from szdata._disk._files import max_raw_bytes, read_files
+
+        if not paths:
+            return {}
         with named(side):
             if side.commit is None:
-                try:
-                    return read_file(self.root, path, limit=max_raw_bytes())
-                except PackageError:
-                    if (self.root / path).exists():
-                        raise
-                    return None
-            prefix = _git.prefix_of(self.root, what=side.name)
-            found = _git.ls_tree(self.root, side.commit, prefix, [path], what=side.name)
-            if path not in found:
-                return None
-            oid = found[path].oid
-            return _git.blobs(self.root, [oid], what=side.name)[oid]
+                for path in paths:
+                    check_relative_path(path, what="a raw text")
+                found = read_files(self.root, paths, limit=max_raw_bytes())
+                return {p: data for p, data in zip(paths, found, strict=True) if data is not None}
+            entries = _git.ls_tree(self.root, side.commit, self.prefix, paths, what=side.name)
+            oids = sorted({e.oid for e in entries.values()})
+            data = _git.blobs(self.root, oids, what=side.name)
+            return {path: data[e.oid] for path, e in entries.items()}
 
 
 @contextlib.contextmanager
@@ -229,7 +236,7 @@ def open_sides(root: str | Path, base: str | None, head: str | None = None) -> I
         else:
             with named(f"HEAD ({WORKING_TREE})"):
                 head_side = Side("HEAD", None, None, open_package(root))
-        yield Sides(base_side, head_side, changed, root)
+        yield Sides(base_side, head_side, changed, root, prefix)
 
 
 def _disk_descriptor(root: Path) -> bytes:
