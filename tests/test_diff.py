@@ -230,6 +230,13 @@ def test_key_of_a_composite_key() -> None:
     assert key_of(["a", "b"], "x|y|z") == {"a": "x", "b": "y|z"}
 
 
+def test_the_json_schema_is_a_schema_that_refuses_what_it_should() -> None:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"format": "szdata-diff/1"}, schema)
+
+
 # -- exit statuses (fast: hand-made changes) -----------------------------------------------------
 
 
@@ -432,6 +439,20 @@ def test_two_revisions_are_compared_without_the_working_tree(repo: Path, capsys)
     document = _json(capsys, repo, base, head)
     assert document["head"]["commit"] == head and not document["head"]["working_tree"]
     assert document["counts"]["tables"]["figures"]["removed"] == 1
+
+
+def test_a_package_in_a_folder_of_the_repository(tmp_path: Path, capsys) -> None:
+    top = tmp_path / "repo"
+    root = copy_package(top / "pkg")
+    _git(top, "init", "-q")
+    (top / "notes.txt").write_text("not the package\n", encoding="utf-8")
+    _commit(top, "the package in a folder")
+    _edit(root / "data" / "figures.csv", lambda rows: rows[1:])
+    (root / "data" / "raw" / "stray.txt").write_text("a new text\n", encoding="utf-8")
+    (top / "notes.txt").write_text("changed, and no part of the package\n", encoding="utf-8")
+    document = _json(capsys, root, "HEAD")
+    assert document["counts"]["tables"]["figures"]["removed"] == 1
+    assert [r["path"] for r in document["raw_texts"]] == ["data/raw/stray.txt"]
 
 
 def test_the_default_base_is_where_head_left_origin_main(repo: Path, capsys) -> None:

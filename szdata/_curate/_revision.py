@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 WORKING_TREE = "the working tree"
 """How a side that is the working tree (``HEAD`` by default) is named."""
 
+RAW_FOLDER = "data/raw"
+"""The folder of the raw texts (``data/raw/*.txt``), relative to the package root."""
+
 
 @dataclass
 class Side:
@@ -213,18 +216,21 @@ def open_sides(root: str | Path, base: str | None, head: str | None = None) -> I
             )
     base_commit, _ = _git.resolve(root, base, what="BASE")
     head_commit = None if head is None else _git.resolve(root, head, what="HEAD")[0]
-    changed = {
-        c.path: c.status
-        for c in _git.changed_paths(root, base_commit, head_commit, ["."], what="BASE")
-    }
     with contextlib.ExitStack() as stack:
         base_rev = _Revision.start(stack, root, prefix, "BASE", base, base_commit)
         head_rev = None
         if head is not None and head_commit is not None:
             head_rev = _Revision.start(stack, root, prefix, "HEAD", head, head_commit)
-            head_tables = head_rev.tables
+            head_tables, head_schemas = head_rev.tables, head_rev.schemas
         else:
-            head_tables = _descriptor_paths(_disk_descriptor(root))[0]
+            head_tables, head_schemas = _descriptor_paths(_disk_descriptor(root))
+        # only what the package is made of: never a virtual environment or a built site
+        wanted = {DESCRIPTOR, RAW_FOLDER, *base_rev.tables.values(), *base_rev.schemas}
+        wanted |= {*head_tables.values(), *head_schemas}
+        changed = {
+            c.path: c.status
+            for c in _git.changed_paths(root, base_commit, head_commit, sorted(wanted), what="BASE")
+        }
         same = {
             t
             for t, p in base_rev.tables.items()

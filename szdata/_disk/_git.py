@@ -5,7 +5,8 @@ earlier revisions of the package through this module, and find the same default 
 (:func:`default_base`): where the branch left ``origin/main``, else the parent commit.
 
 git is run as a subprocess (``git -C ROOT ...``), never through a shell, with no terminal
-prompt and no optional locks (it never writes the index of a repository it only reads).
+prompt, no optional locks (it never writes the index of a repository it only reads), and
+paths read as paths, never as patterns.
 Revisions are checked to be commits before anything else is asked of git, and a name that
 starts with ``-`` is refused (it would be read as an option).
 
@@ -44,7 +45,13 @@ DEFAULT_UPSTREAM = "origin/main"
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    # paths are paths, never patterns: a file named `*.csv` names that file alone
+    return {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_LITERAL_PATHSPECS": "1",
+    }
 
 
 def _executable(what: str) -> str:
