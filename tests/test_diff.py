@@ -754,3 +754,30 @@ def test_contributing_shows_what_the_job_summary_shows(contribution, capsys) -> 
     lines = set(out.splitlines())
     missing = [ln for ln in block.splitlines() if ln != "..." and ln not in lines]
     assert missing == [], "update CONTRIBUTING.md's example of the job summary"
+
+
+def test_the_default_base_is_the_one_ci_run_gives_validate(repo: Path) -> None:
+    """``.ci/run`` finds the base of ``validate --base`` in shell; ``szdata diff`` in Python
+    (:func:`szdata._disk._git.default_base`): both must name the same commit."""
+    from szdata._disk._git import default_base
+    from tests.test_ci import CI_RUN
+
+    text = CI_RUN.read_text(encoding="utf-8")
+    snippet = text[text.index('base=""') : text.index('if [ -n "$base" ]; then')]
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("needs bash")
+
+    def shell() -> str | None:
+        done = subprocess.run(
+            [bash, "-c", snippet + 'printf %s "$base"'], cwd=repo, capture_output=True, text=True
+        )
+        return done.stdout.strip() or None
+
+    assert default_base(repo) is None and shell() is None  # one commit, no origin/main
+    first = _git(repo, "rev-parse", "HEAD").strip()
+    _commit(repo, "two")
+    assert default_base(repo) == shell() == first  # the parent commit
+    _git(repo, "update-ref", "refs/remotes/origin/main", first)
+    _commit(repo, "three")
+    assert default_base(repo) == shell() == first  # where HEAD left origin/main

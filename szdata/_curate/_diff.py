@@ -224,7 +224,7 @@ def compare_table(
     if base is None or head is None:
         side = head if head is not None else base
         assert side is not None
-        if not all(k in side.header for k in key):
+        if not key or not all(k in side.header for k in key):
             return _not_comparable(table, key, file, base, head)
         rows, notes = _prepared(table, side, key)
         empty = rows.clear()
@@ -256,7 +256,7 @@ def compare_table(
         candidates = joined.filter(pl.any_horizontal(list(differ.values())))
     else:
         candidates = joined.filter(pl.lit(False))
-    added_df, removed_df, rows = pl.collect_all([added, removed, candidates])
+    added_df, removed_df, rows = pl.collect_all([added.sort(LINE), removed.sort(LINE), candidates])
     if rows.height:
         others = [m for c, m in differ.items() if c != REVIEW_STATUS]
         if REVIEW_STATUS in differ:
