@@ -609,6 +609,42 @@ def test_renderers_accept_every_document_the_schema_accepts(contribution, capsys
 # -- the site: szdata site --base ----------------------------------------------------------------
 
 
+def _broken_links(site: Path) -> list[tuple[str, str]]:
+    """Every link of every page of ``site`` whose file or anchor does not exist."""
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: set[str] = set()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("id"):
+                self.ids.add(str(found["id"]))
+            if tag == "a" and found.get("href"):
+                self.hrefs.append(str(found["href"]))
+
+    pages = {}
+    for f in site.rglob("*.html"):
+        page = Page()
+        page.feed(f.read_text(encoding="utf-8"))
+        pages[f.resolve()] = page
+    broken = []
+    for f, page in pages.items():
+        for href in page.hrefs:
+            if href.startswith(("http://", "https://")):
+                continue
+            name, _, anchor = href.partition("#")
+            target = (f.parent / name).resolve() if name else f
+            if not target.is_file() or (
+                anchor and target in pages and anchor not in pages[target].ids
+            ):
+                broken.append((f.name, href))
+    return broken
+
+
 def test_site_base_adds_the_changes_page_and_marks_rows(repo: Path, tmp_path: Path, capsys) -> None:
     figures = repo / "data" / "figures.csv"
     _, rows = _rows(figures.read_text(encoding="utf-8"))
@@ -640,6 +676,7 @@ def test_site_base_adds_the_changes_page_and_marks_rows(repo: Path, tmp_path: Pa
     assert row and "chg-changed" in row.group(1).split()
     assert "cleared-to-zeros → districts cleared to zero" in page
     assert page.count('data-change="') == 1  # the one changed row, nothing else
+    assert _broken_links(out) == []
 
 
 def test_site_with_an_unknown_base_exits_2_and_writes_nothing(
@@ -665,6 +702,7 @@ def test_site_marks_every_row_of_a_new_article(contribution, tmp_path: Path) -> 
     assert "New since" in page
     changes = (out / "changes.html").read_text(encoding="utf-8")
     assert f'href="articles/{NEW}.html"' in changes
+    assert _broken_links(out) == []
 
 
 # -- in CI ---------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def diff(
     base: Annotated[
         str | None,
         typer.Argument(
-            metavar="[BASE]",
+            metavar="BASE",
             help="The revision compared with (default: the merge base of HEAD and "
             "origin/main, else the parent commit).",
             show_default=False,
@@ -49,7 +49,7 @@ def diff(
     head: Annotated[
         str | None,
         typer.Argument(
-            metavar="[HEAD]",
+            metavar="HEAD",
             help="The revision compared (default: the working tree).",
             show_default=False,
         ),
