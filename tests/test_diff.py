@@ -511,8 +511,11 @@ def test_text_and_markdown_escape_what_a_contributor_wrote(repo: Path, capsys) -
         return rows
 
     _edit(repo / "data" / "figures.csv", edit)
+    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["version"] = "9.9.9\x1b[2J"
+    (repo / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     text = _run(capsys, "--path", str(repo), "HEAD")[1]
-    assert "\x1b" not in text and "\\x1b[2J" in text
+    assert "\x1b" not in text and "\\x1b[2J" in text and "version 9.9.9\\x1b[2J" in text
     markdown = _run(capsys, "--path", str(repo), "HEAD", "--format", "markdown")[1]
     assert "\x1b" not in markdown and "<script>" not in markdown and "@everyone" not in markdown
 

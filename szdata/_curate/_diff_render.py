@@ -142,7 +142,10 @@ def _removed_rows(doc: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, A
 def render_text(doc: dict[str, Any]) -> str:
     """The diff for a terminal: counts, removals, schema changes, changed cells, additions."""
     counts = doc["counts"]
-    lines = [f"{_side(doc['base'])}", f"  -> {_side(doc['head'])}"]
+    lines = [
+        shown(_side(doc["base"]), one_line=True),  # a version is the descriptor's: data
+        f"  -> {shown(_side(doc['head']), one_line=True)}",
+    ]
     if not doc["differs"]:
         lines.append("no differences: both sides hold the same data")
         return "\n".join(lines) + "\n"
