@@ -11,9 +11,14 @@ are compared table by table, by each table's primary key, with polars:
   primary and foreign keys (:func:`schema_changes`);
 - **raw texts** added, changed and deleted (from git's list of changed files).
 
-Only the tables whose file changed (git says which) are read; each is read by the one CSV
-reader (cells compared as stored), compared, and let go before the next, so memory stays
-that of the largest table. Every changed row names its article and the decisions that
+Only the tables whose file changed (git says which) are read, one at a time, so memory stays
+that of the largest table. A line found byte for byte on both sides is the same row (same
+key, same cells), so the lines of the two files are matched first (a polars anti-join on the
+line's text) and only the lines left on each side are read by the one CSV reader (cells
+compared as stored) and compared by key: a few thousand rows of a table of a million. A file
+whose lines are not its rows (a cell over two lines, a blank line) is read whole.
+
+Every changed row names its article and the decisions that
 explain it (its ``decision_ids`` on either side and the decisions keyed on it, each with
 whether the diff added, removed or changed it); an added article shows its title, date and
 row counts.
