@@ -128,3 +128,4 @@ class LockTimeout(SzdataError):
 
     The command line exits with status 1 on this error: nothing was written.
     """
+
