@@ -153,15 +153,18 @@ def test_indented_json_of_other_values_is_json_dumps(obj: object) -> None:
 def test_reading_a_file_that_is_not_a_regular_file(tmp_path: Path) -> None:
     (tmp_path / "text").write_bytes(b"abc")
     (tmp_path / "empty").write_bytes(b"")
-    (tmp_path / "big").write_bytes(b"y" * (3 * _raw._READ + 5))
+    (tmp_path / "big").write_bytes(b"y" * (3 * 65536 + 5))
     (tmp_path / "folder").mkdir()
     os.mkfifo(tmp_path / "pipe")  # open() would wait for a writer without O_NONBLOCK
     os.symlink("/dev/zero", tmp_path / "device")  # endless: must not be read to its end
-    read = {p: _raw._read_file(str(tmp_path / p)) for p in os.listdir(tmp_path)}
-    assert read["text"] == b"abc" and read["empty"] == b""
-    assert read["big"] == b"y" * (3 * _raw._READ + 5)
-    assert read["folder"] is None and read["pipe"] is None and read["device"] is None
-    assert _raw._read_file(str(tmp_path / "missing")) is None
+    os.symlink("text", tmp_path / "link")  # even a link to a file of the package
+    read = _raw.read_raw_files(str(tmp_path), ["text", "empty", "big", "missing"])
+    assert read.texts.to_list() == ["abc", "", "y" * (3 * 65536 + 5), None]
+    for name, kind in [("folder", "a folder"), ("pipe", "a named pipe"),
+                       ("device", "a symbolic link"), ("link", "a symbolic link")]:  # fmt: skip
+        refused = rf"{name} is {kind}: .*\[provenance\.regular-file\]"
+        with pytest.raises(PackageError, match=refused):
+            _raw.read_raw_files(str(tmp_path), ["text", name])
 
 
 def _raw_dir(tmp_path: Path, contents: list[bytes]) -> list[str]:

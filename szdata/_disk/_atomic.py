@@ -129,3 +129,55 @@ class StagedFiles:
             self.commit()
         else:
             self.discard()
+
+
+TEMP_FOLDERS = ("", "schemas", "data")
+"""Where a writer stages its files: next to each file it writes (the descriptor at the root,
+the schemas, everything under ``data/``)."""
+
+
+def leftover_temp_files(root: str | Path) -> list[str]:
+    """The temporary files (``*.szdata-tmp``) in the package at ``root``, relative to it.
+
+    A writer killed inside its commit window (``kill -9``, a power cut) leaves its staged
+    files behind; an interrupted one (Ctrl-C, SIGTERM) removes them itself. The writing
+    commands remove the leftovers when they take the package's lock
+    (:func:`remove_leftover_temp_files`); ``szdata validate``, which takes no lock (a writer
+    may be at work), reports them (``provenance.temp-file``). Git ignores them
+    (``.gitignore``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "data").mkdir()
+    >>> (root / "data" / ".figures.csv.x1y2.szdata-tmp").write_bytes(b"half")
+    4
+    >>> leftover_temp_files(root)
+    ['data/.figures.csv.x1y2.szdata-tmp']
+    """
+    from szdata._disk._files import walk_folder
+
+    base = Path(root)
+    found: list[str] = []
+    for folder in TEMP_FOLDERS:
+        if folder:
+            found += [rel for rel, _ in walk_folder(base, folder) if rel.endswith(TEMP_SUFFIX)]
+        else:
+            with contextlib.suppress(OSError):
+                found += [n for n in os.listdir(base) if n.endswith(TEMP_SUFFIX)]
+    return sorted(found)
+
+
+def remove_leftover_temp_files(root: str | Path) -> list[str]:
+    """Remove the leftovers :func:`leftover_temp_files` finds; call it holding the lock.
+
+    Returns the files removed (relative to ``root``). A file that cannot be removed is
+    left (and reported by ``szdata validate``).
+    """
+    removed = []
+    for rel in leftover_temp_files(root):
+        with contextlib.suppress(OSError):
+            os.unlink(Path(root) / rel)
+            removed.append(rel)
+    return removed

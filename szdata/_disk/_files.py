@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from szdata._core._errors import PackageError
@@ -83,10 +83,15 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+REGULAR_FILE_RULE = "provenance.regular-file"
+"""The rule every refusal of :func:`_refuse` names, whichever command reads the file."""
+
+
 def _refuse(rel: str, what: str) -> PackageError:
     return PackageError(
         f"{rel} is {what}: the package's files must be regular files inside the package "
-        "folder (hint: replace it with the file itself; links, pipes and devices are never read)"
+        f"folder [{REGULAR_FILE_RULE}] (hint: replace it with the file itself; links, pipes, "
+        "devices and folders are never read)"
     )
 
 
@@ -159,14 +164,34 @@ def _read_fd(fd: int, rel: str, limit: int | None, hint: str = _RAW_HINT) -> byt
         raise PackageError(
             f"{rel} has {info.st_size:,} bytes, more than the limit of {limit:,} (hint: {hint})"
         )
-    chunks = []
-    size = 0
-    while chunk := os.read(fd, 1 << 20):
+    # one read of one byte more than the file's size: a short read of a regular file is
+    # all of it (a raw text is read with two system calls, fstat and read)
+    first = os.read(fd, info.st_size + 1)
+    if len(first) <= info.st_size:
+        return first
+    chunks = [first]
+    size = len(first)
+    while chunk := os.read(fd, 1 << 20):  # the file grew since fstat
         chunks.append(chunk)
         size += len(chunk)
-        if limit is not None and size > limit:  # the file grew while it was read
+        if limit is not None and size > limit:
             raise PackageError(f"{rel} has more than the limit of {limit:,} bytes")
     return b"".join(chunks)
+
+
+def read_raw_text(root: str | Path, rel: str) -> bytes:
+    """The bytes of the raw text ``root/rel``: a regular file inside the package, opened
+    without following links, no larger than :func:`max_raw_bytes`.
+
+    Every command that reads a raw text reads it so (``validate``, ``site``, ``export``,
+    ``load``, ``show``, ``build``, ``add``).
+
+    Raises
+    ------
+    PackageError
+        As :func:`read_file`: unsafe, missing, a link, a pipe, a device, a folder, too large.
+    """
+    return read_file(root, rel, limit=max_raw_bytes())
 
 
 def read_file(
@@ -191,7 +216,7 @@ def read_file(
 
 def read_files(
     root: str | Path,
-    rels: list[str],
+    rels: Iterable[str],
     *,
     limit: int | None = None,
     missing_ok: bool = True,
@@ -256,26 +281,127 @@ def regular_file(root: str | Path, rel: str) -> bool:
     return True
 
 
-def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
-    """The names in the package folder ``root/rel`` ending in ``suffix``, sorted.
-
-    The folder itself must be a real folder below ``root`` (no link on the way); what the
-    names are (files, links, pipes) is checked when they are read.
+def _folder_path(root: str | Path, rel: str) -> Path | None:
+    """``root/rel`` once every component is checked to be a real folder (``None``: missing).
 
     Raises
     ------
     PackageError
         When a component of ``rel`` is a link or not a folder.
     """
-    base = Path(root)
+    path = Path(root)
     parts = tuple(p for p in rel.split("/") if p not in ("", "."))
-    path = base
     for i, part in enumerate(parts):
         path = path / part
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
-            return []
+            return None
         if not stat.S_ISDIR(mode):
             raise _refuse("/".join(parts[: i + 1]), _kind(mode))
-    return sorted(name for name in os.listdir(path) if name.endswith(suffix))
+    return path
+
+
+def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
+    """The names of the regular files in the package folder ``root/rel`` ending in ``suffix``,
+    sorted.
+
+    The folder must be a real folder below ``root`` (no link on the way), and everything in
+    it a regular file, whatever its name: a link, a named pipe, a device or a folder there
+    is refused, by every command that lists the folder (``build``, ``add``, ``validate``).
+
+    Raises
+    ------
+    PackageError
+        When a component of ``rel`` is a link or not a folder, or an entry of the folder is
+        not a regular file (rule ``provenance.regular-file``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, os
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "raw").mkdir()
+    >>> (root / "raw" / "a.txt").write_text("A")
+    1
+    >>> list_folder(root, "raw", suffix=".txt")
+    ['a.txt']
+    >>> os.mkfifo(root / "raw" / "b.fifo")
+    >>> list_folder(root, "raw", suffix=".txt")
+    Traceback (most recent call last):
+    ...
+    szdata._core._errors.PackageError: raw/b.fifo is a named pipe: ...
+    """
+    path = _folder_path(root, rel)
+    if path is None:
+        return []
+    names = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            kind = _entry_kind(entry)
+            if kind != "file":
+                raise not_regular(f"{rel.rstrip('/')}/{entry.name}", kind)
+            if entry.name.endswith(suffix):
+                names.append(entry.name)
+    return sorted(names)
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    """``"file"``, ``"folder"`` or what :func:`_kind` says, without following links (the
+    type the folder's listing gives, so that a large folder costs no system call a file)."""
+    if entry.is_symlink():
+        return "a symbolic link"
+    if entry.is_dir(follow_symlinks=False):
+        return "folder"
+    if entry.is_file(follow_symlinks=False):
+        return "file"
+    return _kind(entry.stat(follow_symlinks=False).st_mode)
+
+
+def not_regular(rel: str, kind: str) -> PackageError:
+    """The refusal of ``rel``, which is ``kind`` (as :func:`walk_folder` says), not a regular
+    file: the same error, naming rule ``provenance.regular-file``, for every command."""
+    return _refuse(rel, "a folder" if kind == "folder" else kind)
+
+
+def walk_folder(root: str | Path, rel: str) -> list[tuple[str, str]]:
+    """Every entry below the package folder ``root/rel``, without following links.
+
+    Returns ``(path relative to root, kind)`` pairs, sorted, where kind is ``"file"`` for
+    a regular file, ``"folder"`` for a folder (whose entries are listed too), else what
+    :func:`_kind` says (``"a symbolic link"``, ``"a named pipe"``, ...). Nothing is opened
+    but folders; a missing ``rel`` gives ``[]``.
+
+    Raises
+    ------
+    PackageError
+        When a component of ``rel`` is a link or not a folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, os
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "data" / "sub").mkdir(parents=True)
+    >>> (root / "data" / "sub" / "a.csv").write_text("a")
+    1
+    >>> os.symlink("/etc/hostname", root / "data" / "b.txt")
+    >>> walk_folder(root, "data")
+    [('data/b.txt', 'a symbolic link'), ('data/sub', 'folder'), ('data/sub/a.csv', 'file')]
+    """
+    top = _folder_path(root, rel)
+    if top is None:
+        return []
+    found: list[tuple[str, str]] = []
+    pending = [(top, rel.strip("/"))]
+    while pending:  # a stack, not recursion: a folder tree may be deeper than Python's stack
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            raise PackageError(f"{prefix} cannot be listed: {exc.strerror}") from None
+        for entry in entries:
+            name = f"{prefix}/{entry.name}"
+            kind = _entry_kind(entry)
+            found.append((name, kind))
+            if kind == "folder":
+                pending.append((Path(entry.path), name))
+    return sorted(found)

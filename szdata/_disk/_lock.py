@@ -7,7 +7,9 @@ takes an exclusive, advisory lock on ``<package>/.szdata.lock`` (``fcntl.flock``
 ``msvcrt.locking`` on Windows), released when the block ends or the process dies. A second
 writer waits up to ``timeout`` seconds, then gives up with :class:`~szdata.LockTimeout`
 naming the command that holds the lock. Readers (``validate``, ``load``) take no lock: every
-file is replaced atomically, so they see the old files or the new ones.
+file is replaced atomically, so they see the old files or the new ones. A writer that takes
+the lock first removes the temporary files a killed writer left behind
+(:func:`szdata._disk._atomic.remove_leftover_temp_files`).
 
 The lock is re-entrant within a process (``review`` rebuilds under the lock it holds).
 
@@ -90,6 +92,16 @@ def _holder(path: Path) -> str:
     return text[:200] or "another szdata command"
 
 
+def _clean_leftovers(folder: Path) -> None:
+    """Remove the temporary files a killed writer left (no writer is at work: we hold the
+    lock); a package that cannot be listed is left to the command to refuse."""
+    from szdata._core._errors import PackageError
+    from szdata._disk._atomic import remove_leftover_temp_files
+
+    with contextlib.suppress(PackageError, OSError):
+        remove_leftover_temp_files(folder)
+
+
 @contextlib.contextmanager
 def package_lock(root: str | Path, *, command: str, timeout: float | None = None) -> Iterator[None]:
     """Hold the package's write lock for the block (waiting up to ``timeout`` seconds).
@@ -153,6 +165,7 @@ def package_lock(root: str | Path, *, command: str, timeout: float | None = None
             os.pwrite(fd, note, 0) if hasattr(os, "pwrite") else os.write(fd, note)
         with _guard:
             _held[key] = (fd, 1)
+        _clean_leftovers(folder)
         try:
             yield
         finally:

@@ -20,10 +20,15 @@ from typing import Any
 from szdata._core._errors import PackageError
 
 RAW_PREFIX = "raw-"
-_UNSAFE = re.compile(r"(^[/\\~])|(\.\.)|(\$)|(://)|(^[A-Za-z]:)|\\|(%[A-Za-z_]+%)")
+_UNSAFE = re.compile(
+    r"(^[/\\~])|(\.\.)|(\$)|(://)|(^[A-Za-z]:)|\\|(%[A-Za-z_]+%)|[\x00-\x1f\x7f-\x9f]"
+)
 _UNSAFE_PARTS = ("\n/", "\n~", "..", "$", ":", "\\", "%")
-"""Every path :data:`_UNSAFE` matches holds one of these once a newline is put before it
-(a test checks it): :func:`check_relative_paths` looks for them in all paths at once."""
+"""Every path :data:`_UNSAFE` matches holds one of these once a newline is put before it,
+or a control character (a test checks it): :func:`check_relative_paths` looks for them in
+all paths at once."""
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+"""Control characters but the newline that joins the paths :func:`surely_safe` checks."""
 
 
 def is_raw_resource(resource: dict[str, Any]) -> bool:
@@ -46,7 +51,8 @@ def check_relative_path(value: Any, *, what: str) -> str:
     """Refuse a descriptor path that could leave the package folder.
 
     Absolute paths, ``..``, home (``~``) and environment (``$VAR``, ``%VAR%``) references,
-    backslashes and URLs are refused, with one sentence naming the path.
+    backslashes, URLs and control characters (a NUL byte ends a path for the system) are
+    refused, with one sentence naming the path.
 
     Examples
     --------
@@ -64,7 +70,7 @@ def check_relative_path(value: Any, *, what: str) -> str:
     if _UNSAFE.search(value):
         raise PackageError(
             f"{what} has an unsafe path {value!r}: paths must be relative to the package folder, "
-            "without '..', '~', '$VAR', backslashes or URLs"
+            "without '..', '~', '$VAR', backslashes, URLs or control characters"
         )
     return value
 
@@ -106,4 +112,4 @@ def surely_safe(values: list[Any]) -> bool:
     if not all(type(v) is str and v.strip() and "\n" not in v for v in values):
         return False
     joined = "\n" + "\n".join(values)
-    return not any(part in joined for part in _UNSAFE_PARTS)
+    return not any(part in joined for part in _UNSAFE_PARTS) and not _CONTROL.search(joined)

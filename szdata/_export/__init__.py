@@ -339,7 +339,9 @@ def extra_tables(
 
 
 def _raw_text(pkg: Package, raw_path: str, sha256: str) -> str:
-    data = pkg.file(raw_path).read_bytes()
+    from szdata._disk._files import read_raw_text
+
+    data = read_raw_text(pkg.root, raw_path)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise PackageError(
             f"{raw_path}: its SHA-256 differs from the article's sha256 "

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import PackageError, ValidationFailed
@@ -42,9 +41,6 @@ if TYPE_CHECKING:
     from szdata._load._codebook import Codebook
 
 PathLike = str | os.PathLike[str]
-
-# (resolved path, size, mtime_ns, algorithm) -> hex digest
-_HASH_CACHE: dict[tuple[str, int, int, str], str] = {}
 
 
 def tables(*, path: PathLike | None = None) -> list[TableName]:
@@ -230,8 +226,13 @@ def raw_text(article_id: str, *, path: PathLike | None = None) -> str:
             f"{raw_path}: the descriptor lists no raw-text resource for article {article_id!r} "
             "(hint: run `szdata build` to list it)"
         )
-    _check_raw_resource(pkg, resources[0])
-    return pkg.file(raw_path).read_bytes().decode("utf-8")
+    data = _check_raw_resource(pkg, resources[0])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackageError(
+            f"{raw_path} is not UTF-8: {exc.reason} at byte {exc.start} [text.utf8]"
+        ) from None
 
 
 def describe(name: TableName, *, path: PathLike | None = None) -> Codebook:
@@ -425,54 +426,48 @@ def _convert(frame: pl.DataFrame, schema: TableSchema, backend: FrameBackend) ->
     return to_pandas(frame, schema.fields)
 
 
-def _digest(path: Path, algorithm: str) -> str:
-    st = path.stat()
-    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, algorithm)
-    cached = _HASH_CACHE.get(key)
-    if cached is None:
-        h = hashlib.new(algorithm)
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        cached = _HASH_CACHE[key] = h.hexdigest()
-    return cached
-
-
 def _check_raw_files(pkg: Package) -> None:
     """Refuse a package whose raw texts differ from the descriptor's ``bytes`` and ``hash``."""
     for res in pkg.raw_resources():
         _check_raw_resource(pkg, res)
 
 
-def _check_raw_resource(pkg: Package, res: dict[str, Any]) -> None:
-    """Refuse one raw text whose size or hash differs from its descriptor entry."""
-    path = pkg.root / res["path"]
+def _check_raw_resource(pkg: Package, res: dict[str, Any]) -> bytes:
+    """The bytes of one raw text, refused when its size or hash differs from its entry.
+
+    The text is read as every raw text is (:func:`szdata._disk._files.read_raw_text`): a
+    regular file inside the package, without following links, within the size limit.
+    """
+    from szdata._disk._descriptor._resources import HASH_ALGORITHMS, hash_algorithm
+    from szdata._disk._files import max_raw_bytes, read_files
+
     hint = (
         "the raw texts are kept byte for byte as published: restore the file "
         "(git checkout); corrections go into data/curation/decisions.csv, never into a raw text"
     )
-    if not path.is_file():
+    (data,) = read_files(pkg.root, [res["path"]], limit=max_raw_bytes(), missing_ok=True)
+    if data is None:
         raise PackageError(
             f"{res['path']}: the raw text of resource {res['name']!r} is missing (hint: {hint})"
         )
     recorded_bytes = res.get("bytes")
-    if recorded_bytes is not None and path.stat().st_size != recorded_bytes:
+    if recorded_bytes is not None and len(data) != recorded_bytes:
         raise PackageError(
-            f"{res['path']}: the raw text has {path.stat().st_size} bytes but the descriptor "
+            f"{res['path']}: the raw text has {len(data)} bytes but the descriptor "
             f"records {recorded_bytes} (resource {res['name']!r}; hint: {hint})"
         )
     recorded = res.get("hash")
     if not recorded:
-        return
-    algorithm, _, expected = str(recorded).rpartition(":")
-    algorithm = algorithm or "md5"  # the Data Package default
-    if algorithm not in hashlib.algorithms_available:
+        return data
+    algorithm, expected = hash_algorithm(str(recorded)), str(recorded).rpartition(":")[2]
+    if algorithm not in HASH_ALGORITHMS:
         raise PackageError(
             f"resource {res['name']!r} records a hash with unknown algorithm {algorithm!r}"
         )
-    actual = _digest(path, algorithm)
+    actual = hashlib.new(algorithm, data).hexdigest()
     if actual != expected.lower():
         raise PackageError(
             f"{res['path']}: the raw text's {algorithm} is {actual} but the descriptor records "
             f"{expected} (resource {res['name']!r}; hint: {hint})"
         )
+    return data

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import PackageError
+from szdata._disk._files import max_raw_bytes, read_files
+from szdata._disk._paths import check_relative_path
 from szdata._disk._readers import table_frame
 from szdata._site._errors import SiteError
 
@@ -544,10 +546,11 @@ def _raw_text(
         return "", None
 
     try:
-        data = pkg.file(str(raw_path or "")).read_bytes()
-    except PackageError as exc:
-        return missing(str(exc), "raw_path must be a path inside the package")
-    except OSError:
+        rel = check_relative_path(str(raw_path or ""), what=f"article {art_id!r}")
+        (data,) = read_files(pkg.root, [rel], limit=max_raw_bytes(), missing_ok=True)
+    except PackageError as exc:  # unsafe, a link, a pipe, a device, a folder, too large
+        return missing(str(exc), "raw_path must name a regular file inside the package")
+    if data is None:
         return missing(
             f"article {art_id!r} names a missing raw text {raw_path!r}: its text is not shown",
             "add the raw text or rebuild the tables with `szdata build`",

@@ -69,7 +69,7 @@ def copy_package(pkg: Package, root: Path, problems: list[Problem]) -> Downloads
     """Copy the package's descriptor, schemas, tables and raw texts into ``root/package/``."""
     out = Downloads()
     dest = root / PACKAGE_DIR
-    descriptor = _copy(pkg.root / "datapackage.json", dest / "datapackage.json")
+    descriptor = _copy(pkg, "datapackage.json", dest / "datapackage.json")
     out.descriptor = Link("datapackage.json", f"{PACKAGE_DIR}/datapackage.json", descriptor)
     tables = set(pkg.table_names())
     for res in pkg.descriptor.get("resources", []):
@@ -79,7 +79,7 @@ def copy_package(pkg: Package, root: Path, problems: list[Problem]) -> Downloads
             paths.append(("schema", res["schema"]))
         for what, rel in paths:
             try:
-                size = _copy(pkg.file(str(rel or "")), dest / str(rel))
+                size = _copy(pkg, str(rel or ""), dest / str(rel), raw=name not in tables)
             except (PackageError, OSError) as exc:
                 problems.append(
                     Problem(
@@ -161,8 +161,18 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _copy(src: Path, dst: Path) -> str:
+def _copy(pkg: Package, rel: str, dst: Path, *, raw: bool = False) -> str:
+    """Copy the package's file ``rel`` to ``dst``: a regular file inside the package, read
+    without following links (a raw text within its size limit), never anything else.
+
+    Raises
+    ------
+    PackageError
+        When ``rel`` is unsafe, missing, a link, a pipe, a device, a folder, or too large.
+    """
+    from szdata._disk._files import max_raw_bytes, read_file
+
+    data = read_file(pkg.root, rel, limit=max_raw_bytes() if raw else None)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    data = src.read_bytes()
     dst.write_bytes(data)
     return human_size(len(data))

@@ -26,6 +26,7 @@ from szdata._validate._mention import check_mentions
 from szdata._validate._organization import check_organizations
 from szdata._validate._provenance import (
     check_ids_and_spans,
+    check_package_files,
     check_raw_texts,
     check_span_in_item,
     check_spans,
@@ -63,6 +64,7 @@ keys, kept for the structural checks): the rest is dropped once :data:`TABLE_CHE
 the table. A check reading a dropped column fails loudly (polars: column not found)."""
 
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
+    check_package_files,
     check_raw_texts,
     check_spans,
     check_ids_and_spans,
@@ -81,4 +83,5 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_review,
     check_review_records,
 )
-"""Every rule check, in order; ``check_raw_texts`` first (it reads the raw texts)."""
+"""Every rule check, in order: ``check_package_files`` first (it refuses a link or a pipe in
+``data/raw/``, as ``build`` does), then ``check_raw_texts`` (it reads the raw texts)."""

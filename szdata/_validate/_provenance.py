@@ -40,6 +40,86 @@ def start_raw_texts(ctx: Context) -> None:
         ctx.raw = (rows, RawReader(str(ctx.package.root), paths))
 
 
+RAW_FOLDER = "data/raw"
+"""The folder of the raw texts: every file in it is the text of an article."""
+DATA_FOLDER = "data"
+
+
+def check_package_files(ctx: Context) -> list[Issue]:
+    """``provenance.raw-unlisted``, ``provenance.unknown-file`` and ``provenance.temp-file``:
+    what is on disk under ``data/``, besides what the descriptor lists.
+
+    ``validate`` knows the package folder, not only the descriptor: a raw text dropped into
+    ``data/raw/`` without ``szdata add`` is an error (``build`` would add it, so
+    ``build --check`` fails too); anything in ``data/raw/`` that is not a regular file (a
+    link, a named pipe, a device, a folder) is refused as ``build`` refuses it, with exit
+    status 2 and rule ``provenance.regular-file``. Elsewhere under ``data/``, a file no
+    resource lists is never read: a warning says so. Temporary files a killed writer left
+    (``*.szdata-tmp``, anywhere a writer stages files) are a warning: the next writer removes
+    them under the lock, and a writer may be at work now.
+
+    Raises
+    ------
+    PackageError
+        When an entry of ``data/raw/`` is not a regular file, or a folder cannot be listed.
+    """
+    from szdata._disk._atomic import TEMP_SUFFIX, leftover_temp_files
+    from szdata._disk._files import not_regular, walk_folder
+    from szdata._validate._report import Issue
+    from szdata._validate._rules import RULES
+
+    root = ctx.package.root
+    listed = {
+        r.get("path")
+        for r in ctx.package.descriptor.get("resources", [])
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+    entries = walk_folder(root, DATA_FOLDER)
+    raw_prefix = RAW_FOLDER + "/"
+    for rel, kind in entries:  # refused first, as build refuses them
+        if rel.startswith(raw_prefix) and kind != "file":
+            raise not_regular(rel, kind)
+
+    def issue(rule: str, rel: str, message: str) -> Issue:
+        r = RULES[rule]
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
+        return Issue(folder, rel, None, "", None, rule, message, r.hint, r.severity)
+
+    issues = []
+    for rel, kind in entries:
+        if rel in listed or kind == "folder" or rel.endswith(TEMP_SUFFIX):
+            continue
+        if rel.startswith(raw_prefix):
+            issues.append(
+                issue(
+                    "provenance.raw-unlisted",
+                    rel,
+                    f"{rel} is in {RAW_FOLDER}/ but no article lists it: a raw text is added "
+                    "with `szdata add`",
+                )
+            )
+        else:
+            what = "a file" if kind == "file" else kind
+            issues.append(
+                issue(
+                    "provenance.unknown-file",
+                    rel,
+                    f"{rel} is {what} that no resource of datapackage.json lists: it is not "
+                    "part of the package, and no command reads it",
+                )
+            )
+    for rel in leftover_temp_files(root):
+        issues.append(
+            issue(
+                "provenance.temp-file",
+                rel,
+                f"{rel} is a temporary file left by a writer that was killed (or is at work "
+                "now): the next `szdata build`, `add`, `correct` or `review` removes it",
+            )
+        )
+    return issues
+
+
 def check_raw_texts(ctx: Context) -> list[Issue]:
     """Read each article's raw text; check it exists and matches its hash and lengths.
 

@@ -9,8 +9,6 @@ UTF-8 at once. :class:`RawReader` does this in a background thread.
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -71,53 +69,20 @@ def _as_text(paths: list[str], batch: list[bytes | None]) -> pl.Series:
     raise PackageError("a raw text is not UTF-8 [text.utf8]")  # pragma: no cover
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-_READ = 1 << 16
-"""Bytes asked for by the first read: a raw text is a few kilobytes, so that one read
-usually gets it all, without asking the file system its size first."""
-
-
-def _read_file(path: str) -> bytes | None:
-    """The bytes of a regular file; ``None`` when there is no regular file at ``path``.
-
-    ``O_NONBLOCK`` keeps a named pipe from blocking ``open``; the file's type is asked
-    only when the first read is empty or full (a pipe, a device, a big file).
-    """
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    except OSError as exc:
-        raise PackageError(f"{path} cannot be read: {exc.strerror}") from None
-    try:
-        try:
-            data = os.read(fd, _READ)
-        except IsADirectoryError:
-            return None
-        if 0 < len(data) < _READ:  # a short read of a regular file is all of it
-            return data
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks = [data]
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except BlockingIOError:  # a pipe without data
-        return None
-    finally:
-        os.close(fd)
-
-
 def read_raw_files(root: str, paths: list[str], stop: threading.Event | None = None) -> RawFiles:
     """Read every file of ``paths`` (relative to ``root``), hash it and decode it.
 
     ``stop``, when set, ends the reading early (the result is then incomplete).
 
+    Every file is opened as :func:`szdata._disk._files.read_raw_text` opens it: a regular
+    file inside the package, without following links, no larger than the raw-text limit; a
+    missing file gives a null text.
+
     Raises
     ------
     PackageError
-        For the first path, in list order, that is unsafe (absolute, ``..``, ...), cannot
-        be read, or is not UTF-8.
+        For the first path, in list order, that is unsafe (absolute, ``..``, ...), a link,
+        a pipe, a device or a folder, too large, cannot be read, or is not UTF-8.
 
     Examples
     --------
@@ -130,32 +95,37 @@ def read_raw_files(root: str, paths: list[str], stop: threading.Event | None = N
     """
     import polars as pl
 
+    from szdata._disk._files import max_raw_bytes, read_files
+
     sizes: list[int | None] = []
     digests: list[str | None] = []
     chunks: list[pl.Series] = []
     batch: list[bytes | None] = []
     sha256 = hashlib.sha256
-    prefix = root.rstrip(os.sep) + os.sep
-    checked = surely_safe(paths)  # else each path is checked as it comes
-    for n, rel in enumerate(paths):
-        if n % _BATCH == 0:
-            if batch:
-                chunks.append(_as_text(paths[n - len(batch) : n], batch))
-                batch = []
-            if stop is not None and stop.is_set():
-                break
-        try:
-            content = _read_file(
-                prefix + (rel if checked else check_relative_path(rel, what="the path"))
-            )
-        except PackageError:
-            _as_text(paths[n - len(batch) : n], batch)  # an earlier file not UTF-8 comes first
-            raise
-        batch.append(content)
-        sizes.append(None if content is None else len(content))
-        digests.append(None if content is None else sha256(content).hexdigest())
+    checked = (  # each path checked as it comes, so that errors come in list order
+        paths if surely_safe(paths) else (check_relative_path(p, what="the path") for p in paths)
+    )
+    contents = read_files(root, checked, limit=max_raw_bytes(), missing_ok=True)
+    try:
+        for n in range(len(paths)):
+            if n % _BATCH == 0:
+                if batch:
+                    chunks.append(_as_text(paths[n - len(batch) : n], batch))
+                    batch = []
+                if stop is not None and stop.is_set():
+                    break
+            try:
+                content = next(contents)
+            except PackageError:
+                _as_text(paths[n - len(batch) : n], batch)  # an earlier file not UTF-8 first
+                raise
+            batch.append(content)
+            sizes.append(None if content is None else len(content))
+            digests.append(None if content is None else sha256(content).hexdigest())
+    finally:
+        contents.close()
     if batch:
-        chunks.append(_as_text(paths[len(paths) - len(batch) :], batch))
+        chunks.append(_as_text(paths[len(sizes) - len(batch) : len(sizes)], batch))
     texts = pl.concat(chunks) if chunks else pl.Series(dtype=pl.String)
     return RawFiles(texts=texts, sizes=sizes, digests=digests)
 

@@ -169,6 +169,38 @@ _ALL: tuple[Rule, ...] = (
         "restore the raw file byte for byte as published, or correct `raw_path`",
     ),
     Rule(
+        "provenance.regular-file",
+        "every file the package reads (descriptor, schemas, tables, raw texts) and everything "
+        "in data/raw/ is a regular file inside the package folder: no symbolic link, named "
+        "pipe, device or folder",
+        "replace it with the file itself (git checkout FILE), or remove it; szdata never "
+        "follows a link or reads a pipe or a device",
+        fatal=True,
+    ),
+    Rule(
+        "provenance.raw-unlisted",
+        "every file in data/raw/ is the raw text of an article of the package (a text "
+        "dropped there without `szdata add` is not)",
+        "add the text with `szdata add FILE` (which parses, records and lists it), or remove "
+        "the file: data/raw/ holds the package's raw texts only",
+    ),
+    Rule(
+        "provenance.unknown-file",
+        "every file elsewhere under data/ is a file of the package (a resource of the "
+        "descriptor); another file there is not read by any command (a warning)",
+        "remove the file, or move it out of data/; a new table needs a resource in "
+        "datapackage.json and a schema",
+        severity="warning",
+    ),
+    Rule(
+        "provenance.temp-file",
+        "no temporary file of an interrupted writer (`*.szdata-tmp`) is left in the package "
+        "(a warning: the next `szdata build`, `add`, `correct` or `review` removes them)",
+        "run `szdata build` (it removes them under the package's lock), or delete them when "
+        "no szdata command is running",
+        severity="warning",
+    ),
+    Rule(
         "provenance.raw-hash",
         "the SHA-256 of the raw file equals `articles.sha256`",
         "raw texts are never edited: restore the file as published, or rebuild with "

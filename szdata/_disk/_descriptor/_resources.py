@@ -10,6 +10,7 @@ package, these rules refuse, naming the JSON path:
 - what szdata does not read the way the descriptor says: inline ``data``, several
   paths, a ``dialect`` or ``compression``, a format other than CSV (tables) or text (raw
   texts), an encoding other than UTF-8; a table without a schema;
+- a ``hash`` of an algorithm other than :data:`HASH_ALGORITHMS`;
 - a path that could leave the package (:func:`szdata._disk._paths.check_relative_path`), and a
   table whose file is missing.
 """
@@ -70,6 +71,7 @@ def check_resources(descriptor: dict[str, Any], file: str, root: Path) -> None:
                 hint="a table keeps its name; restore its resource",
             )
     _check_raws(entries, raws, file)
+    _check_hashes(entries, file)
     _check_paths(entries, file, root)
 
 
@@ -152,6 +154,40 @@ def _check_raws(entries: list[dict[str, Any]], raws: list[int], file: str) -> No
     if not plain:
         for i in raws:
             _check_read(entries[i], f"resources[{i}]", file, _RAW_FORMAT)
+
+
+HASH_ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
+"""The algorithms a resource's ``hash`` may name (``sha256:<hex>``; bare hex is MD5): those
+the Data Package standard's tools compute, frictionless among them."""
+
+
+def hash_algorithm(recorded: str) -> str:
+    """The algorithm of a recorded ``hash`` (``md5`` when it names none).
+
+    Examples
+    --------
+    >>> hash_algorithm("sha256:ab12"), hash_algorithm("ab12")
+    ('sha256', 'md5')
+    """
+    return recorded.rpartition(":")[0].lower() or "md5"
+
+
+def _check_hashes(entries: list[dict[str, Any]], file: str) -> None:
+    """Refuse a ``hash`` naming an algorithm outside :data:`HASH_ALGORITHMS` (one pass over
+    the distinct algorithms: a large package records 100,000 hashes)."""
+    found = {hash_algorithm(str(res["hash"])) for res in entries if "hash" in res}
+    if found <= set(HASH_ALGORITHMS):
+        return
+    for i, res in enumerate(entries):
+        if "hash" in res and hash_algorithm(str(res["hash"])) not in HASH_ALGORITHMS:
+            raise DescriptorError(
+                file,
+                f"resources[{i}].hash",
+                f"resource {res['name']!r} records a {hash_algorithm(str(res['hash']))!r} hash; "
+                f"szdata checks {', '.join(HASH_ALGORITHMS)}",
+                hint="restore datapackage.json (git checkout datapackage.json); `szdata build` "
+                "records the SHA-256 of every file",
+            )
 
 
 def check_paths_safe(descriptor: Any, file: str) -> None:

@@ -27,6 +27,7 @@ SCHEMA_KEYS = frozenset(
     {"$schema", "title", "description", "fields", "primaryKey", "foreignKeys", "missingValues"}
 )
 """The Table Schema properties szdata reads."""
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 FIELD_KEYS = frozenset({"name", "type", "title", "description", "example", "format", "constraints"})
 """The field properties szdata reads."""
 CONSTRAINTS = frozenset(
@@ -65,6 +66,13 @@ def check_schema(schema: dict[str, Any], file: str, base: tuple[Any, ...] = ()) 
     for i, f in enumerate(fields):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str):
             raise fail(("fields", i), "a field is an object with a string name")
+        if _NAME_CONTROL.search(f["name"]):
+            raise fail(
+                ("fields", i, "name"),
+                f"{f['name']!r} is not a column name: it holds a control character "
+                "(a NUL byte, a line break), which no CSV header, database or file format keeps",
+                hint="name the column with printable characters",
+            )
         if f["name"] in seen:
             raise fail(
                 ("fields", i, "name"),
