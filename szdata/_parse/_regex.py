@@ -14,36 +14,70 @@ import re
 from collections.abc import Iterable
 
 
+MAX_TRIE_DEPTH = 100
+"""Groups nested deeper than this (keys that are prefixes of prefixes of ...) make
+:func:`trie_regex` fall back to a flat alternation: Python's regular-expression parser
+recurses once per nested group."""
+
+
 def trie_regex(keys: Iterable[str]) -> str:
     """One regular expression matching every key, longest first, as a character trie.
 
     A trie lets the regex engine follow one path per position instead of trying every
     key in turn; a space in a key matches any run of spaces. Keys are matched as given
-    (compile with ``re.IGNORECASE`` for lower-case keys).
+    (compile with ``re.IGNORECASE`` for lower-case keys). The trie is walked with a stack,
+    not recursion, so that no key is too long (an alias of thousands of characters); keys
+    nested more than :data:`MAX_TRIE_DEPTH` groups deep are matched by a flat alternation,
+    longest first.
 
     Examples
     --------
     >>> trie_regex(["shenzhen daily", "shenzhen tv", "shenzhen"])
     'shenzhen(?:\\\\s+(?:daily|tv))?'
+    >>> len(trie_regex(["x" * 5000]))
+    5000
     """
+    keys = list(keys)
     trie: dict[str, dict] = {}
     for key in keys:
         node = trie
         for ch in key:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _emit(trie) or r"(?!x)x"
-
-
-def _emit(node: dict[str, dict]) -> str:
-    children = sorted((ch, sub) for ch, sub in node.items() if ch)
-    if not children:
-        return ""
-    alts = [(r"\s+" if ch == " " else re.escape(ch)) + _emit(sub) for ch, sub in children]
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    if "" in node:
-        return f"(?:{body})?"
-    return body
+    out: list[str] = []
+    depth = deepest = 0
+    stack: list[str | dict[str, dict]] = [trie]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item == "(?:":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif item in (")", ")?"):
+                depth -= 1
+            out.append(item)
+            continue
+        children = sorted((ch, sub) for ch, sub in item.items() if ch)
+        if not children:
+            continue
+        seq: list[str | dict[str, dict]] = []
+        if "" in item:
+            seq.append("(?:")
+        if len(children) > 1:
+            seq.append("(?:")
+        for i, (ch, sub) in enumerate(children):
+            if i:
+                seq.append("|")
+            seq += [r"\s+" if ch == " " else re.escape(ch), sub]
+        if len(children) > 1:
+            seq.append(")")
+        if "" in item:
+            seq.append(")?")
+        stack.extend(reversed(seq))
+    if deepest > MAX_TRIE_DEPTH:
+        flat = sorted({k for k in keys if k}, key=lambda k: (-len(k), k))
+        return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in flat)
+    return "".join(out) or r"(?!x)x"
 
 
 def matches_at(regex: re.Pattern[str], text: str, positions: Iterable[int]) -> list[re.Match[str]]:

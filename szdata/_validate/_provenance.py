@@ -226,10 +226,19 @@ def check_spans(ctx: Context) -> list[Issue]:
                 lambda v: f"span {v} is empty or reversed: start must be below end",
                 value=span,
             ),
+            MaskCheck(
+                "provenance.span-in-text",
+                "start",
+                both & (start < 0) & (start < end) & (end <= length),
+                lambda v: f"span {v} starts before the raw text: start must be 0 or more",
+                value=span,
+            ),
         ]
         if has_columns(table, "quote"):
             inside = both & (start >= 0) & (start < end) & (end <= length)
-            raw = pl.col(TEXT).str.slice(start, end - start)
+            # the length is clipped: polars evaluates the slice on every row, the rows the
+            # mask excludes (a reversed span) included, and a negative length is an error
+            raw = pl.col(TEXT).str.slice(start, (end - start).clip(0))
             checks.append(
                 MaskCheck(
                     "provenance.quote-span",

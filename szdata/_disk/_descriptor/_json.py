@@ -88,8 +88,16 @@ def loads(data: bytes, file: str) -> Any:
     ...
     szdata._core._errors.DescriptorError: x.json: $: is nested deeper than Python can read ...
     """
+    if data.startswith(b"\xef\xbb\xbf"):  # as Notepad writes; RFC 8259 forbids it
+        raise DescriptorError(
+            file,
+            "$",
+            "starts with a byte-order mark, which JSON does not allow (frictionless and "
+            "Python's json refuse it too)",
+            hint="re-save the file as UTF-8 without a byte-order mark",
+        )
     try:
-        text = data.decode("utf-8-sig")  # a byte-order mark, as Notepad writes, is accepted
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DescriptorError(file, "$", f"is not UTF-8 ({exc})") from None
     try:
