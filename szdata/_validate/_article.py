@@ -36,12 +36,62 @@ def address_dates(url: str | None) -> set[dt.date]:
     return found
 
 
+def _set_published(ctx: Context) -> dict[str, str]:
+    """Article id -> the ``curated_value`` of its last ``set published`` decision."""
+    import polars as pl
+
+    decisions = ctx.table("decisions")
+    if not has_columns(decisions, "decision_id", "table", "key", "action", "column"):
+        return {}
+    assert decisions is not None and decisions.typed is not None
+    sets = decisions.typed.filter(
+        (pl.col("table") == "articles")
+        & (pl.col("action") == "set")
+        & (pl.col("column") == "published")
+        & pl.col("key").is_not_null()
+    )
+    value = "curated_value" if "curated_value" in sets.columns else None
+    return {
+        key: (val or "")
+        for key, val in sets.select(
+            "key", pl.col(value) if value else pl.lit(None, pl.String)
+        ).iter_rows()
+    }
+
+
+_TITLE_PARENS = r"\(\s*([^()]*?)\s*\)"
+"""A parenthesised part of a title: where a briefing's title prints its date, "(Mar. 20)"."""
+
+
+def _title_dates(titles: list[str]) -> dict[str, object]:
+    """Each title -> the date expression its parentheses print (the parser's reading of a
+    title date: the first explicit or month-day date that fills a pair of parentheses)."""
+    from szdata._parse._dates import read_date_quote
+
+    found: dict[str, object] = {}
+    for title in titles:
+        for quote in re.findall(_TITLE_PARENS, title):
+            m = read_date_quote(quote)
+            if m is not None and m.kind in ("explicit", "month_day"):
+                found[title] = m
+                break
+    return found
+
+
 def check_articles(ctx: Context) -> list[Issue]:
-    """``article.title-date`` and ``article.published-basis``.
+    """``article.title-date`` and ``article.published-basis``, held to the text on every row.
+
+    The text's own publication date wins: a text that prints one in its header has basis
+    ``header`` and that date; else a title that prints a full date has basis ``title``;
+    else a web address that carries a date has basis ``address``; only a text that prints
+    none and an address that carries none may be ``inferred``, from a ``set published``
+    decision that gives the date. A briefing's ``title_date`` is the date its title prints
+    (the year nearest the publication for a month and day) and its publication date.
+    A curator who believes the printed date is wrong records a ``note``.
 
     Python words the basis rule (:func:`_basis_problem`) on the articles a vectorised
-    pass cannot clear: an article whose ``Updated:`` header or title date bears its basis
-    out is cleared without leaving polars.
+    pass cannot clear: an article whose ``Updated:`` header bears its basis out is cleared
+    without leaving polars.
     """
     import polars as pl
 
@@ -50,21 +100,11 @@ def check_articles(ctx: Context) -> list[Issue]:
     if not has_columns(articles, *needed):
         return []
     assert articles is not None and articles.typed is not None
-    decided: list[str] = []
-    decisions = ctx.table("decisions")
-    if has_columns(decisions, "table", "key", "action", "column") and decisions is not None:
-        assert decisions.typed is not None
-        decided = (
-            decisions.typed.filter(
-                (pl.col("table") == "articles")
-                & (pl.col("action") == "set")
-                & (pl.col("column") == "published")
-            )
-            .get_column("key")
-            .drop_nulls()
-            .to_list()
-        )
-    frame = articles.typed.select(LINE, *needed)
+    sets = _set_published(ctx)
+    has_title = has_columns(articles, "title")
+    frame = articles.typed.select(
+        LINE, *needed, pl.col("title") if has_title else pl.lit(None, pl.String).alias("title")
+    )
     published, title_date = pl.col("published"), pl.col("title_date")
     issues = run_masks(
         articles,
@@ -80,32 +120,101 @@ def check_articles(ctx: Context) -> list[Issue]:
             )
         ],
     )
+    issues += _check_title_dates(articles, frame)
     texts = texts_frame(ctx)
     frame = frame.filter(published.is_not_null() & pl.col("published_basis").is_not_null())
     frame = frame.join(texts.select("article_id", TEXT), on="article_id", how="left")
     basis, text = pl.col("published_basis"), pl.col(TEXT)
-    printed = (
-        text.str.extract_all(HEADER_DATE)
-        .list.eval(pl.element().str.slice(-10))
-        .list.contains(published.cast(pl.String))
-    )
-    # cleared: what _basis_problem returns None for (HEADER_DATE reads the same in Rust and
-    # Python); every other row goes to Python
+    header_dates = text.str.extract_all(HEADER_DATE).list.eval(pl.element().str.slice(-10))
+    published_text = published.cast(pl.String)
+    # cleared: a header date printed and used (HEADER_DATE reads the same in Rust and
+    # Python); every other row goes to Python, which reads the text's head as the parser does
     cleared = (
-        ((basis == "header") & (text.is_null() | printed))
-        | ((basis == "title") & (title_date == published))
-        | ((basis == "inferred") & pl.col("article_id").is_in(decided))
+        ((basis == "header") & (text.is_null() | header_dates.list.contains(published_text)))
         | ~basis.is_in(["header", "title", "address", "inferred"])
     ).fill_null(False)
     doubtful = frame.filter(~cleared)
-    decided_set = set(decided)
-    for line, aid, _kind, pub, bas, title, url, raw in doubtful.iter_rows():
-        problem = _basis_problem(bas, pub, title, url, raw, aid in decided_set)
+    if doubtful.is_empty():
+        return issues
+    registry = None
+    for line, aid, pub, bas, title, url, raw in doubtful.select(
+        LINE, "article_id", "published", "published_basis", "title_date", "url", TEXT
+    ).iter_rows():
+        if registry is None:
+            from szdata._parse import Registry
+
+            registry = Registry.load(ctx.package)
+        printed = _printed_date(raw, aid, registry)
+        problem = _basis_problem(bas, pub, title, url, raw, sets.get(aid), printed)
         if problem:
             issues.append(
                 articles.issue("article.published-basis", line, "published_basis", bas, problem)
             )
     return issues
+
+
+def _check_title_dates(articles, frame) -> list[Issue]:
+    """``article.title-date``: a ``title_date`` is the date the title prints."""
+    import polars as pl
+
+    rows = frame.filter(pl.col("title_date").is_not_null() & pl.col("title").is_not_null())
+    if rows.is_empty():
+        return []
+    read = _title_dates(rows.get_column("title").unique().to_list())
+    issues = []
+    for line, title, title_date, published in rows.select(
+        LINE, "title", "title_date", "published"
+    ).iter_rows():
+        m = read.get(title)
+        if m is None:
+            problem = f"title_date {title_date} but the title prints no date in parentheses"
+        elif (m.month, m.day) != (title_date.month, title_date.day) or (
+            m.kind == "explicit" and m.year != title_date.year
+        ):
+            problem = f"title_date {title_date} is not the date the title prints ({title!r})"
+        elif (
+            m.kind == "month_day"
+            and published is not None
+            and abs((title_date - published).days) > 183
+        ):
+            problem = (
+                f"title_date {title_date} is not the year of the title's date nearest the "
+                f"publication date {published}"
+            )
+        else:
+            continue
+        issues.append(articles.issue("article.title-date", line, "title_date", title_date, problem))
+    return issues
+
+
+def _printed_date(raw: str | None, article_id: str, registry) -> tuple[str, dt.date] | None:
+    """The publication date the text prints, as the parser reads it: ``("header", date)``
+    from its header, else ``("title", date)`` from a full date in its title's parentheses."""
+    if raw is None:
+        return None
+    from szdata._core._errors import ParseError
+    from szdata._core._normalize import fold
+    from szdata._parse._header import read_head
+
+    head_text = raw[:4000]
+    try:
+        head = read_head(
+            head_text,
+            fold(head_text),
+            file_name=article_id,
+            is_site_name=lambda n: registry.organization_of(n) is not None,
+        )
+    except ParseError:
+        return None
+    if head.updated is not None:
+        return ("header", head.updated)
+    m = _title_dates([head.title]).get(head.title)
+    if m is not None and m.kind == "explicit":
+        try:
+            return ("title", dt.date(m.year, m.month, m.day))
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def _basis_problem(
@@ -114,14 +223,24 @@ def _basis_problem(
     title_date: dt.date | None,
     url: str | None,
     raw: str | None,
-    decided: bool,
+    decided: str | None,
+    printed: tuple[str, dt.date] | None,
 ) -> str | None:
+    """What is wrong with ``basis`` (``None``: nothing). ``decided`` is the value of the
+    article's ``set published`` decision, ``printed`` the date its text prints."""
+    if printed is not None and (basis, published) != printed:
+        where, date = printed
+        return (
+            f"the text prints its publication date in its {where} ({date}): the basis is "
+            f"{where!r} and the date {date}, not {basis!r} {published} (when the printed "
+            "date is wrong, record the true one as a `note` decision on published)"
+        )
     if basis == "header":
         if raw is None:
             return None
-        printed = _UPDATED.findall(raw)
-        if published.isoformat() not in printed:
-            shown = ", ".join(printed) or "none"
+        found = _UPDATED.findall(raw)
+        if published.isoformat() not in found:
+            shown = ", ".join(found) or "none"
             return (
                 f"basis 'header' but the raw text's header date ({shown}) is not "
                 f"the publication date {published}"
@@ -132,11 +251,23 @@ def _basis_problem(
     elif basis == "address":
         if published not in address_dates(url):
             return f"basis 'address' but the url ({url}) does not carry the date {published}"
-    elif basis == "inferred" and not decided:
-        return (
-            "basis 'inferred' but no `set published` decision on this article records the "
-            "date and why"
-        )
+    elif basis == "inferred":
+        if decided is None:
+            return (
+                "basis 'inferred' but no `set published` decision on this article records "
+                "the date and why"
+            )
+        if decided != published.isoformat():
+            return (
+                f"basis 'inferred' but the `set published` decision on this article gives "
+                f"{decided or '(empty)'}, not {published}"
+            )
+        carried = sorted(address_dates(url))
+        if carried:
+            return (
+                f"basis 'inferred' but the article's url carries a date ({carried[0]}): the "
+                "basis is 'address' and the date the url's"
+            )
     return None
 
 

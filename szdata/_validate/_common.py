@@ -42,9 +42,12 @@ def decided(ctx: Context, table: LoadedTable, columns: tuple[str, ...]) -> pl.Ex
     """Rows whose ``columns`` a curation decision gave: added by one (origin ``curation``),
     or named by a ``set`` decision on one of ``columns``.
 
-    The rules that re-read a cell from the raw text (a counted noun, a date) leave these
-    rows alone: the decision says why the cell is not what the parser reads, with evidence
-    that ``decision.evidence`` checks.
+    The rules that re-read a cell from the raw text apply to these rows as to every other
+    (the registry marks them ``text``): a curated value must agree with the text as a parsed
+    one does, and a curator who believes the printed text wrong records a ``note``. Only
+    where the checker cannot read a quote at all (a form the parser does not know, such as
+    a Chinese date a curator added) does a decided row get a warning instead of an error
+    (``decision.not-re-read``): its value stands on the decision's evidence.
     """
     import polars as pl
 

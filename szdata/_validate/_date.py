@@ -19,11 +19,8 @@ RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def check_relative_dates(ctx: Context) -> list[Issue]:
-    """``date.relative-to-publication``: weekdays and yesterday/today/tomorrow.
-
-    A date a curation decision set (with its evidence) is left alone, as in
-    ``date.from-quote``.
-    """
+    """``date.relative-to-publication``: weekdays and yesterday/today/tomorrow, on every row,
+    parsed, added or set by a decision alike."""
     import polars as pl
 
     dates, articles = ctx.table("dates"), ctx.table("articles")
@@ -34,15 +31,8 @@ def check_relative_dates(ctx: Context) -> list[Issue]:
     assert dates is not None and articles is not None and articles.typed is not None
     published = articles.typed.lazy().select("article_id", pl.col("published").alias("__pub"))
     published = articles.unique_by(published.filter(pl.col("__pub").is_not_null()), "article_id")
-    keep = ["article_id", "date", "resolution", "quote", *dates.schema.primary_key]
-    if has_columns(dates, "origin"):
-        keep.append("origin")
-    frame = (
-        combined(dates, keep)
-        .filter(~decided(ctx, dates, ("date", "resolution")))
-        .lazy()
-        .join(published, on="article_id", how="inner")
-    )
+    keep = ["article_id", "date", "resolution", "quote"]
+    frame = combined(dates, keep).lazy().join(published, on="article_id", how="inner")
     date, pub, res = pl.col("date"), pl.col("__pub"), pl.col("resolution")
     words = pl.col("quote").str.to_lowercase()
     weekday = words.str.extract("(" + "|".join(WEEKDAYS) + ")").replace_strict(
@@ -118,7 +108,13 @@ def _read_date_quotes(quotes: list[str]) -> pl.DataFrame:
 
 def check_dates_from_quotes(ctx: Context) -> list[Issue]:
     """``date.from-quote`` and ``date.relative-to-previous``: every date read again from its
-    quote, with the parser's grammar (Python once per distinct quote)."""
+    quote, with the parser's grammar (Python once per distinct quote), on every row, parsed,
+    added or set by a decision alike.
+
+    A quote the grammar cannot read at all is an error on a parsed row; on a row a decision
+    added or set (a Chinese date a curator added, say) it is a warning that the date was not
+    re-read (``decision.not-re-read``): the curated date stands on the decision's evidence.
+    """
     import polars as pl
 
     from szdata._parse._dates import RESOLUTION_FORMS
@@ -136,7 +132,9 @@ def check_dates_from_quotes(ctx: Context) -> list[Issue]:
         "origin",
         *dates.schema.primary_key,
     ]
-    frame = combined(dates, keep).filter(~decided(ctx, dates, ("date", "resolution")))
+    frame = combined(dates, keep).with_columns(
+        decided(ctx, dates, ("date", "resolution")).alias("__curated")
+    )
     quotes = frame.get_column("quote").drop_nulls().unique().to_list()
     read = _read_date_quotes(quotes)
     if has_columns(articles, "article_id", "published"):
@@ -165,8 +163,18 @@ def check_dates_from_quotes(ctx: Context) -> list[Issue]:
         MaskCheck(
             "date.from-quote",
             "quote",
-            known & pl.col("quote").is_not_null() & kind.is_null(),
+            known & pl.col("quote").is_not_null() & kind.is_null() & ~pl.col("__curated"),
             lambda v: f"{v!r} is not a date expression the parser reads as a whole",
+        ),
+        MaskCheck(
+            "decision.not-re-read",
+            "quote",
+            known & pl.col("quote").is_not_null() & kind.is_null() & pl.col("__curated"),
+            lambda v, d: (
+                f"the quote {v!r} was not re-read: the parser's grammar does not read it as a "
+                f"date, so the curated date {d} stands on the decision's evidence"
+            ),
+            detail=date,
         ),
         MaskCheck(
             "date.from-quote",

@@ -21,9 +21,13 @@ def check_figure_values(ctx: Context) -> list[Issue]:
         return []
     assert figures is not None
     has_max = has_columns(figures, "value_max")
-    frame = combined(figures, ["value", "quote", "qualifier", "unit", *(["value_max"] * has_max)])
+    keep = ["value", "quote", "qualifier", "unit", *(["value_max"] * has_max)]
+    frame = combined(figures, [*keep, "origin", *figures.schema.primary_key])
     if not has_max:
         frame = frame.with_columns(pl.lit(None, pl.Float64).alias("value_max"))
+    frame = frame.with_columns(
+        decided(ctx, figures, ("value", "value_max", "unit", "qualifier")).alias("__curated")
+    )
     value = pl.col("value")
     issues = run_masks(
         figures,
@@ -63,8 +67,18 @@ def check_figure_values(ctx: Context) -> list[Issue]:
         MaskCheck(
             "figure.value-from-quote",
             "quote",
-            ~readable,
+            ~readable & ~pl.col("__curated"),
             lambda v, d: d,
+            detail=pl.col("__qe"),
+        ),
+        MaskCheck(
+            "decision.not-re-read",
+            "quote",
+            ~readable & pl.col("__curated"),
+            lambda v, d: (
+                f"the quote {v!r} was not re-read ({d}): its value, unit and qualifier "
+                "stand on the decision's evidence"
+            ),
             detail=pl.col("__qe"),
         ),
         MaskCheck(
@@ -116,7 +130,8 @@ _WINDOW = 200
 
 
 def check_figure_context(ctx: Context) -> list[Issue]:
-    """``figure.counted-from-text`` and ``figure.refers-to-sentence``.
+    """``figure.counted-from-text`` and ``figure.refers-to-sentence``, on every row: parsed,
+    added or set by a decision (a curator who believes the text wrong records a ``note``).
 
     A counted phrase printed right after its quote is cleared in polars; the others are
     read again with the parser's own reading (:func:`szdata._parse._figures.counted_after`).
@@ -134,26 +149,26 @@ def check_figure_context(ctx: Context) -> list[Issue]:
         return []
     assert figures is not None
     texts = texts_frame(ctx).lazy()
-    keep = [*needed, "origin", *figures.schema.primary_key]
-    frame = (
-        combined(figures, keep)
-        .lazy()
-        .join(texts, on="article_id", how="inner")
-        .with_columns(
-            decided(ctx, figures, ("counted",)).alias("__decided_counted"),
-            decided(ctx, figures, ("refers_to",)).alias("__decided_refers"),
-        )
-    )
+    frame = combined(figures, needed).lazy().join(texts, on="article_id", how="inner")
     end, counted = pl.col("end"), pl.col("counted")
     inside = pl.col("start").is_not_null() & end.is_not_null() & (end <= pl.col(LENGTH))
     after = pl.col(TEXT).str.slice(end, _WINDOW)
     printed = after.str.strip_chars_start(" \t\u00a0")
     next_char = printed.str.slice(counted.str.len_chars(), 1)
     cleared = printed.str.starts_with(counted) & ~next_char.str.contains(r"^[\w-]").fill_null(False)
+    # the window after each quote is cut before the rows are filtered: filtering rows that
+    # carry their whole raw text may copy it once per row
     doubtful = (
-        frame.filter(inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
-        .filter(~pl.col("__decided_counted"))
-        .select(LINE, "counted", after.alias("__after"))
+        frame.select(
+            LINE,
+            "counted",
+            after.alias("__after"),
+            (inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
+            .fill_null(False)
+            .alias("__doubtful"),
+        )
+        .filter(pl.col("__doubtful"))
+        .select(LINE, "counted", "__after")
         .collect()
     )
     issues = []
@@ -178,35 +193,65 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     return issues
 
 
+_NEAR = 1000
+"""Characters between a figure and a date that polars checks for a sentence break; farther
+pairs (rare) are settled by the parser's sentence splitter."""
+
+
 def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
+    """``figure.refers-to-sentence``, in memory linear in the tables' size.
+
+    Of the date rows of a figure's article whose date is its ``refers_to``, only two can
+    settle the rule: the nearest one starting at or before the figure, and the nearest one
+    after it (two as-of joins). A sentence is an interval around the figure's start: if any
+    such date lies in it, one of these two does. A join of every figure with every date
+    of its date would grow with the square of an article's size (a briefing of a thousand
+    items has thousands of figures and dates of one day).
+    """
     import polars as pl
 
-    from szdata._validate._common import TEXT
+    from szdata._validate._common import TEXT, texts_frame
 
     dates = ctx.table("dates")
-    with_date = frame.filter(
-        pl.col("refers_to").is_not_null()
-        & pl.col("start").is_not_null()
-        & ~pl.col("__decided_refers")
-    )
     if not has_columns(dates, "article_id", "date", "start", "end"):
         return []
     assert dates is not None and dates.typed is not None
-    rows = dates.typed.lazy().select(
-        "article_id",
-        pl.col("date").alias("refers_to"),
-        pl.col("start").alias("__ds"),
-        pl.col("end").alias("__de"),
+    rows = (
+        dates.typed.lazy()
+        .select("article_id", pl.col("date").alias("refers_to"), pl.col("start").alias("__ds"))
+        .filter(pl.all_horizontal(pl.all().is_not_null()))
+        .sort("__ds")
     )
-    pairs = with_date.select(LINE, "article_id", "start", "end", "refers_to", TEXT).join(
-        rows, on=["article_id", "refers_to"], how="left"
+    # the raw text joins last: sorting or grouping rows that carry it may copy it per row
+    figs = (
+        frame.filter(pl.col("refers_to").is_not_null() & pl.col("start").is_not_null())
+        .select(LINE, "article_id", "start", "refers_to")
+        .sort("start")
     )
-    lo = pl.min_horizontal(pl.col("end"), pl.col("__de"))
+    by = ["article_id", "refers_to"]
+    nearest = [  # both sorted by start, so within each article and date too
+        figs.join_asof(
+            rows, left_on="start", right_on="__ds", by=by, strategy=s, check_sortedness=False
+        )
+        for s in ("backward", "forward")
+    ]
+    pairs = pl.concat(nearest, how="vertical")
+    lo = pl.min_horizontal(pl.col("start"), pl.col("__ds"))
     hi = pl.max_horizontal(pl.col("start"), pl.col("__ds"))
-    between = pl.col(TEXT).str.slice(lo, (hi - lo).clip(0))
-    near = pl.col("__ds").is_not_null() & ~between.str.contains(r"[.!?]|\n").fill_null(True)
-    ok = pairs.group_by(LINE).agg(near.any().alias("__ok"))
-    unsure = ok.filter(~pl.col("__ok")).select(LINE).collect().get_column(LINE).to_list()
+    between = pl.col(TEXT).str.slice(lo, (hi - lo).clip(0, _NEAR))
+    near = (
+        pl.col("__ds").is_not_null()
+        & (hi - lo <= _NEAR)
+        & ~between.str.contains(r"[.!?]|\n").fill_null(True)
+    )
+    texts = texts_frame(ctx).lazy().select("article_id", TEXT)
+    ok = (
+        pairs.join(texts, on="article_id", how="inner")
+        .select(LINE, near.alias("__near"))
+        .group_by(LINE)
+        .agg(pl.col("__near").any())
+    )
+    unsure = ok.filter(~pl.col("__near")).select(LINE).collect().get_column(LINE).to_list()
     if not unsure:
         return []
     from szdata._core._normalize import fold
@@ -214,24 +259,30 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
 
     issues = []
     candidates = pairs.filter(pl.col(LINE).is_in(unsure)).collect()
-    by_line: dict[int, list[tuple]] = {}
+    by_line: dict[int, list[dict]] = {}
     for row in candidates.iter_rows(named=True):
         by_line.setdefault(row[LINE], []).append(row)
+    wanted = candidates.get_column("article_id").unique().to_list()
+    raw = dict(
+        texts_frame(ctx)
+        .filter(pl.col("article_id").is_in(wanted))
+        .select("article_id", TEXT)
+        .iter_rows()
+    )  # one string per article, not one per row
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = {}  # a paragraph split once
     for line, group in by_line.items():
         first = group[0]
-        text, start = first[TEXT], first["start"]
+        text, start = raw.get(first["article_id"]), first["start"]
+        if text is None:
+            continue
         p0 = text.rfind("\n", 0, start) + 1
         p1 = text.find("\n", start)
         p1 = len(text) if p1 < 0 else p1
-        folded = fold(text[p0:p1])
-        sentence = next(
-            (
-                (a + p0, b + p0)
-                for a, b in sentence_spans(folded, 0, len(folded))
-                if a + p0 <= start < b + p0
-            ),
-            (start, start),
-        )
+        key = (first["article_id"], p0)
+        if key not in spans:
+            folded = fold(text[p0:p1])
+            spans[key] = [(a + p0, b + p0) for a, b in sentence_spans(folded, 0, len(folded))]
+        sentence = next(((a, b) for a, b in spans[key] if a <= start < b), (start, start))
         if not any(r["__ds"] is not None and sentence[0] <= r["__ds"] < sentence[1] for r in group):
             issues.append(
                 figures.issue(

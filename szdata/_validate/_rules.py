@@ -43,6 +43,14 @@ class Rule:
         The package cannot be read at all: reported as a one-sentence error, exit status 2.
     strict
         A warning that ``--strict`` (CI) turns into an error.
+    text
+        The rule holds a cell to the raw text (it re-reads the text, a quote or a span),
+        and applies to every row, whatever its ``origin`` and whatever decisions touched
+        it: a value a curation decision added or set must agree with the text as a parsed
+        one does. A curator who believes the printed text is wrong records a ``note``, and
+        the cell keeps what is printed (``szdata correct`` refuses such a ``set`` and
+        suggests the note). Where the checker cannot read a quote at all, the curated value
+        stands and ``decision.not-re-read`` says so.
     """
 
     name: str
@@ -52,6 +60,7 @@ class Rule:
     severity: Severity = "error"
     fatal: bool = False
     strict: bool = False
+    text: bool = False
 
     @property
     def stricter(self) -> str:
@@ -224,11 +233,13 @@ _ALL: tuple[Rule, ...] = (
         "provenance.span-in-text",
         "every span satisfies 0 <= start < end <= the length of its article's raw text",
         "recompute start and end as code-point offsets into the raw text (not bytes, not lines)",
+        text=True,
     ),
     Rule(
         "provenance.quote-span",
         "every quote equals raw[start:end] of its article",
         "copy the quote from the raw text at start:end (code points), or correct the offsets",
+        text=True,
     ),
     Rule(
         "provenance.id-from-start",
@@ -247,6 +258,7 @@ _ALL: tuple[Rule, ...] = (
         "a span with an item lies inside that item of the same article; a span without one "
         "lies outside every item",
         "set `item_id` to the item whose span contains the row's span (empty outside items)",
+        text=True,
     ),
     # -- figures ---------------------------------------------------------------------------
     Rule(
@@ -259,28 +271,33 @@ _ALL: tuple[Rule, ...] = (
         "the value read again from the quote (digits, number words, scale words) equals `value`",
         "normalise the quote's number: no separators, words multiplied out "
         "('250 million' -> 250000000)",
+        text=True,
     ),
     Rule(
         "figure.qualifier-from-quote",
         "the qualifier agrees with the words of the quote ('more than' <-> more_than)",
         "set `qualifier` from the quote's words, or widen the quote to include them",
+        text=True,
     ),
     Rule(
         "figure.unit-from-quote",
         "the unit agrees with the unit word of the quote (a `count` quote has no unit word)",
         "set `unit` to the unit whose `words` (in units.csv) include the quote's unit word",
+        text=True,
     ),
     Rule(
         "figure.counted-from-text",
         "a figure's `counted` is the words the raw text prints right after its quote, as the "
         "parser reads them (`age` for an age)",
         "copy the counted noun phrase from the text after the quote, or leave `counted` empty",
+        text=True,
     ),
     Rule(
         "figure.refers-to-sentence",
         "a figure's `refers_to` is the date of a date row whose quote is in the figure's sentence",
         "set `refers_to` to the date printed in the figure's sentence (a row of `dates`), "
         "or leave it empty",
+        text=True,
     ),
     # -- dates and articles ----------------------------------------------------------------
     Rule(
@@ -288,6 +305,7 @@ _ALL: tuple[Rule, ...] = (
         "a date read from yesterday/today/tomorrow or a weekday name lies where the "
         "publication date puts it (weekday_past: the week before; weekday_next: the week after)",
         "resolve the expression from `articles.published`; a weekday must fall on that weekday",
+        text=True,
     ),
     Rule(
         "date.from-quote",
@@ -296,28 +314,33 @@ _ALL: tuple[Rule, ...] = (
         "date), and the resolution fits the quote's form",
         "set `date` and `resolution` from the quote (see the schema's `resolution`), or "
         "correct the quote's span",
+        text=True,
     ),
     Rule(
         "date.relative-to-previous",
         "'the next day' lies one day from the date row printed before it, and the end of a "
         "range ('6' of 'Mar 3 to 6') closes it in the same month",
         "resolve the expression from the date row just before it in the article",
+        text=True,
     ),
     Rule(
         "article.title-from-text",
         "the title is the one the parser reads at the head of the raw text (its first line, "
         "or the line under a site name)",
         "copy the title verbatim from the first line of the raw text",
+        text=True,
     ),
     Rule(
         "article.briefing-title",
         "a text whose title names a Daily Briefing is a briefing, whatever `kind` says",
         "set `kind` to `briefing`",
+        text=True,
     ),
     Rule(
         "article.title-date",
         "a briefing's title date equals its publication date",
         "check the title and the `Updated:` field; record the reason in `decisions` if they differ",
+        text=True,
     ),
     Rule(
         "article.published-basis",
@@ -326,12 +349,14 @@ _ALL: tuple[Rule, ...] = (
         "title -> `title_date`; address -> the date inside `url`; inferred -> a decision",
         "set the basis the publication date really comes from, or record the reasoning "
         "in `decisions` and use `inferred`",
+        text=True,
     ),
     # -- items -----------------------------------------------------------------------------
     Rule(
         "item.numbering",
         "a briefing's items are numbered 1..n without gaps, each span starting with its number",
         "number the items as printed: 1, 2, 3, ... with the span starting at the number",
+        text=True,
     ),
     Rule(
         "item.order",
@@ -364,6 +389,7 @@ _ALL: tuple[Rule, ...] = (
         "a mention's quote is its organization's canonical name or one of its aliases "
         "(after normalising quotes, spaces and case)",
         "point the mention at the right organization, or add the printed name to aliases.csv",
+        text=True,
     ),
     # -- decisions -------------------------------------------------------------------------
     Rule(
@@ -371,6 +397,15 @@ _ALL: tuple[Rule, ...] = (
         "a decision's evidence is a web address, or a quote found in the raw text of its "
         "article (the whole of it, each part between '...', or a passage it quotes)",
         "give the address where the fact can be checked, or quote the raw text exactly",
+    ),
+    Rule(
+        "decision.not-re-read",
+        "a row a decision added or set whose quote the checker cannot read at all (a form the "
+        "parser does not know, such as a Chinese date) was not re-read from the text: its "
+        "curated value stands on the decision's evidence (a warning)",
+        "check the value against the text by hand; a quote the checker can read must agree "
+        "with its value",
+        severity="warning",
     ),
     Rule(
         "decision.date-not-future",
@@ -592,15 +627,19 @@ def rules_markdown() -> str:
     Examples
     --------
     >>> rules_markdown().splitlines()[0]
-    '| Rule | What it checks | Severity |'
+    '| Rule | What it checks | Severity | Curated rows |'
     """
-    lines = ["| Rule | What it checks | Severity |", "| --- | --- | --- |"]
+    lines = [
+        "| Rule | What it checks | Severity | Curated rows |",
+        "| --- | --- | --- | --- |",
+    ]
     for r in _ALL:
         severity = "exit 2" if r.fatal else r.severity
         if r.strict:
             severity = "warning (error with `--strict`)"
         explanation = r.explanation.replace("|", "\\|")
-        lines.append(f"| `{r.name}` | {explanation} | {severity} |")
+        curated = "held to the text" if r.text else ""
+        lines.append(f"| `{r.name}` | {explanation} | {severity} | {curated} |")
     return "\n".join(lines) + "\n"
 
 
