@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from szdata._core._address import is_web_address
 from szdata._core._errors import BuildError
 from szdata._core._typing import BUILT_TABLES
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
@@ -657,6 +658,12 @@ def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str
         title = f"{publisher}: {art['title']}, {cell(art.get('published'))}"
         source: dict[str, str] = {"title": title}
         if art.get("url"):
+            if not is_web_address(art["url"]):  # never into the descriptor
+                raise BuildError(
+                    f"article {art['article_id']}: url {art['url']!r} is not a web address "
+                    "(http:// or https://) [structure.format-uri] (hint: correct the decision "
+                    "that sets it; an address is where the text was posted)"
+                )
             source["path"] = art["url"]
         else:
             source["title"] += "; address not known"

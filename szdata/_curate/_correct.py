@@ -2,13 +2,16 @@
 
 A correction is a row of ``decisions.csv``: ``set`` a column of a built row, ``add`` a row
 the parser missed, ``remove`` a row it misread, or ``note`` a fact about a cell whose
-printed text is itself wrong (a figure's ``value`` must agree with its quote, so a wrong
-printed number is kept and the true one noted). :func:`correct` gives each decision the next
-id, today's date and the curator, fills ``parsed_value`` with what the build produces now,
-and then, under the package's write lock, writes it into a draft of the package
-(:mod:`szdata._curate._draft`), rebuilds and validates the draft (every layer but review). Only a
-draft that builds and validates replaces the package's files; otherwise nothing is written
-and the refusal says why, with the command that would work.
+printed text is itself wrong. A value a decision sets or adds is held to the text as the
+parser's is (every rule the registry marks ``text``: a figure's value, unit, qualifier and
+counted noun, a date and its resolution, a ``refers_to``, a title, a publication date...),
+so a wrong printed number is kept and the true one noted; ``correct`` refuses such a
+``set`` and prints the ``--note`` command that records it. :func:`correct` gives each
+decision the next id, today's date and the curator, fills ``parsed_value`` with what the
+build produces now, and then, under the package's write lock, writes it into a draft of
+the package (:mod:`szdata._curate._draft`), rebuilds and validates the draft (every layer
+but review). Only a draft that builds and validates replaces the package's files; otherwise
+nothing is written and the refusal says why, with the command that would work.
 
 Examples
 --------
@@ -36,14 +39,15 @@ if TYPE_CHECKING:
 
 Action = Literal["set", "add", "remove", "note"]
 
-_NOTE_INSTEAD = {
-    "figure.value-from-quote",
-    "figure.unit-from-quote",
-    "figure.qualifier-from-quote",
-    "article.title-from-text",
-}
-"""Rules that tie a cell to the printed text: when the text itself is wrong, a ``note``
-records the true value and the cell keeps what was printed."""
+
+def _holds_to_text(rule: str) -> bool:
+    """Whether ``rule`` ties a cell to the printed text (:attr:`Rule.text
+    <szdata._validate._rules.Rule.text>`): when the text itself is wrong, a ``note``
+    records the true value and the cell keeps what was printed."""
+    from szdata._validate._rules import RULES
+
+    known = RULES.get(rule)
+    return known is not None and known.text
 
 
 class CorrectionRefused(SzdataError):
@@ -302,12 +306,14 @@ def _build_and_validate(d: Draft, decisions: list[dict[str, str]]) -> None:
         return
     problems = [f"{i.where} [{i.rule}] {i.message}" for i in errors]
     first = decisions[0]
-    if first["action"] == "set" and any(i.rule in _NOTE_INSTEAD for i in errors):
-        assignment = shlex.quote(f"{first['column']}={first['curated_value']}")
+    if first["action"] == "set" and any(_holds_to_text(i.rule) for i in errors):
+        pairs = [f"{d['column']}={d['curated_value']}" for d in decisions]
+        notes = " ".join(f"--note {shlex.quote(pair)}" for pair in pairs)
         hint = (
-            f"the {first['column']} must agree with the printed text; when the text itself is "
-            f"wrong, record the true value as a note: szdata correct "
-            f"{first['table']}:{first['key']} --note {assignment} --reason ... --evidence ..."
+            f"the {first['column']} must agree with the printed text (a decision's value is "
+            "held to the text as the parser's is); when the text itself is wrong, record the "
+            f"true value as a note, and the cell keeps what is printed: szdata correct "
+            f"{first['table']}:{first['key']} {notes} --reason ... --evidence ..."
         )
     else:
         hint = "the package would not validate with this correction; fix the value and try again"

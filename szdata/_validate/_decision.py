@@ -50,8 +50,80 @@ def evidence_found(evidence: str, raw: str | None) -> bool:
     return any(q in text for q in quoted)
 
 
+_FORMS = {
+    "integer": (re.compile(r"[+-]?[0-9]+"), "an integer"),
+    "number": (re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"), "a number"),
+    "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "a date (YYYY-MM-DD)"),
+}
+
+
+def value_problem(field, value: str) -> str | None:
+    """Why ``value`` cannot be a cell of ``field`` (its type, enum, pattern or web address),
+    or ``None``. An empty value is a cell emptied (the structural layer checks required).
+
+    Examples
+    --------
+    >>> from szdata._schemas._schema import Field
+    >>> value_problem(Field(name="url", type="string", format="uri"), "javascript:alert(1)")
+    'is not a web address (http:// or https://)'
+    >>> value_problem(Field(name="value", type="number"), "41,300")
+    'is not a number'
+    """
+    from szdata._core._address import is_web_address
+
+    if value == "":
+        return None
+    form = _FORMS.get(field.type)
+    if form is not None and not form[0].fullmatch(value):
+        return f"is not {form[1]}"
+    if field.type == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "is not a calendar date"
+    if field.enum is not None and value not in [str(v) for v in field.enum]:
+        return f"is not one of {', '.join(map(str, field.enum))}"
+    if field.pattern and re.fullmatch(field.pattern, value) is None:
+        return f"does not match the pattern {field.pattern}"
+    if field.format == "uri" and not is_web_address(value):
+        return "is not a web address (http:// or https://)"
+    return None
+
+
+def _check_values(ctx: Context, decisions) -> list[Issue]:
+    """``decision.value``: a ``set`` decision's value is one its column can hold."""
+    import polars as pl
+
+    if not has_columns(decisions, "table", "key", "action", "column", "curated_value"):
+        return []
+    sets = decisions.typed.filter(
+        (pl.col("action") == "set") & pl.col("column").is_not_null() & pl.col("table").is_not_null()
+    )
+    issues = []
+    for line, did, table, column, value in sets.select(
+        LINE, "decision_id", "table", "column", pl.col("curated_value").fill_null("")
+    ).iter_rows():
+        if table not in ctx.package.table_names():
+            continue
+        schema = ctx.package.schema(table)
+        if column not in schema.field_names:
+            continue  # the build refuses it, naming the column
+        problem = value_problem(schema.field(column), value)
+        if problem:
+            issues.append(
+                decisions.issue(
+                    "decision.value",
+                    line,
+                    "curated_value",
+                    value,
+                    f"{did} sets {table}.{column} to {value!r}, which {problem}",
+                )
+            )
+    return issues
+
+
 def check_decisions(ctx: Context) -> list[Issue]:
-    """``decision.evidence`` and ``decision.date-not-future``."""
+    """``decision.evidence``, ``decision.value`` and ``decision.date-not-future``."""
     import polars as pl
 
     decisions = ctx.table("decisions")
@@ -73,6 +145,7 @@ def check_decisions(ctx: Context) -> list[Issue]:
                 f"decision {did} is dated {decided}, after today ({today})",
             )
         )
+    issues += _check_values(ctx, decisions)
     texts = dict(texts_frame(ctx).select("article_id", TEXT).iter_rows())
     for line, did, key, evidence, _ in rows.filter(pl.col("evidence").is_not_null()).iter_rows():
         article = (key or "").split(".", 1)[0]

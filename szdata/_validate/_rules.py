@@ -149,7 +149,7 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "structure.format-uri",
-        "a cell of a `uri` field is an absolute web address",
+        "a cell of a `uri` field is an absolute web address (http:// or https://)",
         "write the full address, starting with http:// or https://",
         layer="structure",
     ),
@@ -338,17 +338,21 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "article.title-date",
-        "a briefing's title date equals its publication date",
-        "check the title and the `Updated:` field; record the reason in `decisions` if they differ",
+        "a briefing's title date is the date its title prints (in the year nearest the "
+        "publication) and equals its publication date",
+        "check the title and the `Updated:` field; when the printed date is wrong, record the "
+        "true one as a `note` decision",
         text=True,
     ),
     Rule(
         "article.published-basis",
-        "`published_basis` is borne out: header -> a header date (`Updated:` field or "
-        "dateline) equal to `published`; "
-        "title -> `title_date`; address -> the date inside `url`; inferred -> a decision",
-        "set the basis the publication date really comes from, or record the reasoning "
-        "in `decisions` and use `inferred`",
+        "`published_basis` is borne out, the text's own date first: header -> a header date "
+        "(`Updated:` field or dateline) equal to `published`; title -> `title_date`, a full "
+        "date the title prints; address -> the date inside `url`; inferred -> a `set "
+        "published` decision giving the date, for a text and an address that carry none",
+        "use the basis the date really comes from (a text that prints its date is dated by "
+        "it: record a wrong printed date as a `note`); `inferred` needs a `set published` "
+        "decision with its reasoning",
         text=True,
     ),
     # -- items -----------------------------------------------------------------------------
@@ -397,6 +401,12 @@ _ALL: tuple[Rule, ...] = (
         "a decision's evidence is a web address, or a quote found in the raw text of its "
         "article (the whole of it, each part between '...', or a passage it quotes)",
         "give the address where the fact can be checked, or quote the raw text exactly",
+    ),
+    Rule(
+        "decision.value",
+        "a `set` decision's curated_value is a value its column can hold: its type, enum and "
+        "pattern, and a web address (http:// or https://) for an address",
+        "write the value as the column's schema says (`szdata correct` checks it before recording)",
     ),
     Rule(
         "decision.not-re-read",
@@ -586,14 +596,21 @@ STRICTER: tuple[Stricter, ...] = (
     ),
     Stricter(
         "structure.format-uri",
-        "`uri` cells that are not absolute web addresses with a host (`mailto:`, `urn:`, "
-        "`file:///`, `http://`, spaces inside)",
+        "`uri` cells that are not `http`/`https` addresses with a host (`mailto:`, `urn:`, "
+        "`file:///`, `javascript:`, `ftp://`, `http://`, spaces inside)",
         ("uri",),
         r"^[A-Za-z][A-Za-z0-9+.-]*:",
-        ("mailto:press@sz.gov.cn", "urn:isbn:0451450523", "file:///etc/passwd", "http://"),
-        "a `uri` of this package (`articles.url`) is where a text was posted: an address a "
-        "reader can open (scheme://host...). frictionless checks only the loose syntax of "
-        "RFC 3986",
+        (
+            "mailto:press@sz.gov.cn",
+            "urn:isbn:0451450523",
+            "file:///etc/passwd",
+            "javascript://example.org/%0Aalert(1)",
+            "ftp://example.org/a.txt",
+            "http://",
+        ),
+        "a `uri` of this package (`articles.url`, copied into the descriptor's `sources`) is "
+        "where a text was posted: an address a reader's browser opens (http:// or https://, "
+        "and a host). frictionless checks only the loose syntax of RFC 3986",
     ),
     Stricter(
         "structure.pattern",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from szdata._core._address import WEB_ADDRESS
 from szdata._schemas._typed import TYPE_WORDS
 from szdata._validate._load import LINE, Context, LoadedTable
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from szdata._validate._report import Issue
 
 TEXT = "__s_"
-URI_FORM = r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#]+[^\s]*$"
+URI_FORM = WEB_ADDRESS
+"""The form of a ``uri`` cell: an ``http``/``https`` address with a host (see STRICTER)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _field_checks(field: Field, required: bool) -> list[MaskCheck]:
                 "structure.format-uri",
                 name,
                 present & ~stored.str.contains(URI_FORM),
-                lambda v, n=name: f"{n} {v!r} is not an absolute web address",
+                lambda v, n=name: f"{n} {v!r} is not an absolute web address (http:// or https://)",
             )
         )
     return checks
