@@ -767,6 +767,14 @@ NOT_INJECTED: dict[str, str] = {
     "text.invisible": "not injected yet: the generated curated files are the shipped ones",
     "provenance.raw-append-only": "needs a git history (validate --base): "
     "tests/test_append_only.py breaks it",
+    "provenance.regular-file": "a link or a pipe makes the package unreadable (exit 2), not a "
+    "row error: tests/test_gate_hostile.py breaks it",
+    "provenance.raw-unlisted": "a file-level problem (a text dropped into data/raw/): "
+    "tests/test_gate_hostile.py breaks it",
+    "provenance.unknown-file": "a warning about a file, not a row error",
+    "provenance.temp-file": "a warning about a file, not a row error",
+    "decision.value": "the generated package has no decisions",
+    "decision.not-re-read": "a warning, not an error; the generated package has no decisions",
 }
 """Validator rules the generator does not break, and why (a test keeps this list exact)."""
 

@@ -303,6 +303,8 @@ CASES = [
     # decisions
     Case("decision.evidence", "decision.evidence", "decisions", 5, "evidence",
          set_cell("decisions", 5, "evidence", "a colleague said so")),
+    Case("decision.value", "decision.value", "decisions", 2, "curated_value",
+         set_cell("decisions", 2, "curated_value", "javascript:alert(1)")),
     Case("decision.date-not-future", "decision.date-not-future", "decisions", 2, "decided_on",
          set_cell("decisions", 2, "decided_on", "2999-01-01")),
     # reviews
@@ -328,7 +330,20 @@ CASES = [
 
 # text.utf8 and review.unreviewed have their own tests below (exit 2; warning vs --strict);
 # provenance.raw-append-only needs a git history (validate --base): tests/test_append_only.py.
-SPECIAL = {"text.utf8", "review.unreviewed", "review.text-changed", "provenance.raw-append-only"}
+# The rules of files rather than rows (a link, a text dropped into data/raw/, a stray or a
+# temporary file) and the warning that a curated quote was not re-read are broken in
+# tests/test_gate_hostile.py.
+SPECIAL = {
+    "text.utf8",
+    "review.unreviewed",
+    "review.text-changed",
+    "provenance.raw-append-only",
+    "provenance.regular-file",
+    "provenance.raw-unlisted",
+    "provenance.unknown-file",
+    "provenance.temp-file",
+    "decision.not-re-read",
+}
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from szdata._validate._common import TEXT, has_columns, texts_frame
@@ -136,15 +137,11 @@ def check_articles(ctx: Context) -> list[Issue]:
     doubtful = frame.filter(~cleared)
     if doubtful.is_empty():
         return issues
-    registry = None
+    site_name = _site_names(ctx)
     for line, aid, pub, bas, title, url, raw in doubtful.select(
         LINE, "article_id", "published", "published_basis", "title_date", "url", TEXT
     ).iter_rows():
-        if registry is None:
-            from szdata._parse import Registry
-
-            registry = Registry.load(ctx.package)
-        printed = _printed_date(raw, aid, registry)
+        printed = _printed_date(raw, aid, site_name)
         problem = _basis_problem(bas, pub, title, url, raw, sets.get(aid), printed)
         if problem:
             issues.append(
@@ -187,7 +184,33 @@ def _check_title_dates(articles, frame) -> list[Issue]:
     return issues
 
 
-def _printed_date(raw: str | None, article_id: str, registry) -> tuple[str, dt.date] | None:
+def _site_names(ctx: Context) -> Callable[[str], bool]:
+    """Whether a line names a site (a registered outlet), as the parser reads a text's head.
+
+    The registry is read once, when first asked; a registry that cannot be read (its files
+    break a rule, reported by the structural checks) knows no site.
+    """
+    from szdata._core._errors import SzdataError
+
+    found: list[Callable[[str], bool]] = []
+
+    def is_site_name(name: str) -> bool:
+        if not found:
+            from szdata._parse import Registry
+
+            try:
+                registry = Registry.load(ctx.package)
+                found.append(lambda n: registry.organization_of(n) is not None)
+            except SzdataError:
+                found.append(lambda n: False)
+        return found[0](name)
+
+    return is_site_name
+
+
+def _printed_date(
+    raw: str | None, article_id: str, is_site_name: Callable[[str], bool]
+) -> tuple[str, dt.date] | None:
     """The publication date the text prints, as the parser reads it: ``("header", date)``
     from its header, else ``("title", date)`` from a full date in its title's parentheses."""
     if raw is None:
@@ -202,7 +225,7 @@ def _printed_date(raw: str | None, article_id: str, registry) -> tuple[str, dt.d
             head_text,
             fold(head_text),
             file_name=article_id,
-            is_site_name=lambda n: registry.organization_of(n) is not None,
+            is_site_name=is_site_name,
         )
     except ParseError:
         return None
@@ -310,19 +333,13 @@ def check_titles(ctx: Context) -> list[Issue]:
         return issues
     from szdata._core._errors import ParseError
     from szdata._core._normalize import fold
-    from szdata._parse import Registry
     from szdata._parse._header import read_head
 
-    registry = Registry.load(ctx.package)
+    is_site_name = _site_names(ctx)
     for line, aid, title, raw in doubtful.select(LINE, "article_id", "title", TEXT).iter_rows():
         head_text = raw[:4000]
         try:
-            head = read_head(
-                head_text,
-                fold(head_text),
-                file_name=aid,
-                is_site_name=lambda n: registry.organization_of(n) is not None,
-            )
+            head = read_head(head_text, fold(head_text), file_name=aid, is_site_name=is_site_name)
             printed = head.title
         except ParseError:
             printed = None

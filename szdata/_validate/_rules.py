@@ -452,7 +452,8 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "text.formula",
-        "no text cell starts with =, +, - or @, which a spreadsheet would run as a formula",
+        "no text cell starts with =, +, - or @ (in any width: ＝, ﹦), a pipe, or a "
+        "percent-encoded or hexadecimal payload (%0A, 0x1b), which a spreadsheet would run",
         "reword the cell so that it starts with a letter or digit",
     ),
     # -- review ----------------------------------------------------------------------------

@@ -45,8 +45,12 @@ def text_issues(table: LoadedTable) -> list[Issue]:
     return run_masks(table, suspects, checks)
 
 
-SUSPECT = r"[^ -~]|^[\s=+\-@]|\s$"
+SUSPECT = r"[^ -~]|^[\s=+\-@|%0]|\s$"
 """Cells that may break a text rule; every cell that breaks one matches this."""
+FORMULA = r"^[\p{Cf}\s]*(?:[=+\-@|]|%[0-9A-Fa-f]{2}|0[xX][0-9A-Fa-f])"
+"""What a spreadsheet may run, in a cell folded to NFKC (so that the fullwidth ``＝`` and the
+small ``﹦`` are ``=``), after any invisible or space characters: a formula (``=``, ``+``,
+``-``, ``@``), a pipe (DDE), a percent-encoded or a hexadecimal payload (``%0A``, ``0x1b``)."""
 
 
 def _text_checks(name: str, cell: str, curated: bool) -> list[MaskCheck]:
@@ -90,9 +94,10 @@ def _text_checks(name: str, cell: str, curated: bool) -> list[MaskCheck]:
         MaskCheck(
             "text.formula",
             name,
-            c.str.contains(r"^[=+\-@]"),
+            c.str.normalize("NFKC").str.contains(FORMULA),
             lambda v, n=name: (
-                f"{n} {v!r} starts with {v[0]!r}: a spreadsheet would run it as a formula"
+                f"{n} {shown(v)!r} starts with {shown(v.lstrip()[:2])!r}: a spreadsheet would "
+                "run it as a formula"
             ),
         ),
     ]
