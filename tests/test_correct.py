@@ -74,17 +74,17 @@ def _correct(capsys: pytest.CaptureFixture[str], pkg: Path, *args: str) -> tuple
 
 def test_set_records_the_next_decision_with_the_value_it_replaces(pkg: Path, capsys) -> None:
     before = [r["decision_id"] for r in _rows(pkg, "decisions")]
-    key = f"{ARTICLE}.f379"
+    key = f"{ARTICLE}.f282"  # "about 1,500 boxes of medicine": the parser counts the phrase
     status, out = _correct(
         capsys,
         pkg,
         f"figures:{key}",
         "--set",
-        "counted=shift hours",
+        "counted=boxes",
         "--reason",
-        "The six hours are the length of each volunteer's shift.",
+        "The figure counts boxes; 'of medicine' says what they hold.",
         "--evidence",
-        "Each volunteer works a shift of six hours.",
+        "about 1,500 boxes of medicine",
     )
     assert status == 0, out
     decisions = _rows(pkg, "decisions")
@@ -98,10 +98,10 @@ def test_set_records_the_next_decision_with_the_value_it_replaces(pkg: Path, cap
         "set",
         "counted",
     )
-    assert (new["parsed_value"], new["curated_value"]) == ("", "shift hours")
+    assert (new["parsed_value"], new["curated_value"]) == ("boxes of medicine", "boxes")
     assert (new["decided_on"], new["decided_by"]) == (TODAY, "T. Curator")
     row = _row(pkg, "figures", key)
-    assert row["counted"] == "shift hours"
+    assert row["counted"] == "boxes"
     assert new["decision_id"] in row["decision_ids"].split()
     assert main(["validate", "--path", str(pkg)]) == 0
     assert main(["build", "--check", "--path", str(pkg)]) == 0
@@ -111,29 +111,62 @@ def test_a_second_set_takes_the_first_ones_value_as_parsed(pkg: Path, capsys) ->
     key = f"figures:{ARTICLE}.f253"
     common = ["--reason", "r", "--evidence", "3,600 bags of vegetables"]
     assert _correct(capsys, pkg, key, "--set", "counted=bags", *common)[0] == 0
-    assert _correct(capsys, pkg, key, "--set", "counted=vegetable bags", *common)[0] == 0
+    assert _correct(capsys, pkg, key, "--set", "counted=bags of vegetables", *common)[0] == 0
     last = _rows(pkg, "decisions")[-1]
-    assert (last["parsed_value"], last["curated_value"]) == ("bags", "vegetable bags")
+    assert (last["parsed_value"], last["curated_value"]) == ("bags", "bags of vegetables")
 
 
 def test_a_date_correction_carries_the_figures_of_its_sentence(pkg: Path, capsys) -> None:
+    # "since Monday" read as the Monday after the publication date: a faithful correction
+    # sets both the resolution and the date, which the text rules then re-read
     status, out = _correct(
         capsys,
         pkg,
         f"dates:{ARTICLE}.d180",
-        "--set",
-        "date=2020-03-30",
+        *("--set", "resolution=weekday_next", "--set", "date=2020-04-13"),
         "--reason",
-        "The network started on the Monday of the week before.",
+        "A reading of 'since Monday' as the coming Monday.",
         "--evidence",
         URL,
     )
     assert status == 0, out
     did = _rows(pkg, "decisions")[-1]["decision_id"]
-    assert _row(pkg, "dates", f"{ARTICLE}.d180")["date"] == "2020-03-30"
+    assert _row(pkg, "dates", f"{ARTICLE}.d180")["date"] == "2020-04-13"
     figure = _row(pkg, "figures", f"{ARTICLE}.f118")  # "420 volunteers ... since Monday"
-    assert figure["refers_to"] == "2020-03-30"
+    assert figure["refers_to"] == "2020-04-13"
     assert did in figure["decision_ids"].split()
+    assert main(["validate", "--path", str(pkg)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "assignment", "rule"),
+    [
+        pytest.param("figures:{a}.f379", "counted=shift hours", "figure.counted-from-text",
+                     id="counted-not-printed"),
+        pytest.param("dates:{a}.d180", "date=2020-03-30", "date.relative-to-publication",
+                     id="weekday-moved"),
+        pytest.param("figures:{a}.f118", "refers_to=2020-04-07", "figure.refers-to-sentence",
+                     id="refers-to-no-date-of-its-sentence"),
+        pytest.param("figures:{a}.f282", "qualifier=exact", "figure.qualifier-from-quote",
+                     id="qualifier"),
+    ],
+)  # fmt: skip
+def test_a_set_the_text_does_not_bear_out_is_refused_with_the_note_to_use(
+    pkg: Path, capsys, target: str, assignment: str, rule: str
+) -> None:
+    before = _snapshot(pkg)
+    target = target.format(a=ARTICLE)
+    status, out = _correct(
+        capsys, pkg, target, "--set", assignment, "--reason", "r", "--evidence", URL
+    )
+    assert status == 1, out
+    assert rule in out
+    assert f"szdata correct {target} --note {assignment}" in out.replace("'", "")
+    assert _snapshot(pkg) == before, "a refused correction wrote something"
+    status, out = _correct(
+        capsys, pkg, target, "--note", assignment, "--reason", "r", "--evidence", URL
+    )
+    assert status == 0, out
     assert main(["validate", "--path", str(pkg)]) == 0
 
 

@@ -1,9 +1,9 @@
 """The curator's whole path, end to end, on a temporary copy of the repository.
 
 CONTRIBUTING.md ("The whole path, end to end") walks through the same steps: add an undated
-news story and a briefing, correct a counted noun and a date, add a missing organization,
-review, then `validate --strict`, `build --check`, `frictionless validate` and the shipped-data
-tests all pass in the copy. Each broken variant then fails with its rule named and leaves the
+news story and a briefing, correct a counted noun, note a date the text does not print, add a
+missing organization, review, then `validate --strict`, `build --check`, `frictionless
+validate` and the shipped-data tests all pass in the copy. Each broken variant then fails with its rule named and leaves the
 package as it was. The rows named are the fixture texts' own, whatever the package holds.
 """
 
@@ -58,12 +58,12 @@ def contributed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("add", str(STORY), "--published", "2020-04-10", "--url", URL, "--by", "T. Curator")
     run("add", str(BRIEFING), "--by", "T. Curator")
     run(
-        *("correct", f"figures:{STORY.stem}.f379", "--set", "counted=shift hours"),
-        *("--reason", "The six hours are the length of each volunteer's shift."),
-        *("--evidence", "Each volunteer works a shift of six hours.", "--by", "T. Curator"),
+        *("correct", f"figures:{STORY.stem}.f282", "--set", "counted=boxes"),
+        *("--reason", "The figure counts boxes; 'of medicine' says what they hold."),
+        *("--evidence", "about 1,500 boxes of medicine", "--by", "T. Curator"),
     )
-    run(
-        *("correct", f"dates:{STORY.stem}.d180", "--set", "date=2020-03-30"),
+    run(  # a fact the text does not print: a note, and the date keeps what is printed
+        *("correct", f"dates:{STORY.stem}.d180", "--note", "date=2020-03-30"),
         *("--reason", "The network started on the Monday of the week before.", "--evidence", URL),
         *("--by", "T. Curator"),
     )
@@ -96,7 +96,9 @@ def test_the_contributed_package_passes_every_gate(contributed: Path, capsys) ->
     mentions = (contributed / "data/mentions.csv").read_text(encoding="utf-8")
     assert "pingshan-community-care-network" in mentions, "the new alias found no mention"
     figures = (contributed / "data/figures.csv").read_text(encoding="utf-8")
-    assert "shift hours" in figures
+    assert f"{STORY.stem}.f282,{STORY.stem},,1500,,count,boxes," in figures
+    dates = (contributed / "data/dates.csv").read_text(encoding="utf-8")
+    assert f"{STORY.stem}.d180,{STORY.stem},,2020-04-06,weekday_past," in dates
 
 
 @pytest.mark.slow
@@ -115,6 +117,20 @@ def test_the_shipped_data_tests_pass_on_the_contributed_copy(contributed: Path) 
 def _set_value_against_its_quote(root: Path) -> list[str]:
     return [
         *("correct", f"figures:{STORY.stem}.f118", "--set", "value=421"),
+        *("--reason", "r", "--evidence", URL, "--by", "T"),
+    ]
+
+
+def _set_counted_not_printed(root: Path) -> list[str]:
+    return [
+        *("correct", f"figures:{STORY.stem}.f379", "--set", "counted=shift hours"),
+        *("--reason", "r", "--evidence", "Each volunteer works a shift of six hours.", "--by", "T"),
+    ]
+
+
+def _set_date_the_text_does_not_print(root: Path) -> list[str]:
+    return [
+        *("correct", f"dates:{STORY.stem}.d180", "--set", "date=2020-03-30"),
         *("--reason", "r", "--evidence", URL, "--by", "T"),
     ]
 
@@ -142,6 +158,10 @@ def _alias_of_two(root: Path) -> list[str]:
     ("breakage", "status", "rule"),
     [
         pytest.param(_set_value_against_its_quote, 1, "figure.value-from-quote", id="set-value"),
+        pytest.param(_set_counted_not_printed, 1, "figure.counted-from-text", id="set-counted"),
+        pytest.param(
+            _set_date_the_text_does_not_print, 1, "date.relative-to-publication", id="set-date"
+        ),
         pytest.param(_evidence_from_nowhere, 1, "decision.evidence", id="evidence"),
         pytest.param(_unknown_kind, 1, "structure.enum", id="organization-kind"),
         pytest.param(_alias_of_two, 1, "alias.one-organization", id="alias-of-two"),
