@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
+from szdata._core._terminal import shown
 from szdata._validate._rules import RULES
 
 if TYPE_CHECKING:
@@ -52,7 +53,12 @@ def _groups(report: Report) -> Iterator[tuple[str, list[tuple[str, list[Issue]]]
 
 
 def _issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, str]]:
-    """(style, line) pairs of the grouped issue listing."""
+    """(style, line) pairs of the grouped issue listing, every terminal control escaped."""
+    for style, line in _raw_issue_lines(report, limit):
+        yield style, shown(line, one_line=True)
+
+
+def _raw_issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, str]]:
     for table, rules in _groups(report):
         issues = [i for _, group in rules for i in group]
         yield "table", f"{table} ({issues[0].file}): {_counts(issues)}"
@@ -61,12 +67,12 @@ def _issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, str]]
             style = "error" if group[0].severity == "error" else "warning"
             explanation = f": {r.explanation}" if r else ""
             yield style, f"  [{rule}] {_counts(group)}{explanation}"
-            shown = _first(group, limit)
-            for i in shown:
+            first = _first(group, limit)
+            for i in first:
                 column = f" {i.column}" if i.column else ""
                 yield "issue", f"    {i.where}{column}: {i.message}"
-            if len(group) > len(shown):
-                yield "more", f"    {_more(len(group) - len(shown))}"
+            if len(group) > len(first):
+                yield "more", f"    {_more(len(group) - len(first))}"
             yield "hint", f"    hint: {group[0].hint}"
 
 
@@ -89,6 +95,7 @@ def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT)
         ... and 1 more (every one with --json)
     """
     lines = [f"{package.get('name')} {package.get('version')}: {package.get('title', '')}"]
+    lines = [shown(line, one_line=True) for line in lines]
     width = max((len(t["name"]) for t in package.get("tables", [])), default=0)
     for t in package.get("tables", []):
         rows = "?" if t["rows"] is None else f"{t['rows']:,}"
@@ -96,14 +103,17 @@ def summary_lines(package: dict[str, Any], *, limit: int | None = DEFAULT_LIMIT)
     articles = package.get("articles", [])
     if articles:
         lines.append(f"  {_articles_heading(articles)}:")
-        shown = _first(articles, limit)
-        for a in shown:
+        first = _first(articles, limit)
+        for a in first:
             lines.append(
-                f"    {a.get('published')}  {a.get('kind', ''):<8}  {a.get('article_id')}  "
-                f"{a.get('title', '')}"
+                shown(
+                    f"    {a.get('published')}  {a.get('kind', ''):<8}  {a.get('article_id')}  "
+                    f"{a.get('title', '')}",
+                    one_line=True,
+                )
             )
-        if len(articles) > len(shown):
-            lines.append(f"    {_more(len(articles) - len(shown))}")
+        if len(articles) > len(first):
+            lines.append(f"    {_more(len(articles) - len(first))}")
     return lines
 
 
@@ -215,11 +225,11 @@ def render_github(report: Report) -> str:
     """  # noqa: E501
     out = []
     for i in report.issues:
-        props = [f"file={_escape_property(i.file)}"]
+        props = [f"file={_escape_property(shown(i.file))}"]
         if i.row is not None:
             props.append(f"line={i.row}")
         props.append(f"title={_escape_property(i.rule)}")
         column = f"column {i.column}; " if i.column else ""
-        body = f"{i.message} ({column}hint: {i.hint})"
+        body = shown(f"{i.message} ({column}hint: {i.hint})")
         out.append(f"::{i.severity} {','.join(props)}::{_escape_data(body)}")
     return "".join(line + "\n" for line in out)
