@@ -15,9 +15,11 @@ A verdict is ``(line, rule, field)``. The two sets must be equal, except for iss
 szdata alone reports and that an entry of :data:`szdata._validate._rules.STRICTER` (the one
 list of where szdata is deliberately stricter, with the reason) describes. frictionless
 rejecting what szdata accepts is always a failure: szdata is then wrong, and is fixed.
-Foreign keys are left out (they need the other tables; ``tests/test_mutations.py`` runs the
-broken ones through frictionless). In a row whose length is wrong, or that is blank, only
-that is compared (the cells are not those of the header).
+In a row whose length is wrong, or that is blank, only that is compared (the cells are not
+those of the header). Keys across tables are compared on whole packages (the last section):
+a copy of the fixture package with references broken, referenced rows deleted, rows and
+keys repeated, validated by ``szdata validate`` and ``frictionless validate
+datapackage.json``.
 """
 
 from __future__ import annotations
@@ -523,3 +525,201 @@ def test_every_stricter_entry_is_a_real_difference(entry) -> None:
         ours, theirs = szdata_verdicts(schema, data), frictionless_verdicts(schema, data)
         assert entry.rule in {v[1] for v in ours.found}, (data, ours.found)
         assert not {v for v in theirs.found if v[0] == 2}, (data, theirs.found)
+
+
+# -- whole packages: keys across tables --------------------------------------------------------
+#
+# The cells and files above are compared one table at a time. Here whole packages are: a copy
+# of the fixture package is changed (a reference pointed at a row that does not exist, a
+# referenced row deleted, a row or a key repeated), the changed files' `hash` and `bytes` are
+# written into the descriptor as `szdata build` would, and `szdata validate` and
+# `frictionless validate datapackage.json` must give the same verdicts on the rules of
+# PACKAGE_RULES. A new verdict across files joins by an entry in both maps below (and, if
+# its cases need it, a mutation in `package_edit`).
+
+PACKAGE_RULES: dict[str, str] = {
+    "foreign-key": "structure.foreign-key",
+    "primary-key": "structure.primary-key",
+}
+"""frictionless error type -> the szdata rule that says the same, for whole packages."""
+
+PackageVerdict = tuple[str, int | None, str]
+"""(resource, line, rule)."""
+
+
+def _csv_rows(path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write_rows(path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def refresh_file_facts(root, changed: set[str]) -> None:
+    """Record the ``hash`` and ``bytes`` of the ``changed`` files in the descriptor, as the
+    build does, so that only the verdicts compared differ from a built package."""
+    import hashlib
+
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res.get("path") in changed:
+            data = (root / res["path"]).read_bytes()
+            res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            res["bytes"] = len(data)
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _primary_keys(root) -> dict[str, str]:
+    schemas = {r["name"]: r for r in json.loads((root / "datapackage.json").read_text())[
+        "resources"] if r.get("type") == "table"}  # fmt: skip
+    out = {}
+    for name, res in schemas.items():
+        schema = json.loads((root / res["schema"]).read_text(encoding="utf-8"))
+        pk = schema.get("primaryKey")
+        if isinstance(pk, list) and len(pk) == 1:
+            out[name] = pk[0]
+        elif isinstance(pk, str):
+            out[name] = pk
+    return out
+
+
+def szdata_package_verdicts(root) -> set[PackageVerdict]:
+    from szdata._validate import validate
+
+    keys = _primary_keys(root)
+    rules = set(PACKAGE_RULES.values())
+    found = set()
+    for i in validate(root).issues:
+        rule = i.rule
+        if rule == "structure.unique" and keys.get(i.table) == i.column:
+            rule = "structure.primary-key"  # a unique primary key repeated: one verdict
+        if rule in rules:
+            found.add((i.table, i.row, rule))
+    return found
+
+
+def frictionless_package_verdicts(root) -> set[PackageVerdict]:
+    from frictionless import validate
+
+    keys = _primary_keys(root)
+    report = validate(str(root / "datapackage.json"), limit_errors=100_000)
+    found = set()
+    for task in report.tasks:
+        for e in task.errors:
+            kind = e.type
+            if kind == "unique-error" and keys.get(task.name) == getattr(e, "field_name", None):
+                kind = "primary-key"
+            if kind in PACKAGE_RULES:
+                found.add((task.name, getattr(e, "row_number", None), PACKAGE_RULES[kind]))
+    return found
+
+
+def compare_packages(root) -> set[PackageVerdict]:
+    """Assert both checkers give the same verdicts on ``root``; return them."""
+    ours, theirs = szdata_package_verdicts(root), frictionless_package_verdicts(root)
+    assert ours == theirs, {
+        "szdata alone": sorted(ours - theirs),
+        "frictionless alone": sorted(theirs - ours),
+    }
+    return ours
+
+
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "mentions": [("organization_id", "organizations", "organization_id")],
+    "aliases": [("organization_id", "organizations", "organization_id")],
+    "organizations": [("parent_id", "organizations", "organization_id")],
+    "figures": [("unit", "units", "unit"), ("item_id", "items", "item_id")],
+    "items": [("source_organization_id", "organizations", "organization_id")],
+    "reviews": [("article_id", "articles", "article_id")],
+}
+"""Some of the package's foreign keys (column, table, column), the ones the cases break;
+the test below reads the schemas for every key the checkers compare."""
+
+
+def package_edit(root, table: str, kind: str, row: int, value: str = "") -> set[str]:
+    """One change of the copy at ``root``; the files changed (relative paths)."""
+    files = {
+        r["name"]: r["path"]
+        for r in json.loads((root / "datapackage.json").read_text())["resources"]
+    }
+    path = root / files[table]
+    rows = _csv_rows(path)
+    row = 1 + (row % (len(rows) - 1))
+    header = rows[0]
+    if kind == "dangling":  # a reference to a row that does not exist (or to none: empty)
+        column = FOREIGN_KEYS[table][row % len(FOREIGN_KEYS[table])][0]
+        rows[row][header.index(column)] = value
+    elif kind == "delete":  # a referenced row deleted
+        del rows[row]
+    elif kind == "repeat":  # a row repeated, whole
+        rows.append(list(rows[row]))
+    elif kind == "repeat-key":  # another row's key given to a row
+        key = _primary_keys(root)[table]
+        other = 1 + ((row + 1) % (len(rows) - 1))
+        rows[row][header.index(key)] = rows[other][header.index(key)]
+    _write_rows(path, rows)
+    return {files[table]}
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param([("mentions", "dangling", 0, "no-such-org")],
+                     {("mentions", 2, "structure.foreign-key")}, id="dangling-organization"),
+        pytest.param([("figures", "dangling", 1, "furlongs")],
+                     {("figures", 3, "structure.foreign-key")}, id="dangling-unit"),
+        pytest.param([("organizations", "dangling", 0, "nobody")],
+                     {("organizations", 2, "structure.foreign-key")}, id="dangling-self"),
+        pytest.param([("mentions", "dangling", 0, "")], set(), id="empty-reference"),
+        pytest.param([("units", "delete", 0)], None, id="referenced-unit-deleted"),
+        pytest.param([("organizations", "delete", 6)], None, id="referenced-org-deleted"),
+        pytest.param([("figures", "repeat", 3)], None, id="repeated-row"),
+        pytest.param([("organizations", "repeat-key", 2)], None, id="repeated-key"),
+        pytest.param([("decisions", "repeat-key", 3)], None, id="repeated-decision-id"),
+        pytest.param([("reviews", "repeat", 0), ("mentions", "dangling", 4, "nobody")], None,
+                     id="repeated-review-and-dangling"),
+    ],
+)  # fmt: skip
+def test_packages_get_the_same_key_verdicts(package_copy, edits, expected) -> None:
+    changed: set[str] = set()
+    for edit in edits:
+        changed |= package_edit(package_copy, *edit)
+    refresh_file_facts(package_copy, changed)
+    found = compare_packages(package_copy)
+    if expected is not None:
+        assert found == expected
+    else:
+        assert found, "the change broke no key"
+
+
+@st.composite
+def package_edits(draw: st.DrawFn) -> list[tuple]:
+    edits = []
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["dangling", "delete", "repeat", "repeat-key"]))
+        if kind == "dangling":
+            table = draw(st.sampled_from(sorted(FOREIGN_KEYS)))
+            value = draw(st.sampled_from(["", "no-such-id", "shenzhen-government", "count"]))
+            edits.append((table, kind, draw(st.integers(0, 50)), value))
+        else:
+            table = draw(st.sampled_from(["organizations", "units", "items", "figures", "reviews",
+                                          "aliases", "decisions"]))  # fmt: skip
+            edits.append((table, kind, draw(st.integers(0, 50))))
+    return edits
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=max(10, SETTINGS.max_examples // 2))
+@given(edits=package_edits())
+def test_changed_packages_get_the_same_key_verdicts(edits, tmp_path_factory) -> None:
+    from tests.conftest import copy_package
+
+    root = copy_package(tmp_path_factory.mktemp("package") / "pkg")
+    changed: set[str] = set()
+    for edit in edits:
+        changed |= package_edit(root, *edit)
+    refresh_file_facts(root, changed)
+    compare_packages(root)
