@@ -14,7 +14,6 @@ True
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import (
     BuildError,
@@ -24,9 +23,14 @@ from szdata._core._errors import (
     SzdataError,
     ValidationFailed,
 )
-from szdata._core._typing import Backend, TableName
 
+# ``typing`` is not imported at run time: the command line starts from this module, and its
+# signal handlers go in only once it is imported (Ctrl-C must find them as early as can be)
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from typing import Any
+
+    from szdata._core._typing import Backend, TableName
     from szdata._export import export
     from szdata._load._loader import Tables, describe, load, load_all, raw_text, records, tables
     from szdata._load._pandera import pandera_schema
@@ -67,6 +71,8 @@ __all__ = [
 
 # public name -> module that defines it; imported on first use (PEP 562).
 _LAZY: dict[str, str] = {
+    "Backend": "szdata._core._typing",
+    "TableName": "szdata._core._typing",
     "open_package": "szdata._disk._package",
     "parse": "szdata._parse",
     "ParsedArticle": "szdata._parse",

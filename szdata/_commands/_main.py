@@ -12,14 +12,15 @@ document. Everything printed goes through the escaping guard of :mod:`szdata._co
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import SzdataError
 
+TYPE_CHECKING = False  # ``typing`` is not imported before the signal handlers are in
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
 
@@ -68,12 +69,16 @@ def _install_handlers() -> dict[int, Any]:
     signals = _signals()
     previous: dict[int, Any] = {}
     for signum, handler in ((signals.SIGINT, _interrupt), (signals.SIGTERM, _terminate)):
-        with contextlib.suppress(ValueError, OSError):  # only the main thread may set them
+        try:  # noqa: SIM105 - contextlib is not imported yet: the handlers go in first
             previous[signum] = signals.signal(signum, handler)
+        except (ValueError, OSError):  # only the main thread may set them
+            pass
     return previous
 
 
 def _restore_handlers(previous: dict[int, Any]) -> None:
+    import contextlib
+
     signals = _signals()
     for signum, handler in previous.items():
         with contextlib.suppress(ValueError, OSError, TypeError):
@@ -87,17 +92,20 @@ def _exit_now(status: int) -> None:
     by ``exec`` (as imports of dataclasses do) by killing itself with SIGINT, whatever exit
     status it was given; the command line's own process exits 130 as documented instead.
     """
+    import contextlib
+
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more to say
             stream.flush()
     os._exit(status)
 
 
 def _late_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C once the command is done (the interpreter is closing): one line, exit 130."""
-    with contextlib.suppress(OSError):
+    try:
         os.write(2, b"interrupted\n")
-    os._exit(130)
+    finally:
+        os._exit(130)
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -115,9 +123,11 @@ def _error_document(message: str, status: int) -> str:
 
 def _say(text: str, *, err: bool = True) -> None:
     stream = sys.stderr if err else sys.stdout
-    with contextlib.suppress(OSError, ValueError):
+    try:
         stream.write(text + "\n")
         stream.flush()
+    except (OSError, ValueError):  # a closed stream
+        pass
 
 
 def _fail(message: str, status: int, as_json: bool) -> int:
@@ -170,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         _say("interrupted")
     finally:
         if argv is None:
+            import contextlib
+
             with contextlib.suppress(ValueError, OSError):
                 _signals().signal(_signals().SIGINT, _late_interrupt)
         else:
@@ -180,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
+    import contextlib
+
     as_json = _wants_json(args)
     status: Any = 0
     try:
