@@ -46,7 +46,11 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         A file that cannot be read (a link, a pipe, missing, too large).
     """
     from szdata._disk._descriptor._profile import check_descriptor_profile, check_schema_profile
-    from szdata._disk._descriptor._resources import check_paths_safe, check_resources
+    from szdata._disk._descriptor._resources import (
+        check_paths_safe,
+        check_resources,
+        check_sources,
+    )
     from szdata._disk._descriptor._schemas import check_references, check_schema
 
     variable = "SZDATA_MAX_DESCRIPTOR_BYTES"
@@ -56,6 +60,7 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
     check_paths_safe(descriptor, rel)
     check_descriptor_profile(descriptor, rel)
     check_resources(descriptor, rel, root)
+    check_sources(descriptor, rel)
     schema_limit = limit("SZDATA_MAX_SCHEMA_BYTES", MAX_SCHEMA_BYTES)
     found: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
     for i, res in enumerate(descriptor["resources"]):

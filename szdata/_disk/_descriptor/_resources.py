@@ -10,7 +10,8 @@ package, these rules refuse, naming the JSON path:
 - what szdata does not read the way the descriptor says: inline ``data``, several
   paths, a ``dialect`` or ``compression``, a format other than CSV (tables) or text (raw
   texts), an encoding other than UTF-8; a table without a schema;
-- a ``hash`` of an algorithm other than :data:`HASH_ALGORITHMS`;
+- a ``hash`` of an algorithm other than :data:`HASH_ALGORITHMS`; a source whose ``path``
+  is not a web address (:func:`check_sources`);
 - a path that could leave the package (:func:`szdata._disk._paths.check_relative_path`), and a
   table whose file is missing.
 """
@@ -187,6 +188,29 @@ def _check_hashes(entries: list[dict[str, Any]], file: str) -> None:
                 f"szdata checks {', '.join(HASH_ALGORITHMS)}",
                 hint="restore datapackage.json (git checkout datapackage.json); `szdata build` "
                 "records the SHA-256 of every file",
+            )
+
+
+def check_sources(descriptor: dict[str, Any], file: str) -> None:
+    """Refuse a source whose ``path`` is not a web address (``http://`` or ``https://``).
+
+    szdata writes one source per article, its ``path`` the article's address: what a
+    reader's browser opens. The profile also allows a relative path, which ``javascript:``
+    or ``data:`` addresses pass for; none of them is an address of the package.
+    """
+    from szdata._core._address import is_web_address
+
+    sources = descriptor.get("sources")
+    if not isinstance(sources, list):
+        return
+    for i, source in enumerate(sources):
+        if isinstance(source, dict) and "path" in source and not is_web_address(source["path"]):
+            raise DescriptorError(
+                file,
+                f"sources[{i}].path",
+                f"{source['path']!r} is not a web address (http:// or https://)",
+                hint="restore datapackage.json (git checkout datapackage.json); `szdata build` "
+                "writes each article's address from articles.url",
             )
 
 
