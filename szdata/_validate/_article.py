@@ -251,7 +251,7 @@ def _basis_problem(
 ) -> str | None:
     """What is wrong with ``basis`` (``None``: nothing). ``decided`` is the value of the
     article's ``set published`` decision, ``printed`` the date its text prints."""
-    if printed is not None and (basis, published) != printed:
+    if printed is not None and (published != printed[1] or basis not in ("header", "title")):
         where, date = printed
         return (
             f"the text prints its publication date in its {where} ({date}): the basis is "
