@@ -3,8 +3,9 @@
 CONTRIBUTING.md ("The whole path, end to end") walks through the same steps: add an undated
 news story and a briefing, correct a counted noun, note a date the text does not print, add a
 missing organization, review, then `validate --strict`, `build --check`, `frictionless
-validate` and the shipped-data tests all pass in the copy. Each broken variant then fails with its rule named and leaves the
-package as it was. The rows named are the fixture texts' own, whatever the package holds.
+validate` and the shipped-data tests all pass in the copy. Each broken variant then fails
+with its rule named and leaves the package as it was. The rows named are the fixture texts'
+own, whatever the package holds.
 """
 
 from __future__ import annotations
