@@ -128,4 +128,3 @@ class LockTimeout(SzdataError):
 
     The command line exits with status 1 on this error: nothing was written.
     """
-

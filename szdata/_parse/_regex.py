@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-
 MAX_TRIE_DEPTH = 100
 """Groups nested deeper than this (keys that are prefixes of prefixes of ...) make
 :func:`trie_regex` fall back to a flat alternation: Python's regular-expression parser
