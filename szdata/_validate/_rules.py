@@ -605,8 +605,8 @@ STRICTER: tuple[Stricter, ...] = (
             "mailto:press@sz.gov.cn",
             "urn:isbn:0451450523",
             "file:///etc/passwd",
-            "javascript://example.org/%0Aalert(1)",
-            "ftp://example.org/a.txt",
+            "javascript://www.sz.gov.cn/%0Aalert(1)",
+            "ftp://www.sz.gov.cn/a.txt",
             "http://",
         ),
         "a `uri` of this package (`articles.url`, copied into the descriptor's `sources`) is "
