@@ -543,6 +543,7 @@ def test_the_internal_error_message_names_the_tracker_of_the_metadata_or_none(
     import importlib.metadata
 
     from szdata._commands._main import internal_error_message
+    from szdata._core._project import issues_url
 
     class Meta:
         def __init__(self, urls: list[str]) -> None:
@@ -551,19 +552,22 @@ def test_the_internal_error_message_names_the_tracker_of_the_metadata_or_none(
         def get_all(self, name: str) -> list[str]:
             return self.urls
 
-    monkeypatch.setattr(
-        importlib.metadata, "metadata", lambda name: Meta(["Source, https://example.org/s"])
-    )
-    text = internal_error_message(ValueError("boom"))
-    assert "http" not in text and "report it to the maintainers" in text
-    monkeypatch.setattr(
-        importlib.metadata,
-        "metadata",
-        lambda name: Meta(["Source, https://example.org/s", "Issues, https://example.org/s/i"]),
-    )
-    assert "please report it at https://example.org/s/i" in internal_error_message(ValueError())
-    source = (REPO / "szdata" / "_commands" / "_main.py").read_text(encoding="utf-8")
-    assert "example.org" not in source
+    try:
+        monkeypatch.setattr(
+            importlib.metadata, "metadata", lambda name: Meta(["Source, https://sz.gov.cn/s"])
+        )
+        issues_url.cache_clear()
+        text = internal_error_message(ValueError("boom"))
+        assert "http" not in text and "report it to the maintainers" in text
+        monkeypatch.setattr(
+            importlib.metadata,
+            "metadata",
+            lambda name: Meta(["Source, https://sz.gov.cn/s", "Issues, https://sz.gov.cn/i"]),
+        )
+        issues_url.cache_clear()
+        assert "please report it at https://sz.gov.cn/i" in internal_error_message(ValueError())
+    finally:
+        issues_url.cache_clear()
 
 
 # == 5. Interruption ==========================================================================
