@@ -127,6 +127,8 @@ AGE = "age"
 """The counted phrase of an age ("a 70-year-old"), which the parser names, not prints."""
 _WINDOW = 200
 """Characters after a quote in which its counted phrase is read."""
+_SPACES = 3
+"""Spaces between a quote and its counted phrase that polars clears; more go to Python."""
 
 
 def check_figure_context(ctx: Context) -> list[Issue]:
@@ -153,22 +155,23 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     end, counted = pl.col("end"), pl.col("counted")
     inside = pl.col("start").is_not_null() & end.is_not_null() & (end <= pl.col(LENGTH))
     after = pl.col(TEXT).str.slice(end, _WINDOW)
-    printed = after.str.strip_chars_start(" \t\u00a0")
+    # cleared: the counted phrase printed right after the quote (a few spaces between), and
+    # no letter of a longer word after it; only as many characters as that takes are cut
+    head = pl.col(TEXT).str.slice(end, counted.str.len_chars() + _SPACES + 1)
+    printed = head.str.strip_chars_start(" \t\u00a0")
     next_char = printed.str.slice(counted.str.len_chars(), 1)
-    cleared = printed.str.starts_with(counted) & ~next_char.str.contains(r"^[\w-]").fill_null(False)
-    # the window after each quote is cut before the rows are filtered: filtering rows that
-    # carry their whole raw text may copy it once per row
+    cleared = (
+        printed.str.starts_with(counted)
+        & (next_char.str.len_chars() == 1)
+        & ~next_char.str.contains(r"^[\w-]").fill_null(False)
+    )
+    # the doubtful rows keep only their place: filtering rows that carry their whole raw
+    # text may copy it once per row, so the few doubtful ones get it back by a join
     doubtful = (
-        frame.select(
-            LINE,
-            "counted",
-            after.alias("__after"),
-            (inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
-            .fill_null(False)
-            .alias("__doubtful"),
-        )
-        .filter(pl.col("__doubtful"))
-        .select(LINE, "counted", "__after")
+        frame.filter(inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
+        .select(LINE, "article_id", "end", "counted")
+        .join(texts.select("article_id", TEXT), on="article_id", how="inner")
+        .select(LINE, "counted", after.alias("__after"))
         .collect()
     )
     issues = []
@@ -227,15 +230,18 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
         frame.filter(pl.col("refers_to").is_not_null() & pl.col("start").is_not_null())
         .select(LINE, "article_id", "start", "refers_to")
         .sort("start")
+        .collect()
+        .lazy()
     )
     by = ["article_id", "refers_to"]
-    nearest = [  # both sorted by start, so within each article and date too
-        figs.join_asof(
-            rows, left_on="start", right_on="__ds", by=by, strategy=s, check_sortedness=False
-        )
-        for s in ("backward", "forward")
-    ]
-    pairs = pl.concat(nearest, how="vertical")
+
+    def nearest(rows_of: pl.LazyFrame, strategy: str) -> pl.LazyFrame:
+        # both sorted by start, so within each article and date too
+        return rows_of.sort("start").join_asof(
+            rows, left_on="start", right_on="__ds", by=by, strategy=strategy,
+            check_sortedness=False,
+        )  # fmt: skip
+
     lo = pl.min_horizontal(pl.col("start"), pl.col("__ds"))
     hi = pl.max_horizontal(pl.col("start"), pl.col("__ds"))
     between = pl.col(TEXT).str.slice(lo, (hi - lo).clip(0, _NEAR))
@@ -245,15 +251,29 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
         & ~between.str.contains(r"[.!?]|\n").fill_null(True)
     )
     texts = texts_frame(ctx).lazy().select("article_id", TEXT)
-    ok = (
-        pairs.join(texts, on="article_id", how="inner")
-        .select(LINE, near.alias("__near"))
-        .group_by(LINE)
-        .agg(pl.col("__near").any())
+
+    def cleared(pairs: pl.LazyFrame) -> pl.LazyFrame:
+        return (
+            pairs.join(texts, on="article_id", how="inner")
+            .select(LINE, near.alias("__near"))
+            .filter(pl.col("__near"))
+            .select(LINE)
+        )
+
+    # the date before the figure settles most; the one after only the rest
+    before = nearest(figs, "backward").collect().lazy()
+    rest = figs.join(cleared(before), on=LINE, how="anti")
+    after = nearest(rest, "forward")
+    unsure = (
+        rest.join(cleared(after), on=LINE, how="anti")
+        .select(LINE)
+        .collect()
+        .get_column(LINE)
+        .to_list()
     )
-    unsure = ok.filter(~pl.col("__near")).select(LINE).collect().get_column(LINE).to_list()
     if not unsure:
         return []
+    pairs = pl.concat([before, after], how="vertical")
     from szdata._core._normalize import fold
     from szdata._parse._sentences import sentence_spans
 
