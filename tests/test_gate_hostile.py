@@ -699,6 +699,13 @@ SEMANTIC_HOLES: dict[str, list[tuple[str, str, str, str, str]]] = {
     ],
     "article.title-from-text": [("articles", STORY, "set", "title", "SZ helps Barcelona")],
     "article.briefing-title": [("articles", BRIEFING, "set", "kind", "news")],
+    "article.header-from-text": [("articles", STORY, "set", "editor", "Jane Doe")],
+    "item.printed-from-text": [
+        ("items", f"{BRIEFING}.i2", "set", "headline", "Shenzhen made an effort.")
+    ],
+    "item.printed-from-text-source": [
+        ("items", f"{BRIEFING}.i1", "set", "source_printed", "people.cn")
+    ],
     "article.title-date": [("articles", BRIEFING, "set", "title_date", "2020-03-19")],
     "article.title-date-moved-with-publication": [
         ("articles", BRIEFING, "set", "title_date", "2020-03-21"),

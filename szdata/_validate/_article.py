@@ -294,8 +294,38 @@ def _basis_problem(
     return None
 
 
+HEAD_CHARACTERS = 4000
+"""The head of a raw text, where the parser reads its title and header fields."""
+
+
+def _check_header_fields(ctx: Context, articles, texts) -> list[Issue]:
+    """``article.header-from-text``: ``editor`` and ``source_printed`` are printed in the
+    head of the raw text, verbatim (the parser copies them from the ``Editor:`` and
+    ``From:`` fields, or a dateline); a wrong printed field is recorded as a ``note``."""
+    import polars as pl
+
+    fields = [c for c in ("editor", "source_printed") if has_columns(articles, c)]
+    if not fields:
+        return []
+    frame = combined(articles, ["article_id", *fields]).join(
+        texts.select("article_id", TEXT), on="article_id", how="inner"
+    )
+    head = pl.col(TEXT).str.slice(0, HEAD_CHARACTERS)
+    checks = [
+        MaskCheck(
+            "article.header-from-text",
+            name,
+            pl.col(name).is_not_null() & ~head.str.contains(pl.col(name), literal=True),
+            lambda v, n=name: f"{n} {v!r} is not printed in the head of the raw text",
+        )
+        for name in fields
+    ]
+    return run_masks(articles, frame, checks)
+
+
 def check_titles(ctx: Context) -> list[Issue]:
-    """``article.title-from-text`` and ``article.briefing-title``.
+    """``article.title-from-text``, ``article.briefing-title`` and
+    ``article.header-from-text``.
 
     The title is re-read from the head of the raw text with the parser's own reading
     (:func:`szdata._parse._header.read_head`, which knows a site-name line above the
@@ -326,6 +356,7 @@ def check_titles(ctx: Context) -> list[Issue]:
         ],
     )
     texts = texts_frame(ctx)
+    issues += _check_header_fields(ctx, articles, texts)
     joined = frame.join(texts.select("article_id", TEXT), on="article_id", how="inner")
     first = pl.col(TEXT).str.extract(r"^[\s\x{feff}]*([^\r\n]*[^\s\x{feff}])", 1)
     doubtful = joined.filter(pl.col("title").is_not_null() & first.ne_missing(pl.col("title")))

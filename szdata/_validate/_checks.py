@@ -50,7 +50,7 @@ table as soon as it is read, before the table keeps only :data:`RULE_COLUMNS`.""
 
 SPAN_COLUMNS = ("article_id", "item_id", "start", "end", "quote")
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "items": ("item_id", "article_id", "item_no", "start", "end"),
+    "items": ("item_id", "article_id", "item_no", "start", "end", "headline", "source_printed"),
     "figures": (
         "figure_id",
         *SPAN_COLUMNS,

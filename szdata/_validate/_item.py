@@ -33,8 +33,50 @@ def _rank_in_run(key: str) -> pl.Expr:
     return row - pl.when(starts).then(row).forward_fill()
 
 
+_SPACES = 3
+"""Spaces between an item's number and its headline that polars clears."""
+_SOURCE_TAIL = 40
+"""Characters after an item's printed source, to its end (``)``, a full stop, spaces)."""
+
+
+def _check_printed(items, texts) -> list[Issue]:
+    """``item.printed-from-text``: an item's ``headline`` is printed at its start, right
+    after its number, and its ``source_printed`` at its end (``(Source: ...)``), verbatim."""
+    import polars as pl
+
+    frame = combined(items, ["article_id", "item_no", "start", "end", "headline", "source_printed"])
+    frame = frame.join(texts.select("article_id", TEXT, LENGTH), on="article_id", how="inner")
+    start, end, headline, source = (
+        pl.col("start"), pl.col("end"), pl.col("headline"), pl.col("source_printed")
+    )  # fmt: skip
+    label = pl.col("item_no").cast(pl.String).str.len_chars() + 1
+    inside = start.is_not_null() & end.is_not_null() & (start >= 0) & (end <= pl.col(LENGTH))
+    after_number = (
+        pl.col(TEXT)
+        .str.slice(start + label, headline.str.len_chars() + _SPACES)
+        .str.strip_chars_start(" \t\u00a0")
+    )
+    tail = source.str.len_chars() + _SOURCE_TAIL
+    at_end = pl.col(TEXT).str.slice((end - tail).clip(start), tail)
+    checks = [
+        MaskCheck(
+            "item.printed-from-text",
+            "headline",
+            inside & headline.is_not_null() & ~after_number.str.starts_with(headline),
+            lambda v: f"headline {v!r} is not printed at the start of the item, after its number",
+        ),
+        MaskCheck(
+            "item.printed-from-text",
+            "source_printed",
+            inside & source.is_not_null() & ~at_end.str.contains(source, literal=True),
+            lambda v: f"source_printed {v!r} is not printed at the end of the item",
+        ),
+    ]
+    return run_masks(items, frame, checks)
+
+
 def check_items(ctx: Context) -> list[Issue]:
-    """``item.numbering``, ``item.order`` and ``item.overlap``."""
+    """``item.numbering``, ``item.order``, ``item.overlap`` and ``item.printed-from-text``."""
     import polars as pl
 
     items = ctx.table("items")
@@ -77,6 +119,8 @@ def check_items(ctx: Context) -> list[Issue]:
         ],
     )
     label = no.cast(pl.String) + pl.lit(".")
+    if has_columns(items, "headline", "source_printed"):
+        issues += _check_printed(items, texts_frame(ctx))
     issues += run_masks(
         items,
         printed,

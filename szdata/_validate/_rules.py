@@ -331,6 +331,14 @@ _ALL: tuple[Rule, ...] = (
         text=True,
     ),
     Rule(
+        "article.header-from-text",
+        "an article's `editor` and `source_printed` are printed in the head of its raw text "
+        "(the `Editor:` and `From:` fields, or a dateline), verbatim",
+        "copy the field as the header prints it; when the printed field is wrong, record the "
+        "true one as a `note` decision",
+        text=True,
+    ),
+    Rule(
         "article.briefing-title",
         "a text whose title names a Daily Briefing is a briefing, whatever `kind` says",
         "set `kind` to `briefing`",
@@ -360,6 +368,14 @@ _ALL: tuple[Rule, ...] = (
         "item.numbering",
         "a briefing's items are numbered 1..n without gaps, each span starting with its number",
         "number the items as printed: 1, 2, 3, ... with the span starting at the number",
+        text=True,
+    ),
+    Rule(
+        "item.printed-from-text",
+        "an item's `headline` is printed at its start, right after its number, and its "
+        "`source_printed` at its end (`(Source: ...)`), verbatim",
+        "copy the headline and the source as the item prints them; when the text is wrong, "
+        "record the true value as a `note` decision",
         text=True,
     ),
     Rule(
