@@ -151,37 +151,59 @@ def check_articles(ctx: Context) -> list[Issue]:
 
 
 def _check_title_dates(articles, frame) -> list[Issue]:
-    """``article.title-date``: a ``title_date`` is the date the title prints."""
+    """``article.title-date``: a ``title_date`` is the date the title prints (Python reads
+    each distinct title once; polars compares)."""
     import polars as pl
 
     rows = frame.filter(pl.col("title_date").is_not_null() & pl.col("title").is_not_null())
     if rows.is_empty():
         return []
     read = _title_dates(rows.get_column("title").unique().to_list())
-    issues = []
-    for line, title, title_date, published in rows.select(
-        LINE, "title", "title_date", "published"
-    ).iter_rows():
-        m = read.get(title)
-        if m is None:
-            problem = f"title_date {title_date} but the title prints no date in parentheses"
-        elif (m.month, m.day) != (title_date.month, title_date.day) or (
-            m.kind == "explicit" and m.year != title_date.year
-        ):
-            problem = f"title_date {title_date} is not the date the title prints ({title!r})"
-        elif (
-            m.kind == "month_day"
-            and published is not None
-            and abs((title_date - published).days) > 183
-        ):
-            problem = (
-                f"title_date {title_date} is not the year of the title's date nearest the "
-                f"publication date {published}"
-            )
-        else:
-            continue
-        issues.append(articles.issue("article.title-date", line, "title_date", title_date, problem))
-    return issues
+    printed = pl.DataFrame(
+        [(t, m.kind, m.year, m.month, m.day) for t, m in read.items()],
+        schema={"title": pl.String, "__k": pl.String, "__y": pl.Int32, "__m": pl.Int32,
+                "__d": pl.Int32},
+        orient="row",
+    )  # fmt: skip
+    joined = rows.join(printed, on="title", how="left")
+    date, kind = pl.col("title_date"), pl.col("__k")
+    wrong_day = (date.dt.month() != pl.col("__m")) | (date.dt.day() != pl.col("__d"))
+    wrong_year = (kind == "explicit") & (date.dt.year() != pl.col("__y"))
+    far = (
+        (kind == "month_day")
+        & pl.col("published").is_not_null()
+        & ((date - pl.col("published")).abs() > pl.duration(days=183))
+    )
+    detail = pl.struct(t=pl.col("title"), p=pl.col("published"))
+    checks = [
+        MaskCheck(
+            "article.title-date",
+            "title_date",
+            kind.is_null(),
+            lambda v: f"title_date {v} but the title prints no date in parentheses",
+            value=date,
+        ),
+        MaskCheck(
+            "article.title-date",
+            "title_date",
+            kind.is_not_null() & (wrong_day | wrong_year),
+            lambda v, d: f"title_date {v} is not the date the title prints ({d['t']!r})",
+            value=date,
+            detail=detail,
+        ),
+        MaskCheck(
+            "article.title-date",
+            "title_date",
+            kind.is_not_null() & ~(wrong_day | wrong_year) & far,
+            lambda v, d: (
+                f"title_date {v} is not the year of the title's date nearest the publication "
+                f"date {d['p']}"
+            ),
+            value=date,
+            detail=detail,
+        ),
+    ]
+    return run_masks(articles, joined, checks)
 
 
 def _site_names(ctx: Context) -> Callable[[str], bool]:
@@ -307,8 +329,10 @@ def _check_header_fields(ctx: Context, articles, texts) -> list[Issue]:
     fields = [c for c in ("editor", "source_printed") if has_columns(articles, c)]
     if not fields:
         return []
-    frame = combined(articles, ["article_id", *fields]).join(
-        texts.select("article_id", TEXT), on="article_id", how="inner"
+    frame = (  # lazily: see _check_printed in _item
+        combined(articles, ["article_id", *fields])
+        .lazy()
+        .join(texts.lazy().select("article_id", TEXT), on="article_id", how="inner")
     )
     head = pl.col(TEXT).str.slice(0, HEAD_CHARACTERS)
     checks = [

@@ -45,7 +45,10 @@ def _check_printed(items, texts) -> list[Issue]:
     import polars as pl
 
     frame = combined(items, ["article_id", "item_no", "start", "end", "headline", "source_printed"])
-    frame = frame.join(texts.select("article_id", TEXT, LENGTH), on="article_id", how="inner")
+    # lazily: joined eagerly, the raw text of an article may be copied once per item
+    frame = frame.lazy().join(
+        texts.lazy().select("article_id", TEXT, LENGTH), on="article_id", how="inner"
+    )
     start, end, headline, source = (
         pl.col("start"), pl.col("end"), pl.col("headline"), pl.col("source_printed")
     )  # fmt: skip
