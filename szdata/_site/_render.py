@@ -113,12 +113,20 @@ def is_date(value: object) -> bool:
     return isinstance(value, str) and bool(_ISO_DATE.match(value))
 
 
-@cache
 def environment() -> Environment:
-    """The Jinja2 environment of the site: package templates, autoescape, strict names."""
+    """The Jinja2 environment of the site: package templates, autoescape, strict names.
+
+    Whether jinja2 can be imported is asked on every call (the environment itself is built
+    once), so that a missing ``site`` extra is always named, whatever ran before.
+    """
     from szdata._core._extras import require
 
     require("jinja2", "site", feature="the review site")
+    return _environment()
+
+
+@cache
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
