@@ -73,6 +73,10 @@ class CsvTable:
     frame: pl.DataFrame
     """One ``String`` column per header name (empty cells null), and :data:`LINE`."""
     issues: list[CsvIssue] = field(default_factory=list)
+    sha256: str = ""
+    """The SHA-256 of the file's bytes as stored (a byte-order mark included), hex."""
+    size: int = 0
+    """The file's length in bytes, as stored."""
 
     def header_issue(self, expected: list[str]) -> CsvIssue | None:
         """A ``structure.header`` issue when the header is not ``expected``, else ``None``.
@@ -196,12 +200,43 @@ def read_csv_bytes(data: bytes, *, file: str) -> CsvTable:
     PackageError
         When the bytes are not UTF-8 (rule ``text.utf8``).
     """
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
-    fast = _fast(data, file)
-    if fast is not None:
-        return fast
-    return _slow(data, file)
+    hashed = _Sha256(data)
+    body = data[len(BOM) :] if data.startswith(BOM) else data
+    try:
+        table = _fast(body, file) or _slow(body, file)
+    finally:
+        table_hash = hashed.hexdigest()
+    table.sha256, table.size = table_hash, len(data)
+    return table
+
+
+class _Sha256:
+    """The SHA-256 of ``data``, computed in a thread while polars reads the same bytes.
+
+    :mod:`hashlib` releases the GIL on large inputs, so hashing costs no wall time on a
+    machine with a core to spare; a small file is hashed at once.
+    """
+
+    _THREAD_FROM = 1 << 20
+
+    def __init__(self, data: bytes) -> None:
+        import hashlib
+
+        self._hash = hashlib.sha256()
+        self._thread = None
+        if len(data) < self._THREAD_FROM:
+            self._hash.update(data)
+        else:
+            import threading
+
+            self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
+            self._thread.start()
+
+    def hexdigest(self) -> str:
+        """The digest, once the thread is done."""
+        if self._thread is not None:
+            self._thread.join()
+        return self._hash.hexdigest()
 
 
 def read_text_table(path: Path) -> pl.DataFrame:
@@ -247,16 +282,21 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
 
     Polars is used when every record is one line (no cell holds a line break), no line is
     blank, every line ending is LF or CRLF, the header holds no quote, and polars parses
-    every quote as RFC 4180 says (it raises otherwise). The number of cells of every line
-    is then counted on the line, outside its quoted cells.
+    every quote as RFC 4180 says (it raises otherwise). Polars also checks that the cells
+    are UTF-8.
+
+    The number of cells of every record is proven without splitting lines in Python: polars
+    refuses a record with more cells than the header, and the commas of the file that are
+    not inside a cell are then exactly ``(columns - 1) * records`` only if no record has
+    fewer (a blank line, which polars reads as a record of empty cells, has fewer).
+    Otherwise the cells of each line are counted on the line (:func:`_ragged`).
     """
     import polars as pl
 
-    if not data.strip():
+    if not data or data.isspace():
         return None
-    lone_cr = data.count(b"\r") != data.count(b"\r\n")
-    if lone_cr or b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n")):
-        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a lone CR
     eol = data.find(b"\n")
     header_bytes = (data if eol < 0 else data[:eol]).rstrip(b"\r")
     if b'"' in header_bytes:
@@ -269,50 +309,108 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
 
     if len(set(header)) != len(header) or any(not h or h.startswith("__") for h in header):
         return None  # let csv read it: the caller reports the header
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    columns = {name: pl.String for name in header}
+    width = len(header)
+    body = eol + 1 if eol >= 0 else len(data)
+    if width == 1 and (b"\n\n" in data or b"\n\r\n" in data):
+        return None  # a blank line: with one column, a record of one empty cell to polars
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            has_header=False,
-            skip_rows=1,
-            schema={**columns, "__extra": pl.String},
-            truncate_ragged_lines=True,
-            missing_columns="insert",
-            empty_string_is_null=True,
-            raise_if_empty=False,
-            quote_char='"',
-        )
-    except pl.exceptions.PolarsError:
-        _decode(data, file)  # a UTF-8 error is reported as such
-        return None
-    if frame.height != n_lines - 1:
-        return None  # a cell over several lines: csv gives the line numbers
+        frame = _polars_read(data, header, extra=False)
+    except pl.exceptions.PolarsError:  # a record with too many cells, or not UTF-8, or ...
+        try:
+            frame = _polars_read(data, header, extra=True)
+        except pl.exceptions.PolarsError:
+            _decode(data, file)  # a UTF-8 error is reported as such
+            return None
+        return _ragged(data, file, frame, header)
+    empty: list[str] = []
+    in_cells = 0
+    if data.find(b'"', body) >= 0:  # quoted cells: commas, line breaks or "" in a cell
+        n_lines = _count(data, b"\n", 0) + (0 if data.endswith(b"\n") else 1)
+        if frame.height != n_lines - 1:
+            return None  # a cell over several lines: csv gives the line numbers
+        stats = frame.select(
+            pl.sum_horizontal(pl.col(header).str.count_matches(",", literal=True).sum()).alias(
+                "__commas"
+            ),
+            *((pl.col(c) == "").any().alias(f"__empty{i}") for i, c in enumerate(header)),
+        ).row(0)
+        in_cells = stats[0] or 0
+        empty = [c for c, e in zip(header, stats[1:], strict=True) if e]
+    if _count(data, b",", body) - in_cells != (width - 1) * frame.height:
+        return _ragged(data, file, _polars_read(data, header, extra=True), header)
     lines = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
     # a quoted empty cell ("") is empty too, as csv reads it (polars keeps it as "")
-    empty = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header]
-    frame = frame.rechunk().with_columns(*empty, lines)
-    # cells per line, counted outside quoted cells: a record with too few or too many
-    text = _decode(data, file) if not data.isascii() else data.decode("ascii")
-    counts = (
-        pl.Series(text.split("\n")[1:n_lines], dtype=pl.String)
-        .str.strip_suffix("\r")
-        .str.replace_all(r'"(?:[^"]|"")*"', "")
-        .str.count_matches(",")
-        + 1
+    nulls = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in empty]
+    frame = frame.with_columns(*nulls, lines)
+    return CsvTable(file=file, header=header, frame=frame)
+
+
+_NUMPY_FROM = 1 << 25
+"""Bytes from which :func:`_count` counts with numpy, when installed (ten times faster)."""
+
+
+def _count(data: bytes, byte: bytes, start: int) -> int:
+    """How many times the one ``byte`` occurs in ``data[start:]``."""
+    if len(data) >= _NUMPY_FROM:
+        try:
+            import numpy as np
+        except ImportError:  # pragma: no cover - numpy comes with pandas, pyarrow, ...
+            pass
+        else:
+            view = np.frombuffer(data, dtype=np.uint8, offset=start)
+            return int(np.count_nonzero(view == byte[0]))
+    return data.count(byte, start)
+
+
+def _polars_read(data: bytes, header: list[str], *, extra: bool) -> pl.DataFrame:
+    """The records of ``data`` (its header skipped), every column ``String``.
+
+    With ``extra``, a column ``__extra`` takes the first cell past the header's (and the
+    others are dropped); without, polars raises on a record with too many cells.
+    """
+    import polars as pl
+
+    schema = {name: pl.String for name in header}
+    if extra:
+        schema["__extra"] = pl.String
+    return pl.read_csv(
+        data,
+        has_header=False,
+        skip_rows=1,
+        schema=schema,
+        truncate_ragged_lines=extra,
+        missing_columns="insert",
+        empty_string_is_null=True,
+        raise_if_empty=False,
+        quote_char='"',
     )
-    del text
+
+
+def _ragged(data: bytes, file: str, frame: pl.DataFrame, header: list[str]) -> CsvTable | None:
+    """The table, with ``structure.row-length`` issues: the cells of each line, counted
+    outside quoted cells (``frame`` has ``__extra``); ``None`` for the csv module to read a
+    blank line or a cell over several lines."""
+    import polars as pl
+
     width = len(header)
-    if (counts != width).any():
-        frame = frame.with_columns(counts.alias("__cells"))
-        ragged = frame.filter(pl.col("__cells") != width)
-        issues = [
-            _row_length(line, n, width, extra)
-            for line, n, extra in ragged.select(LINE, "__cells", "__extra").iter_rows()
-        ]
-        frame = frame.drop("__cells")
-    else:
-        issues = []
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if frame.height != n_lines - 1:
+        return None  # a cell over several lines: csv gives the line numbers
+    text = _decode(data, file) if not data.isascii() else data.decode("ascii")
+    lines = pl.Series(text.split("\n")[1:n_lines], dtype=pl.String).str.strip_suffix("\r")
+    del text
+    if (lines == "").any():
+        return None  # a blank line
+    counts = lines.str.replace_all(r'"(?:[^"]|"")*"', "").str.count_matches(",") + 1
+    frame = frame.with_columns(
+        *(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header),
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
+    )
+    ragged = frame.with_columns(counts.alias("__cells")).filter(pl.col("__cells") != width)
+    issues = [
+        _row_length(line, n, width, "" if extra is None and n > width else extra)
+        for line, n, extra in ragged.select(LINE, "__cells", "__extra").iter_rows()
+    ]
     return CsvTable(file=file, header=header, frame=frame.drop("__extra"), issues=issues)
 
 

@@ -1,0 +1,90 @@
+"""The reader's fast path (polars) reads every file exactly as its slow path (csv) does.
+
+The fast path proves the number of cells of each record without splitting lines in Python
+(see ``szdata._disk._readers._fast``); these tests break that proof every way a file can:
+short and long records that cancel out, blank lines, quoted commas, quoted line breaks and
+quoted empty cells. Whatever the fast path accepts, it reads as the csv module does, with
+the same issues; when it is not sure, it hands the file to the slow path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from szdata._disk._readers import _fast, _slow, read_csv_bytes
+
+
+def _same(data: bytes) -> bool:
+    """Whether the fast path read ``data`` (else it handed it on); asserts it agrees."""
+    fast, slow = _fast(data, "t.csv"), _slow(data, "t.csv")
+    if fast is None:
+        return False
+    assert fast.header == slow.header
+    assert fast.frame.columns == slow.frame.columns
+    assert fast.frame.rows() == slow.frame.rows()
+    assert [(i.rule, i.line, i.value) for i in fast.issues] == [
+        (i.rule, i.line, i.value) for i in slow.issues
+    ]
+    return True
+
+
+def _quote(cell: str) -> str:
+    if any(c in cell for c in ',"\n') or cell == "":
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def test_a_short_and_a_long_record_that_cancel_out_are_both_reported() -> None:
+    data = b"a,b,c\n1,2\n3,4,5,6\n7,8,9\n"
+    assert _same(data)
+    assert [i.line for i in read_csv_bytes(data, file="t.csv").issues] == [2, 3]
+
+
+def test_a_trailing_empty_extra_cell_is_reported() -> None:
+    data = b"a,b\n1,2,\n3,4\n"
+    assert _same(data)
+    assert [i.rule for i in read_csv_bytes(data, file="t.csv").issues] == ["structure.row-length"]
+
+
+def test_a_blank_line_goes_to_the_csv_module() -> None:
+    for data in (b"a,b\n1,2\n\n3,4\n", b"a\n1\n\n3\n", b"a,b\r\n1,2\r\n\r\n3,4\r\n"):
+        assert _fast(data, "t.csv") is None
+        assert [i.rule for i in read_csv_bytes(data, file="t.csv").issues] == [
+            "structure.blank-row"
+        ]
+
+
+def test_quoted_commas_line_breaks_and_empty_cells() -> None:
+    assert _same(b'a,b\n"x, y",""\n"say ""hi""",z\n')
+    assert _fast(b'a,b\n"x\ny",1\n', "t.csv") is None  # a cell over two lines
+    assert read_csv_bytes(b'a,b\n"x\ny",1\n', file="t.csv").frame.rows() == [("x\ny", "1", 2)]
+
+
+def test_the_hash_and_size_are_those_of_the_bytes_as_stored() -> None:
+    data = b"\xef\xbb\xbfa,b\r\n1,2\r\n"
+    table = read_csv_bytes(data, file="t.csv")
+    assert (table.sha256, table.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    big = b"a,b\n" + b"1,2\n" * 400_000  # hashed in a thread while polars reads
+    assert read_csv_bytes(big, file="t.csv").sha256 == hashlib.sha256(big).hexdigest()
+
+
+_CELL = st.text(alphabet='ab,"\n é', max_size=4)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    width=st.integers(1, 4),
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=6), max_size=8),
+    eol=st.sampled_from(["\n", "\r\n"]),
+    last_eol=st.booleans(),
+)
+def test_both_paths_agree_on_any_records(
+    width: int, rows: list[list[str]], eol: str, last_eol: bool
+) -> None:
+    header = ",".join(f"c{i}" for i in range(width))
+    lines = [header, *(",".join(_quote(c) for c in row) for row in rows)]
+    data = (eol.join(lines) + (eol if last_eol else "")).encode()
+    _same(data)
