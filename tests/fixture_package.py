@@ -172,3 +172,22 @@ def copy_fixture_package(dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(_default_fixture(), dest)
     return dest
+
+
+def record_facts(root: Path, *rels: str) -> None:
+    """Record the ``bytes`` and ``hash`` of the files ``rels`` in ``root``'s descriptor.
+
+    What ``szdata build`` does for every file: a test that edits a table to break one rule
+    calls it, so that ``structure.integrity`` (a file edited after the build) is not
+    reported besides. Its own test edits a file without it.
+    """
+    import hashlib
+
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res.get("path") in rels:
+            data = (root / res["path"]).read_bytes()
+            res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            res["bytes"] = len(data)
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

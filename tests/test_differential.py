@@ -723,3 +723,32 @@ def test_changed_packages_get_the_same_key_verdicts(edits, tmp_path_factory) -> 
         changed |= package_edit(root, *edit)
     refresh_file_facts(root, changed)
     compare_packages(root)
+
+
+@pytest.mark.parametrize("how", ["excel", "edited"])
+def test_a_file_changed_after_the_build_fails_all_three_checkers(how: str, package_copy) -> None:
+    """A curated CSV saved by Excel (BOM, CRLF) or edited after the build: ``szdata validate``
+    (``structure.integrity``), ``frictionless validate`` (``hash-count``, ``byte-count``)
+    and ``szdata build --check`` all refuse it; after ``szdata build`` all three accept it."""
+    from frictionless import validate as fl_validate
+
+    import szdata
+    from szdata._commands._main import main
+
+    path = package_copy / "data/curation/decisions.csv"
+    data = path.read_bytes()
+    if how == "excel":
+        path.write_bytes(b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"))
+    else:
+        path.write_bytes(data.replace(b"The ", b"the ", 1))
+    issues = [i for i in szdata.validate(package_copy).errors if i.rule == "structure.integrity"]
+    assert {i.column for i in issues} == {"bytes", "hash"} if how == "excel" else {"hash"}
+    assert all(i.file == "data/curation/decisions.csv" and i.row is None for i in issues)
+    assert "szdata build" in issues[0].hint
+    report = fl_validate(str(package_copy / "datapackage.json"))
+    errors = {(t.name, e.type) for t in report.tasks for e in t.errors}
+    assert ("decisions", "hash-count") in errors
+    assert main(["build", "--path", str(package_copy), "--check", "-q"]) == 1
+    assert main(["build", "--path", str(package_copy), "-q"]) == 0
+    assert szdata.validate(package_copy).ok
+    assert fl_validate(str(package_copy / "datapackage.json")).valid

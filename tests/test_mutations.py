@@ -23,6 +23,7 @@ import pytest
 
 from szdata._commands._main import main
 from szdata._validate._rules import RULES
+from tests.fixture_package import record_facts
 
 FILES = {
     "organizations": "data/curation/organizations.csv",
@@ -50,6 +51,7 @@ def _write(root: Path, table: str, rows: list[list[str]]) -> None:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     (root / FILES[table]).write_text(out.getvalue(), encoding="utf-8")
+    record_facts(root, FILES[table])
 
 
 def set_cell(table: str, line: int, column: str, value: str) -> Callable[[Path], None]:
@@ -101,6 +103,7 @@ def edit_text(table: str, old: str, new: str) -> Callable[[Path], None]:
         text = path.read_text(encoding="utf-8")
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        record_facts(root, FILES[table])
 
     return edit
 
@@ -112,6 +115,29 @@ def edit_schema(table: str, column: str, **constraints: object) -> Callable[[Pat
         field = next(f for f in schema["fields"] if f["name"] == column)
         field.setdefault("constraints", {}).update(constraints)
         path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+    return edit
+
+
+def save_as_excel(table: str) -> Callable[[Path], None]:
+    """Save the table as Excel's "CSV UTF-8" does (a byte-order mark, CRLF line endings),
+    after the build: the cells are the same, the bytes and hash are not what was recorded."""
+
+    def edit(root: Path) -> None:
+        path = root / FILES[table]
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+
+    return edit
+
+
+def edit_after_build(table: str, old: str, new: str) -> Callable[[Path], None]:
+    """Change a cell (to another valid value) without the build recording the file again."""
+
+    def edit(root: Path) -> None:
+        path = root / FILES[table]
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return edit
 
@@ -144,6 +170,8 @@ class Case:
 
 GOOD_ID = "000_7a64f3334c1b3195"
 APPENDED = 0
+FILE = -1
+"""The line of a case about a whole file (the issue has no row)."""
 """The line of a case that appends a row: the table's line count plus one, in the copy."""
 ALIAS_NEW_LINE = DATES_NEW_LINE = APPENDED
 BRIEFING = "004_4c9b5674638746a7"
@@ -154,6 +182,11 @@ the date of no date row of its sentence: that is reported too."""
 
 CASES = [
     # structure
+    Case("structure.integrity", "structure.integrity", "decisions", FILE, "hash",
+         save_as_excel("decisions"), frictionless="hash-count"),
+    Case("structure.integrity-bytes", "structure.integrity", "units", FILE, "bytes",
+         edit_after_build("units", "points of a whole", "points of the whole"),
+         frictionless="byte-count"),
     Case("structure.header", "structure.header", "figures", 1, "quote",
          edit_text("figures", ",quote,", ",quotes,"), frictionless="incorrect-label"),
     Case("structure.row-length", "structure.row-length", "figures", 2, "",
@@ -383,7 +416,7 @@ def test_case_ids_are_unique() -> None:
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_mutation_is_reported(case: Case, package_copy: Path, capsys) -> None:
     text = (package_copy / FILES[case.table]).read_text(encoding="utf-8")
-    line = case.line or len(text.splitlines()) + 1
+    line = None if case.line == FILE else case.line or len(text.splitlines()) + 1
     case.edit(package_copy)
     code, report = run_json(package_copy, capsys)
     assert code == 1, report

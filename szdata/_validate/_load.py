@@ -38,6 +38,10 @@ class LoadedTable:
     schema: TableSchema
     text: pl.DataFrame | None = None
     typed: pl.DataFrame | None = None
+    sha256: str | None = None
+    """The SHA-256 of the file's bytes, as the reader read them (``None``: not read)."""
+    size: int | None = None
+    """The file's length in bytes (``None``: not read)."""
     distinct: set[tuple[str, ...]] = field(default_factory=set)
     """Sets of string columns proven to repeat in no two rows (empty cells aside), by the
     structural checks of ``unique`` fields and primary keys; rules skip ``unique()`` there."""
@@ -91,6 +95,9 @@ class Context:
     (code points), one row per article id (the first row of a repeated id)."""
     raw: tuple[pl.DataFrame, RawReader] | None = None
     """The article rows whose raw texts are being read in the background, and the reader."""
+    raw_facts: tuple[list[str], list[int | None], list[str | None]] | None = None
+    """The raw texts read by ``check_raw_texts``: paths, sizes and SHA-256 (``None``:
+    missing), for ``structure.integrity``."""
 
     def keep_columns(self, name: str, keep: list[str]) -> None:
         """Keep only the columns ``keep`` (and ``__line``) of table ``name``, if loaded."""
@@ -128,7 +135,9 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
 
     schema = package.schema(name)
     read = read_csv_table(package, name)
-    table = LoadedTable(name=name, file=read.file, schema=schema)
+    table = LoadedTable(
+        name=name, file=read.file, schema=schema, sha256=read.sha256, size=read.size
+    )
     issues = [table.issue(i.rule, i.line, i.column, i.value, i.message) for i in read.issues]
     wrong = read.header_issue(schema.field_names)
     if wrong is not None:

@@ -147,6 +147,7 @@ def check_raw_texts(ctx: Context) -> list[Issue]:
         rows = started
         raw = read_raw_files(str(ctx.package.root), rows.get_column("raw_path").to_list())
     assert articles is not None
+    ctx.raw_facts = (rows.get_column("raw_path").to_list(), raw.sizes, raw.digests)
     found = rows.with_columns(
         raw.texts.alias(TEXT),
         pl.Series("__sha", raw.digests, dtype=pl.String),

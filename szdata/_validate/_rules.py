@@ -171,6 +171,13 @@ _ALL: tuple[Rule, ...] = (
         "correct the id, or add the row it refers to in the referenced table",
         layer="structure",
     ),
+    Rule(
+        "structure.integrity",
+        "every file `datapackage.json` lists has the `bytes` and `hash` it records",
+        "run `szdata build`, which records every file's bytes and hash (a raw text is never "
+        "edited: restore it as published instead)",
+        layer="structure",
+    ),
     # -- provenance ------------------------------------------------------------------------
     Rule(
         "provenance.raw-missing",

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from szdata._validate import _checks, _structural
+from szdata._validate._integrity import check_integrity
 from szdata._validate._load import Context, load
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ def run_checks(package: Package, step: Callable[[str], None]) -> tuple[Context, 
                 step(check.__name__.removeprefix("check_").replace("_", " "))
                 found[check] = check(ctx)
             issues.extend(found[check])
+        step("file sizes and hashes")
+        issues.extend(check_integrity(ctx))
     finally:
         ctx.close()
     return ctx, issues
