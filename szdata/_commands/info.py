@@ -24,7 +24,7 @@ def package_info(path: Path | None = None) -> dict[str, Any]:
     ('organizations', True)
     """
     from szdata._disk._package import open_package
-    from szdata._disk._readers import table_frame
+    from szdata._disk._readers import count_records
 
     pkg = open_package(path)
     tables = [
@@ -32,7 +32,7 @@ def package_info(path: Path | None = None) -> dict[str, Any]:
             "name": name,
             "title": pkg.resource(name).get("title", ""),
             "path": pkg.resource(name)["path"],
-            "rows": table_frame(pkg, name).height,
+            "rows": count_records(pkg, name),
         }
         for name in pkg.table_names()
     ]

@@ -124,21 +124,7 @@ class CsvTable:
         the message lists the first issues with file, line, column and rule, and says to
         run ``szdata validate`` for the rest.
         """
-        issues = list(self.issues)
-        if expected is not None and (wrong := self.header_issue(expected)) is not None:
-            issues.insert(0, wrong)
-        elif not self.header:
-            issues.insert(0, self.header_issue(["(a header)"]))  # type: ignore[arg-type]
-        if issues:
-            shown = "; ".join(
-                f"{self.file}:{i.line}{' column ' + repr(i.column) if i.column else ''}: "
-                f"[{i.rule}] {i.message}"
-                for i in issues[:3]
-            )
-            more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
-            raise PackageError(
-                f"{shown}{more} (hint: fix the file; `szdata validate` lists every issue)"
-            )
+        _refuse_issues(self, expected)
         return self
 
     def records(self) -> list[dict[str, str]]:
@@ -148,6 +134,62 @@ class CsvTable:
             {n: "" if v is None else v for n, v in zip(names, row, strict=True)}
             for row in self.frame.select(names).iter_rows()
         ]
+
+
+def _refuse_issues(table: CsvTable, expected: list[str] | None) -> None:
+    """Raise :class:`~szdata.PackageError` for the issues of ``table`` (see ``check``)."""
+    issues = list(table.issues)
+    if expected is not None and (wrong := table.header_issue(expected)) is not None:
+        issues.insert(0, wrong)
+    elif not table.header:
+        issues.insert(0, table.header_issue(["(a header)"]))  # type: ignore[arg-type]
+    if issues:
+        shown = "; ".join(
+            f"{table.file}:{i.line}{' column ' + repr(i.column) if i.column else ''}: "
+            f"[{i.rule}] {i.message}"
+            for i in issues[:3]
+        )
+        more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
+        raise PackageError(
+            f"{shown}{more} (hint: fix the file; `szdata validate` lists every issue)"
+        )
+
+
+_SMALL = 1 << 20
+"""Files up to this size are counted by :func:`count_records` with the csv module alone."""
+
+
+def count_records(package: Package, name: str) -> int:
+    """The number of records of table ``name``, refused if malformed (as :func:`table_frame`).
+
+    A small file is read by the reader's csv path alone, which reads the same records as its
+    polars path (a test compares them): ``szdata info`` then needs no polars.
+
+    Raises
+    ------
+    PackageError
+        When the file is missing, not UTF-8, or has a CSV syntax issue or a header other
+        than its schema's.
+
+    Examples
+    --------
+    >>> from szdata._disk._package import open_package
+    >>> count_records(open_package(), "units") > 0
+    True
+    """
+    from szdata._disk._files import read_file
+
+    rel = package.resource(name)["path"]
+    expected = package.schema(name).field_names
+    data = read_file(package.root, rel)
+    if len(data) > _SMALL:
+        return read_csv_bytes(data, file=rel).check(expected).frame.height
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    text = _decode(data, rel)
+    header, records, _starts, issues = _records(text) if text.strip() else ([], [], [], [])
+    _refuse_issues(CsvTable(file=rel, header=header, frame=None, issues=issues), expected)  # type: ignore[arg-type]
+    return len(records)
 
 
 def read_csv(root: str | Path, rel: str) -> CsvTable:
@@ -445,6 +487,24 @@ def _slow(data: bytes, file: str) -> CsvTable:
         return CsvTable(
             file=file, header=[], frame=pl.DataFrame({LINE: []}, schema={LINE: pl.Int64})
         )
+    header, records, starts, issues = _records(text)
+    columns: list[list[str | None]] = [[] for _ in header]
+    for record in records:
+        for i, column in enumerate(columns):
+            value = record[i] if i < len(record) else ""
+            column.append(value if value != "" else None)
+    # built with the lines, so that a header of no names still has its records' rows
+    frame = pl.DataFrame(
+        [
+            *(pl.Series(name, cells, dtype=pl.String) for name, cells in _named(header, columns)),
+            pl.Series(LINE, starts, dtype=pl.Int64),
+        ]
+    )
+    return CsvTable(file=file, header=header, frame=frame, issues=issues)
+
+
+def _records(text: str) -> tuple[list[str], list[list[str]], list[int], list[CsvIssue]]:
+    """The header, records, their first lines and the issues of a CSV text, read by csv."""
     issues: list[CsvIssue] = []
     issues.extend(_syntax_issues(text))
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
@@ -467,23 +527,12 @@ def _slow(data: bytes, file: str) -> CsvTable:
         issues.append(CsvIssue("structure.csv-syntax", line, "", None, f"not CSV: {exc}"))
     header = header or []
     width = len(header)
-    columns: list[list[str | None]] = [[] for _ in header]
     for record, start in zip(records, starts, strict=True):
         if len(record) != width:
             extra = record[width] if len(record) > width else None
             issues.append(_row_length(start, len(record), width, extra))
-        for i, column in enumerate(columns):
-            value = record[i] if i < len(record) else ""
-            column.append(value if value != "" else None)
-    # built with the lines, so that a header of no names still has its records' rows
-    frame = pl.DataFrame(
-        [
-            *(pl.Series(name, cells, dtype=pl.String) for name, cells in _named(header, columns)),
-            pl.Series(LINE, starts, dtype=pl.Int64),
-        ]
-    )
     issues.sort(key=lambda i: i.line)
-    return CsvTable(file=file, header=header, frame=frame, issues=issues)
+    return header, records, starts, issues
 
 
 def _named(header: list[str], columns: list[list[str | None]]) -> list[tuple[str, list]]:

@@ -16,6 +16,8 @@ order and all of them run: none is skipped because another could not run.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from szdata._disk._descriptor._json import (
     MAX_DESCRIPTOR_BYTES,
     MAX_SCHEMA_BYTES,
     limit,
-    read_json,
+    read_json_data,
 )
 
 __all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package"]
@@ -54,11 +56,11 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
     from szdata._disk._descriptor._schemas import check_references, check_schema
 
     variable = "SZDATA_MAX_DESCRIPTOR_BYTES"
-    descriptor = read_json(
+    data, descriptor = read_json_data(
         root, rel, limit_bytes=limit(variable, MAX_DESCRIPTOR_BYTES), variable=variable
     )
     check_paths_safe(descriptor, rel)
-    check_descriptor_profile(descriptor, rel)
+    _once("descriptor", data, lambda: check_descriptor_profile(descriptor, rel))
     check_resources(descriptor, rel, root)
     check_sources(descriptor, rel)
     schema_limit = limit("SZDATA_MAX_SCHEMA_BYTES", MAX_SCHEMA_BYTES)
@@ -69,16 +71,46 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         ref = res["schema"]
         if isinstance(ref, str):
             file, base = _schema_file(root, ref, rel, i, res["name"]), ()
-            schema = read_json(
+            data, schema = read_json_data(
                 root, file, limit_bytes=schema_limit, variable="SZDATA_MAX_SCHEMA_BYTES"
             )
+            _once("schema", data, functools.partial(check_schema_profile, schema, file, base))
         else:
             file, base, schema = rel, ("resources", i, "schema"), ref
-        check_schema_profile(schema, file, base)
+            check_schema_profile(schema, file, base)
         check_schema(schema, file, base)
         found[res["name"]] = (file, base, schema)
     check_references(found)
     return descriptor, {name: schema for name, (_, _, schema) in found.items()}
+
+
+def _once(kind: str, data: bytes, check: Callable[[], None]) -> None:
+    """Run the profile ``check`` of a document unless these very bytes passed it before.
+
+    The verdict is cached by the SHA-256 of the bytes, the profiles and the checking code
+    (:mod:`szdata._disk._cache`), so that a command does not import :mod:`jsonschema` and
+    check 100,000 resources again while the descriptor and schemas are unchanged. Only a
+    pass is remembered: a refusal is found again, with its message, every time.
+    """
+    from szdata._disk import _cache
+
+    key = _cache.digest("profile-verdict", _profile_version(), kind, data)
+    if _cache.get("verdicts", key) == b"ok":
+        return
+    check()
+    _cache.put("verdicts", key, b"ok")
+
+
+@functools.cache
+def _profile_version() -> str:
+    """The digest of what a profile verdict depends on besides the document: the shipped
+    profiles and the code of the checks."""
+    from szdata._disk import _cache
+    from szdata._disk._descriptor._profile import PROFILES, _profile_text
+
+    here = Path(__file__).parent
+    code = [(here / f).read_bytes() for f in ("_profile.py", "_json.py")]
+    return _cache.digest(*code, *(_profile_text(name) for name in PROFILES))
 
 
 def _schema_file(root: Path, ref: str, rel: str, i: int, name: str) -> str:

@@ -119,6 +119,11 @@ def read_json(root: Path, rel: str, *, limit_bytes: int, variable: str) -> Any:
 
     ``variable`` is the environment variable that raises the limit, named in the refusal.
     """
+    return read_json_data(root, rel, limit_bytes=limit_bytes, variable=variable)[1]
+
+
+def read_json_data(root: Path, rel: str, *, limit_bytes: int, variable: str) -> tuple[bytes, Any]:
+    """The bytes of the JSON file ``root/rel`` and its parsed value (see :func:`read_json`)."""
     from szdata._disk._files import read_file
 
     hint = f"a descriptor or a Table Schema is small; set {variable} to read a larger one"
@@ -128,7 +133,7 @@ def read_json(root: Path, rel: str, *, limit_bytes: int, variable: str) -> Any:
         raise
     except PackageError as exc:  # a link, a pipe, a folder, too large
         raise DescriptorError(rel, "$", str(exc)) from None
-    return loads(data, rel)
+    return data, loads(data, rel)
 
 
 def check_depth(value: Any, file: str, base: tuple[Any, ...] = (), *, depth: int = 0) -> None:

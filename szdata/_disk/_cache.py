@@ -1,0 +1,98 @@
+"""A cache of derived results, keyed by the SHA-256 of everything they derive from.
+
+What it holds is never trusted: an entry is used only under the key of the exact inputs
+(file bytes, code and vocabulary versions) it was derived from, and a missing, stale,
+truncated or tampered entry is simply derived again. So the cache can slow a command (a
+miss), never change a verdict. ``szdata build --check`` and CI derive everything again
+regardless.
+
+It lives outside the package, in ``$SZDATA_CACHE_DIR``, else ``$XDG_CACHE_HOME/szdata``,
+else ``~/.cache/szdata`` (so nothing in the repository needs ignoring), one file per
+entry. ``SZDATA_NO_CACHE=1`` turns it off. Writing is best effort: a read-only or full
+disk only means no cache.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["SZDATA_CACHE_DIR"] = tempfile.mkdtemp()
+>>> key = digest(b"some input")
+>>> get("demo", key) is None
+True
+>>> put("demo", key, b"derived")
+>>> get("demo", key)
+b'derived'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+
+_MAGIC = b"szdata-cache 1\n"
+"""Every entry starts with this line, then the key it was written under, then the data."""
+
+
+def digest(*parts: bytes | str) -> str:
+    """The SHA-256 (hex) of ``parts``, each length-prefixed (so no two lists collide).
+
+    Examples
+    --------
+    >>> digest("a", "bc") == digest("ab", "c")
+    False
+    """
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or ``None`` when caching is turned off (``SZDATA_NO_CACHE``)."""
+    if os.environ.get("SZDATA_NO_CACHE", "") not in ("", "0"):
+        return None
+    base = os.environ.get("SZDATA_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "szdata" if xdg else Path.home() / ".cache" / "szdata"
+
+
+def _entry(kind: str, key: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None or not key.isalnum() or not kind.isidentifier():
+        return None
+    return folder / kind / key[:2] / key
+
+
+def get(kind: str, key: str) -> bytes | None:
+    """The data stored under ``key``, or ``None`` (missing, unreadable or not its key's)."""
+    path = _entry(kind, key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = _MAGIC + key.encode("ascii") + b"\n"
+    if not data.startswith(head):
+        return None  # truncated, or written under another key: derived again
+    return data[len(head) :]
+
+
+def put(kind: str, key: str, data: bytes) -> None:
+    """Store ``data`` under ``key`` (atomically; silently nothing if the disk refuses)."""
+    path = _entry(kind, key)
+    if path is None:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(_MAGIC + key.encode("ascii") + b"\n" + data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
