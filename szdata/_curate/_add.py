@@ -31,6 +31,8 @@ from szdata._core._project import report_hint
 from szdata._core._typing import BUILT_TABLES
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from szdata._curate._draft import Draft
     from szdata._disk._package import Package
     from szdata._parse import ParsedArticle
@@ -370,7 +372,7 @@ def add_articles(
             spans = [(int(m["start"]), int(m["end"])) for m in text.parsed.mentions]
             art.proposed_organizations = _propose_organizations(text.data.decode("utf-8"), spans)
             for table in BUILT_TABLES:
-                art.rows[table] = [r for r in new[table] if r["article_id"] == text.article_id]
+                art.rows[table] = _records_of(new[table], text.article_id)
             articles.append(art)
         if dry_run:
             return AddResult(articles, [], dry_run)
@@ -379,10 +381,19 @@ def add_articles(
     return AddResult(articles, written, dry_run)
 
 
-def _rows_of(d: Draft, table: str) -> list[dict[str, str]]:
-    from szdata._disk._readers import table_records
+def _rows_of(d: Draft, table: str) -> pl.DataFrame:
+    """The draft's table as text columns (empty cells null)."""
+    from szdata._disk._readers import table_frame
 
-    return table_records(d.package(), table)
+    return table_frame(d.package(), table)
+
+
+def _records_of(frame: pl.DataFrame, article_id: str) -> list[dict[str, str]]:
+    """The rows of one article, as text (``""`` for an empty cell)."""
+    import polars as pl
+
+    rows = frame.filter(pl.col("article_id") == article_id)
+    return [{k: "" if v is None else v for k, v in r.items()} for r in rows.iter_rows(named=True)]
 
 
 def _write_texts(d: Draft, texts: list[_Text], decisions: list[dict[str, str]]) -> None:
@@ -642,13 +653,13 @@ def _issue_problem(d: Draft, texts: list[_Text], issue: Issue) -> Problem:
     return Problem(text.shown, where, command)
 
 
-def _check_only_appended(table: str, old: list[dict[str, str]], new: list[dict[str, str]]) -> None:
+def _check_only_appended(table: str, old: pl.DataFrame, new: pl.DataFrame) -> None:
     """Refuse a build that would change or drop an existing row of ``table``."""
-    new_rows = {tuple(r.items()) for r in new}
-    changed = [r for r in old if tuple(r.items()) not in new_rows]
-    if changed:
-        first = next(iter(changed[0].values()), "")
+    changed = old.join(new.unique(), on=old.columns, how="anti", nulls_equal=True)
+    if changed.height:
+        first = changed.row(0)[0] if changed.width else ""
         raise AddRefused(
-            f"adding would change {len(changed)} existing row(s) of {table}, the first {first!r}; "
+            f"adding would change {changed.height} existing row(s) of {table}, the first "
+            f"{'' if first is None else first!r}; "
             "nothing was written (hint: `szdata add` only adds rows; rebuild and review first)"
         )

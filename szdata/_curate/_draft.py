@@ -54,6 +54,8 @@ class Draft:
     """The draft's folder."""
     files: set[str] = field(default_factory=set)
     """Every file of the draft (relative), the ones written included."""
+    _package: Package | None = field(default=None, repr=False)
+    """The draft opened as a package, until a file of it is written."""
 
     def read(self, rel: str) -> bytes:
         """The draft's bytes of ``rel``."""
@@ -67,28 +69,39 @@ class Draft:
             target.unlink()  # a hard-linked raw text must not be written through
         target.write_bytes(data)
         self.files.add(rel)
+        self._package = None
 
     def package(self) -> Package:
-        """The draft as a package."""
+        """The draft as a package (opened once, and again after a file is written)."""
         from szdata._disk._package import open_package
 
-        return open_package(self.copy)
+        if self._package is None:
+            self._package = open_package(self.copy)
+        return self._package
 
     def is_built(self) -> bool:
         """Whether the draft's committed tables are what the build produces (nothing written).
 
         A command that adds or corrects rows checks this first: otherwise its own changes
-        could not be told apart from the ones a stale build would bring.
+        could not be told apart from the ones a stale build would bring. The texts' parses
+        may come from the parse cache (:mod:`szdata._curate._parses`); a difference is
+        checked again without it, so that a stale or tampered cache never refuses a draft.
         """
         from szdata._curate._build import build_package
 
-        return build_package(self.package(), check=True).ok
+        pkg = self.package()
+        return (
+            build_package(pkg, check=True, cache=True).ok
+            or build_package(pkg, check=True, cache=False).ok
+        )
 
     def build(self) -> BuildResult:
-        """Rebuild the draft's tables (no lock: the draft is this process's own)."""
+        """Rebuild the draft's tables (no lock: the draft is this process's own); the texts'
+        parses may come from the parse cache, as in :meth:`is_built`."""
         from szdata._curate._build import build_package
 
-        result = build_package(self.package(), check=False)
+        result = build_package(self.package(), check=False, cache=True)
+        self._package = None
         self.files.update(result.contents)
         return result
 
