@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,13 +80,19 @@ def test_edited_raw_text_fails_the_check_with_a_diff(
     before = _snapshot(package_copy)
     assert main(["build", "--path", str(package_copy), "--check", "-q"]) == 1
     out = capsys.readouterr()
-    assert (
-        "-004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,5000" in out.out
-    )
-    assert (
-        "+004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,6000" in out.out
-    )
+    # the first differing rows of each file (the article's rows are unreviewed again), then
+    # a count of the rest
+    assert "--- data/figures.csv (committed)\n+++ data/figures.csv (built)\n" in out.out
+    assert re.search(r"^\.\.\. and \d+ more differing rows in data/figures\.csv$", out.out, re.M)
     assert '"hash": "sha256:' in out.out  # the descriptor's raw resource changes too
+    every_row = build(package_copy, check=True).diff(max_rows=1000)
+    removed = "-004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,5000"
+    added = "+004_4c9b5674638746a7.f4849,004_4c9b5674638746a7,004_4c9b5674638746a7.i5,6000"
+    assert f"{removed}" in every_row and f"{added}" in every_row
+    # a changed row's two lines are shown together
+    lines = every_row.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(removed))
+    assert lines[at + 1].startswith(added)
     assert "differ from what the build produces" in out.err
     assert _snapshot(package_copy) == before  # --check writes nothing
     assert main(["build", "--path", str(package_copy), "-q"]) == 0

@@ -193,12 +193,15 @@ def test_a_different_text_under_an_existing_name_is_refused(
 
 
 def test_a_build_that_would_change_an_existing_row_is_refused() -> None:
+    import polars as pl
+
     from szdata._curate._add import AddRefused, _check_only_appended
 
-    old = [{"figure_id": "a.f1", "value": "6"}]
-    _check_only_appended("figures", old, [*old, {"figure_id": "b.f1", "value": "7"}])
-    with pytest.raises(AddRefused, match="would change 1 existing row"):
-        _check_only_appended("figures", old, [{"figure_id": "a.f1", "value": "60"}])
+    old = pl.DataFrame({"figure_id": ["a.f1"], "value": ["6"]})
+    added = pl.DataFrame({"figure_id": ["a.f1", "b.f1"], "value": ["6", "7"]})
+    _check_only_appended("figures", old, added)
+    with pytest.raises(AddRefused, match=r"would change 1 existing row.*'a\.f1'"):
+        _check_only_appended("figures", old, pl.DataFrame({"figure_id": ["a.f1"], "value": ["60"]}))
 
 
 def test_review_needs_a_reviewer_and_can_be_reopened(pkg: Path, capsys) -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
+import functools
 import hashlib
 import io
 import json
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
 
 RAW_DIR = "data/raw"
 DESCRIPTOR = "datapackage.json"
-MAX_DIFF_LINES = 200
-"""Lines of unified diff shown per file by ``--check``."""
+MAX_DIFF_ROWS = 10
+"""Differing rows shown per file by ``--check`` (then how many more)."""
 
 Row = dict[str, Any]
 
@@ -83,29 +83,79 @@ class BuildResult:
     written: bool = False
     warnings: list[str] = field(default_factory=list)
     _old: dict[str, str] = field(default_factory=dict, repr=False)
+    _keys: dict[str, int] = field(default_factory=dict, repr=False)
+    """The column of each built table's primary key, by file."""
 
     @property
     def ok(self) -> bool:
         """True when the files on disk are (now) what the build produces."""
         return not self.changed or self.written
 
-    def diff(self, max_lines: int = MAX_DIFF_LINES) -> str:
-        """A unified diff of every changed file (on disk -> built), cut after ``max_lines``."""
-        parts = []
-        for rel in self.changed:
-            lines = list(
-                difflib.unified_diff(
-                    self._old.get(rel, "").splitlines(keepends=True),
-                    self.contents[rel].splitlines(keepends=True),
-                    fromfile=f"{rel} (committed)",
-                    tofile=f"{rel} (built)",
-                )
+    def diff(self, max_rows: int = MAX_DIFF_ROWS) -> str:
+        """The first ``max_rows`` differing rows of each changed file, and how many more.
+
+        Rows are compared by content in linear time (never a diff of whole files): a line
+        of the committed file that the built one lacks is shown with ``-``, a built line
+        the committed file lacks with ``+``, the two lines of a row whose primary key is in
+        both side by side. A file whose rows are the same but whose bytes are not (line
+        endings, a byte-order mark, quoting) is said so.
+        """
+        return "".join(
+            _file_diff(
+                rel, self._old.get(rel, ""), self.contents[rel], self._keys.get(rel), max_rows
             )
-            if len(lines) > max_lines:
-                more = len(lines) - max_lines
-                lines = [*lines[:max_lines], f"... {more} more diff lines in {rel}\n"]
-            parts.append("".join(line if line.endswith("\n") else line + "\n" for line in lines))
-        return "".join(parts)
+            for rel in self.changed
+        )
+
+
+def _file_diff(rel: str, old: str, new: str, key: int | None, max_rows: int) -> str:
+    """:meth:`BuildResult.diff` of one file; ``key`` is the column of its primary key."""
+    from collections import Counter
+
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    left = Counter(new_lines)
+    removed = []
+    for line in old_lines:
+        if left[line] > 0:
+            left[line] -= 1
+        else:
+            removed.append(line)
+    left = Counter(old_lines)
+    added = []
+    for line in new_lines:
+        if left[line] > 0:
+            left[line] -= 1
+        else:
+            added.append(line)
+    out = [f"--- {rel} (committed)\n", f"+++ {rel} (built)\n"]
+    if not removed and not added:
+        out.append(
+            f"  (every line is the same: the bytes differ, e.g. line endings, a byte-order mark "
+            f"or the final newline; committed {len(old.encode())} bytes, built "
+            f"{len(new.encode())})\n"
+        )
+        return "".join(out)
+    groups: dict[object, list[str]] = {}  # the rows in order, a changed row's lines together
+    for sign, lines in (("-", removed), ("+", added)):
+        for n, line in enumerate(lines):
+            groups.setdefault(_row_key(line, key) if key is not None else (sign, n), []).append(
+                sign + line
+            )
+    shown = list(groups.values())
+    for lines in shown[:max_rows]:
+        out.extend(line + "\n" for line in lines)
+    if len(shown) > max_rows:
+        out.append(f"... and {len(shown) - max_rows} more differing rows in {rel}\n")
+    return "".join(out)
+
+
+def _row_key(line: str, column: int) -> object:
+    """The primary key of a CSV line (the cell at ``column``), or the line itself."""
+    try:
+        cells = next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return ("line", line)
+    return ("key", cells[column]) if column < len(cells) else ("line", line)
 
 
 # -- public entry points ---------------------------------------------------------------------
@@ -154,12 +204,19 @@ def build_package(pkg: Package, *, check: bool, cache: bool = False) -> BuildRes
     }
     contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"], contents)
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
+    for t in BUILT_TABLES:
+        schema = pkg.schema(t)
+        if len(schema.primary_key) == 1:
+            rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
+            result._keys[rel] = schema.field_names.index(schema.primary_key[0])
     for rel, text in contents.items():
         old = _committed(pkg, rel)
         if old != text:
             result.changed.append(rel)
             result._old[rel] = old
     if check or not result.changed:
+        if not result.changed:
+            _remember_built(pkg, contents)
         return result
     from szdata._disk._atomic import StagedFiles
 
@@ -167,7 +224,95 @@ def build_package(pkg: Package, *, check: bool, cache: bool = False) -> BuildRes
         for rel in result.changed:
             staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
     result.written = True
+    _remember_built(pkg, contents)
     return result
+
+
+def _inputs_key(pkg: Package, descriptor: bytes | None = None) -> str | None:
+    """The digest of everything a build of ``pkg`` reads, or ``None`` when a file is missing.
+
+    The raw texts (names and bytes), the descriptor (``descriptor``: these bytes instead of
+    the file's), every Table Schema file, the curated tables, and the code of the build and
+    the parser. Two packages with the same key build the same files.
+    """
+    from szdata._curate._parses import parser_version
+    from szdata._disk import _cache
+
+    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
+    built = {pkg.resource(t)["path"] for t in BUILT_TABLES}
+    rels = sorted(
+        {
+            *(
+                r["schema"]
+                for r in map(pkg.resource, pkg.table_names())
+                if isinstance(r.get("schema"), str)
+            ),
+            *(pkg.resource(t)["path"] for t in pkg.table_names()),
+        }
+        - built
+    )
+    rels += [f"{RAW_DIR}/{n}" for n in names]
+    h = hashlib.sha256(_cache.digest("build", parser_version(), _code_version()).encode())
+    if descriptor is None:
+        rels.insert(0, DESCRIPTOR)
+    else:
+        h.update(_cache.digest(DESCRIPTOR, descriptor).encode())
+    for rel, data in zip(rels, read_files(pkg.root, rels, missing_ok=True), strict=True):
+        if data is None:
+            return None
+        h.update(_cache.digest(rel, data).encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_version() -> str:
+    from szdata._disk import _cache
+
+    return _cache.digest(Path(__file__).read_bytes())
+
+
+def _remember_built(pkg: Package, contents: dict[str, str]) -> None:
+    """Record that a package with the inputs of ``pkg`` (and the built descriptor) builds
+    ``contents``: the digests of its built tables, by :func:`_inputs_key`."""
+    from szdata._disk import _cache
+
+    key = _inputs_key(pkg, contents[DESCRIPTOR].encode("utf-8"))
+    if key is None:
+        return
+    digests = {
+        rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for rel, text in contents.items()
+        if rel != DESCRIPTOR
+    }
+    _cache.put("builds", key, json.dumps(digests, sort_keys=True).encode("utf-8"))
+
+
+def known_built(pkg: Package) -> bool:
+    """Whether a build of these very inputs is known to produce the files ``pkg`` has.
+
+    From the cache of builds (:mod:`szdata._disk._cache`): a build that left the package
+    as it is now recorded the digests of its tables under the digest of its inputs. Only a
+    ``True`` is ever taken from it; ``False`` means: build to know. ``szdata build --check``
+    never asks.
+    """
+    from szdata._disk import _cache
+
+    key = _inputs_key(pkg)
+    data = None if key is None else _cache.get("builds", key)
+    if data is None:
+        return False
+    try:
+        digests = json.loads(data)
+        rels = sorted(digests)
+        if rels != sorted(pkg.resource(t)["path"] for t in BUILT_TABLES):
+            return False
+        found = read_files(pkg.root, rels, missing_ok=True)
+        return all(
+            d is not None and hashlib.sha256(d).hexdigest() == digests[r]
+            for r, d in zip(rels, found, strict=True)
+        )
+    except (ValueError, TypeError, AttributeError):
+        return False
 
 
 def _committed(pkg: Package, rel: str) -> str:

@@ -86,12 +86,15 @@ class Draft:
         could not be told apart from the ones a stale build would bring. The texts' parses
         may come from the parse cache (:mod:`szdata._curate._parses`); a difference is
         checked again without it, so that a stale or tampered cache never refuses a draft.
+        First, a build of these very inputs may be known to give these files
+        (:func:`~szdata._curate._build.known_built`): then nothing is built.
         """
-        from szdata._curate._build import build_package
+        from szdata._curate._build import build_package, known_built
 
         pkg = self.package()
         return (
-            build_package(pkg, check=True, cache=True).ok
+            known_built(pkg)
+            or build_package(pkg, check=True, cache=True).ok
             or build_package(pkg, check=True, cache=False).ok
         )
 

@@ -26,6 +26,7 @@ b'derived'
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -52,20 +53,26 @@ def digest(*parts: bytes | str) -> str:
 
 def cache_dir() -> Path | None:
     """The cache folder, or ``None`` when caching is turned off (``SZDATA_NO_CACHE``)."""
-    if os.environ.get("SZDATA_NO_CACHE", "") not in ("", "0"):
+    env = os.environ
+    return _cache_dir(
+        env.get("SZDATA_NO_CACHE", ""), env.get("SZDATA_CACHE_DIR"), env.get("XDG_CACHE_HOME")
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _cache_dir(off: str, base: str | None, xdg: str | None) -> Path | None:
+    if off not in ("", "0"):
         return None
-    base = os.environ.get("SZDATA_CACHE_DIR")
     if base:
         return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
     return Path(xdg) / "szdata" if xdg else Path.home() / ".cache" / "szdata"
 
 
-def _entry(kind: str, key: str) -> Path | None:
+def _entry(kind: str, key: str) -> str | None:
     folder = cache_dir()
     if folder is None or not key.isalnum() or not kind.isidentifier():
         return None
-    return folder / kind / key[:2] / key
+    return os.path.join(folder, kind, key[:2], key)
 
 
 def get(kind: str, key: str) -> bytes | None:
@@ -74,7 +81,8 @@ def get(kind: str, key: str) -> bytes | None:
     if path is None:
         return None
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError:
         return None
     head = _MAGIC + key.encode("ascii") + b"\n"
@@ -88,6 +96,7 @@ def put(kind: str, key: str, data: bytes) -> None:
     path = _entry(kind, key)
     if path is None:
         return
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
