@@ -21,6 +21,7 @@ import pytest
 from szdata._commands._main import main
 from szdata._validate._rules import RULES
 from tests.conftest import copy_package
+from tests.fixture_package import record_facts
 
 GIT = shutil.which("git")
 pytestmark = [
@@ -94,6 +95,7 @@ def _add_decision(root: Path, key: str, curated: str) -> None:
     writer.writerow(row)
     with path.open("a", encoding="utf-8", newline="") as f:
         f.write(out.getvalue())
+    record_facts(root, DECISIONS)  # as `szdata build` does (else: structure.integrity)
 
 
 def _edited_base(repo: Path) -> tuple[Path, bytes]:

@@ -42,6 +42,40 @@ if TYPE_CHECKING:
 
 PathLike = str | os.PathLike[str]
 
+# the given path -> (the stamps of the descriptor and schema files, the package opened)
+_OPENED: dict[str, tuple[tuple[tuple[str, int, int], ...], Package]] = {}
+
+
+def _open(path: PathLike | None) -> Package:
+    """:func:`open_package`, remembered while the descriptor and schema files keep their size
+    and modification time (a million figures' descriptor takes a second to read and check).
+    """
+    key = "" if path is None else os.path.abspath(os.path.expanduser(os.fspath(path)))
+    known = _OPENED.get(key)
+    if known is not None:
+        stamps, pkg = known
+        if _stamps(pkg) == stamps:
+            return pkg
+    pkg = open_package(path)
+    _OPENED[key] = (_stamps(pkg), pkg)
+    return pkg
+
+
+def _stamps(pkg: Package) -> tuple[tuple[str, int, int], ...]:
+    rels = ["datapackage.json"]
+    for name in pkg.table_names():
+        ref = pkg.resource(name).get("schema")
+        if isinstance(ref, str):
+            rels.append(ref)
+    out = []
+    for rel in rels:
+        try:
+            st = os.stat(pkg.root / rel)
+        except OSError:
+            return ()
+        out.append((rel, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
 
 def tables(*, path: PathLike | None = None) -> list[TableName]:
     """The names of the package's tables, in the order of ``datapackage.json``.
@@ -60,7 +94,7 @@ def tables(*, path: PathLike | None = None) -> list[TableName]:
     >>> "figures" in szdata.tables()
     True
     """
-    return list(open_package(path).table_names())  # type: ignore[arg-type]
+    return list(_open(path).table_names())  # type: ignore[arg-type]
 
 
 def load(name: TableName, *, backend: Backend = "auto", path: PathLike | None = None) -> Any:
@@ -104,7 +138,7 @@ def load(name: TableName, *, backend: Backend = "auto", path: PathLike | None = 
     Date
     """
     frames = _check_backend(backend)
-    pkg = open_package(path)
+    pkg = _open(path)
     return _convert(_read_typed(pkg, name), pkg.schema(name), frames)
 
 
@@ -129,7 +163,7 @@ def load_all(*, backend: Backend = "auto", path: PathLike | None = None) -> Tabl
     ['organizations', 'aliases']
     """
     frames = _check_backend(backend)
-    pkg = open_package(path)
+    pkg = _open(path)
     _check_raw_files(pkg)
     return Tables(
         {n: _convert(_read_typed(pkg, n), pkg.schema(n), frames) for n in pkg.table_names()}
