@@ -49,6 +49,15 @@ def copy_shipped_package(dest: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests' cache of derived results (szdata._disk._cache) is their own, not the
+    user's: subprocesses inherit it too."""
+    import os
+
+    os.environ["SZDATA_CACHE_DIR"] = str(tmp_path_factory.mktemp("szdata-cache"))
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     """The repository root, which is also the shipped package's root in a checkout.

@@ -33,6 +33,7 @@ from szdata._core._typing import BUILT_TABLES
 if TYPE_CHECKING:
     import polars as pl
 
+    from szdata._curate._build import BuildResult
     from szdata._curate._draft import Draft
     from szdata._disk._package import Package
     from szdata._parse import ParsedArticle
@@ -342,16 +343,13 @@ def add_articles(
                 "apart from changed ones (hint: run `szdata build --check` to see the difference, "
                 "then `szdata build`)"
             )
-        old = {t: _rows_of(d, t) for t in BUILT_TABLES}
         _write_texts(d, texts, decisions)
         step("building the tables")
         try:
-            d.build()
+            built = d.build(touched=[t.article_id for t in texts])
         except SzdataError as exc:
             raise AddRefused([_build_problem(texts, exc)]) from None
-        new = {t: _rows_of(d, t) for t in BUILT_TABLES}
-        for table in BUILT_TABLES:
-            _check_only_appended(table, old[table], new[table])
+        new = _new_rows(d, built)
         step("validating")
         report = d.validate()
         refusals = [
@@ -372,7 +370,7 @@ def add_articles(
             spans = [(int(m["start"]), int(m["end"])) for m in text.parsed.mentions]
             art.proposed_organizations = _propose_organizations(text.data.decode("utf-8"), spans)
             for table in BUILT_TABLES:
-                art.rows[table] = _records_of(new[table], text.article_id)
+                art.rows[table] = [r for r in new[table] if r["article_id"] == text.article_id]
             articles.append(art)
         if dry_run:
             return AddResult(articles, [], dry_run)
@@ -381,19 +379,35 @@ def add_articles(
     return AddResult(articles, written, dry_run)
 
 
-def _rows_of(d: Draft, table: str) -> pl.DataFrame:
-    """The draft's table as text columns (empty cells null)."""
-    from szdata._disk._readers import table_frame
+def _new_rows(d: Draft, built: BuildResult) -> dict[str, list[dict[str, str]]]:
+    """The rows the build added to each built table, as text (``""`` for an empty cell).
 
-    return table_frame(d.package(), table)
-
-
-def _records_of(frame: pl.DataFrame, article_id: str) -> list[dict[str, str]]:
-    """The rows of one article, as text (``""`` for an empty cell)."""
+    A build of the new articles alone (:func:`~szdata._curate._build.build_touched`) added
+    only their rows; a whole build is refused when it changed or dropped another row.
+    """
     import polars as pl
 
-    rows = frame.filter(pl.col("article_id") == article_id)
-    return [{k: "" if v is None else v for k, v in r.items()} for r in rows.iter_rows(named=True)]
+    from szdata._disk._readers import LINE, read_csv_bytes
+
+    pkg = d.package()
+    out: dict[str, list[dict[str, str]]] = {}
+    for table in BUILT_TABLES:
+        rel = pkg.resource(table)["path"]
+        if built.touched is not None:
+            out[table] = built.touched.get(table, [])
+            continue
+        if rel not in built.changed:
+            out[table] = []
+            continue
+        old = read_csv_bytes(built.old(rel).encode("utf-8"), file=rel).frame.drop(LINE)
+        new = read_csv_bytes(built.contents[rel].encode("utf-8"), file=rel).frame.drop(LINE)
+        _check_only_appended(table, old, new)
+        added = new.join(old.unique(), on=new.columns, how="anti", nulls_equal=True)
+        out[table] = [
+            {k: "" if v is None else v for k, v in r.items()}
+            for r in added.select(pl.all()).iter_rows(named=True)
+        ]
+    return out
 
 
 def _write_texts(d: Draft, texts: list[_Text], decisions: list[dict[str, str]]) -> None:

@@ -293,9 +293,11 @@ def _typed(kind: str, value: str) -> Any:
 
 def _build_and_validate(d: Draft, decisions: list[dict[str, str]]) -> None:
     """Rebuild and validate the draft; refuse with every error it has."""
+    from szdata._curate._build import article_of
+
     ids = ", ".join(x["decision_id"] for x in decisions)
-    try:
-        d.build()
+    try:  # the draft was built: only the rows of the articles the decisions are about change
+        d.build(touched=sorted({article_of(x["key"]) for x in decisions}))
     except SzdataError as exc:
         raise CorrectionRefused(
             [f"the build refuses {ids}: {exc}"], "check the key, the column and the value"

@@ -98,12 +98,20 @@ class Draft:
             or build_package(pkg, check=True, cache=False).ok
         )
 
-    def build(self) -> BuildResult:
-        """Rebuild the draft's tables (no lock: the draft is this process's own); the texts'
-        parses may come from the parse cache, as in :meth:`is_built`."""
-        from szdata._curate._build import build_package
+    def build(self, touched: list[str] | None = None) -> BuildResult:
+        """Rebuild the draft's tables (no lock: the draft is this process's own).
 
-        result = build_package(self.package(), check=False, cache=True)
+        ``touched``: the draft was built (:meth:`is_built`), then only files about these
+        articles changed (their raw texts added, their review rows, decisions about their
+        rows): only their rows are built again
+        (:func:`~szdata._curate._build.build_touched`). Otherwise everything is built
+        (without the parse cache: the rows written are never taken from it).
+        """
+        from szdata._curate._build import build_package, build_touched
+
+        result = build_touched(self.package(), touched) if touched else None
+        if result is None:
+            result = build_package(self.package(), check=False)
         self._package = None
         self.files.update(result.contents)
         return result

@@ -62,6 +62,7 @@ def set_review(
     >>> set_review([], status="reviewed", reviewer="A. Reviewer")
     []
     """
+    from szdata._curate._build import known_built
     from szdata._curate._draft import draft
     from szdata._disk._package import open_package
     from szdata._disk._readers import table_records
@@ -108,7 +109,9 @@ def set_review(
         writer = csv.DictWriter(buf, header, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+        # when the draft is known to be built, only the reviewed articles' rows change
+        built = known_built(pkg)
         d.write(pkg.resource("reviews")["path"], buf.getvalue().encode("utf-8"))
-        d.build()
+        d.build(touched=changed if built else None)
         d.commit()
     return changed

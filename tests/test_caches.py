@@ -1,0 +1,175 @@
+"""The caches of derived results make commands faster and never change a verdict.
+
+``szdata._disk._cache`` holds profile verdicts of descriptors and schemas, each raw text's
+parse (``szdata._curate._parses``) and the digests of built tables by the digest of their
+inputs (``szdata._curate._build.known_built``). These tests break every kind of entry
+(garbage, truncated, rows that are wrong but well-formed) and check that every command
+still gives the verdict it gives without a cache; and that ``szdata add`` builds only the
+new article's rows and still leaves exactly what a whole build produces.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from szdata._commands._main import main
+from szdata._core._errors import DescriptorError
+from szdata._disk import _cache
+from szdata._disk._package import open_package
+from tests.fixture_package import SHIPPED_TEXTS, build_fixture_package
+
+REPO = Path(__file__).resolve().parents[1]
+FIRST, BRIEFING = SHIPPED_TEXTS
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test alone (and no parse remembered in this process)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SZDATA_CACHE_DIR", str(folder))
+    _forget_parses()
+    return folder
+
+
+def _forget_parses() -> None:
+    from szdata._curate import _parses
+
+    _parses._MEMO.clear()
+
+
+def _entries(cache: Path, kind: str) -> list[Path]:
+    return sorted(p for p in (cache / kind).rglob("*") if p.is_file())
+
+
+def _add(pkg: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    capsys.readouterr()
+    raw = REPO / "data" / "raw" / f"{BRIEFING}.txt"
+    code = main(["add", str(raw), "--path", str(pkg), "--by", "A Tester", "--json", *extra])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+@pytest.fixture
+def one_article(tmp_path: Path) -> Path:
+    """A built package of the first shipped article alone (the briefing is added by tests)."""
+    return build_fixture_package(tmp_path / "pkg", [REPO / "data" / "raw" / f"{FIRST}.txt"])
+
+
+def test_an_entry_is_used_only_under_its_own_key(cache: Path) -> None:
+    key, other = _cache.digest("a"), _cache.digest("b")
+    _cache.put("demo", key, b"data")
+    assert _cache.get("demo", key) == b"data"
+    (path,) = _entries(cache, "demo")
+    path.rename(path.with_name(other))  # moved under another key: not taken
+    assert _cache.get("demo", other) is None
+    path.with_name(other).write_bytes(b"garbage")
+    assert _cache.get("demo", other) is None
+
+
+def test_no_cache_when_turned_off(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    _cache.put("demo", _cache.digest("a"), b"data")
+    assert not cache.exists()
+    assert _cache.get("demo", _cache.digest("a")) is None
+
+
+def test_a_profile_verdict_is_cached_and_a_tampered_one_is_checked_again(
+    cache: Path, package_copy: Path
+) -> None:
+    open_package(package_copy)
+    verdicts = _entries(cache, "verdicts")
+    assert verdicts  # the descriptor's and each schema file's
+    for path in verdicts:  # tampered: each entry now claims another key
+        path.write_bytes(b"szdata-cache 1\n" + b"0" * 64 + b"\nok")
+    open_package(package_copy)  # checked again, and passes
+    descriptor = package_copy / "datapackage.json"
+    bad = json.loads(descriptor.read_text(encoding="utf-8"))
+    bad["resources"][0]["name"] = "Not A Name!"
+    descriptor.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DescriptorError, match=r"resources\[0\]\.name"):
+        open_package(package_copy)
+    with pytest.raises(DescriptorError):  # a refusal is never remembered as a pass
+        open_package(package_copy)
+
+
+def test_add_builds_only_the_new_rows_and_leaves_what_a_whole_build_makes(
+    cache: Path, one_article: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    from szdata._curate import _build
+
+    whole = _build.build_package
+
+    def no_whole_build(pkg, *, check, cache=False):  # is_built may build; build() must not
+        assert check, "add built every article instead of adding the new one's rows"
+        return whole(pkg, check=check, cache=cache)
+
+    monkeypatch.setattr(_build, "build_package", no_whole_build)
+    code, report = _add(one_article, capsys)
+    assert code == 0, report
+    monkeypatch.setattr(_build, "build_package", whole)
+    assert [a["status"] for a in report["articles"]] == ["added"]
+    assert report["articles"][0]["rows"]["figures"]  # the new rows, as the build wrote them
+    # the whole build, without any cache, gives the very files add wrote
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    assert main(["build", "--path", str(one_article), "--check", "-q"]) == 0
+    assert main(["validate", "--path", str(one_article)]) == 0
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "wrong rows"])
+def test_a_tampered_parse_cache_never_changes_what_add_does(
+    cache: Path, one_article: Path, tmp_path: Path, capsys, how: str
+) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(one_article, clean)
+    for path in _entries(cache, "builds"):  # not known built: is_built parses (and caches)
+        path.unlink()
+    code, expected = _add(clean, capsys, "--dry-run")
+    assert code == 0
+    parses = _entries(cache, "parses")
+    assert parses
+    for path in parses:
+        data = path.read_bytes()
+        if how == "garbage":
+            path.write_bytes(data[: data.index(b"\n", 20) + 1] + b"{not json")
+        elif how == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        else:  # well-formed, the key kept, every figure's value changed
+            head, _, body = data.partition(b"\n")
+            key, _, doc = body.partition(b"\n")
+            entry = json.loads(doc)
+            columns, rows = entry["figures"]
+            for row in rows:
+                row[columns.index("value")] = 999.0
+            path.write_bytes(b"\n".join([head, key, json.dumps(entry).encode()]))
+    for path in _entries(cache, "builds"):  # and nothing known built: everything is parsed
+        path.unlink()
+    _forget_parses()
+    code, again = _add(one_article, capsys, "--dry-run")
+    assert code == 0
+    assert again["articles"] == expected["articles"]
+
+
+def test_a_stale_build_record_never_lets_add_in(
+    cache: Path, one_article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the build recorded its tables; then a built table is edited by hand
+    figures = one_article / "data" / "figures.csv"
+    figures.write_bytes(figures.read_bytes().replace(b",exact,", b",about,", 1))
+    code, report = _add(one_article, capsys)
+    assert code == 1
+    assert "not what the build produces" in report["error"]
+
+
+def test_an_unchanged_package_is_known_built_and_a_changed_one_is_not(
+    cache: Path, one_article: Path
+) -> None:
+    from szdata._curate._build import known_built
+
+    assert known_built(open_package(one_article))  # recorded by the fixture's build
+    reviews = one_article / "data" / "curation" / "reviews.csv"
+    reviews.write_bytes(reviews.read_bytes() + b"\n")
+    assert not known_built(open_package(one_article))
