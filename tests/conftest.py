@@ -50,12 +50,14 @@ def copy_shipped_package(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The tests' cache of derived results (szdata._disk._cache) is their own, not the
-    user's: subprocesses inherit it too."""
+def _no_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No cache of derived results (szdata._disk._cache) unless a test turns it on: every
+    verdict is derived (tests/test_caches.py tests the caches, in folders of their own);
+    subprocesses inherit this too."""
     import os
 
     os.environ["SZDATA_CACHE_DIR"] = str(tmp_path_factory.mktemp("szdata-cache"))
+    os.environ["SZDATA_NO_CACHE"] = "1"
 
 
 @pytest.fixture(scope="session")

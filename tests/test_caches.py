@@ -31,6 +31,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder of this test alone (and no parse remembered in this process)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("SZDATA_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SZDATA_NO_CACHE", raising=False)
     _forget_parses()
     return folder
 
@@ -173,3 +174,72 @@ def test_an_unchanged_package_is_known_built_and_a_changed_one_is_not(
     reviews = one_article / "data" / "curation" / "reviews.csv"
     reviews.write_bytes(reviews.read_bytes() + b"\n")
     assert not known_built(open_package(one_article))
+
+
+def test_an_unchanged_package_gets_its_report_again_and_a_changed_one_is_validated(
+    cache: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import szdata
+    from szdata._validate import _run
+
+    first = szdata.validate(package_copy)
+    assert first.ok and _entries(cache, "reports")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    with monkeypatch.context() as m:
+        m.setattr(_run, "run_checks", not_again)
+        again = szdata.validate(package_copy)
+    assert again.to_dict() == first.to_dict()
+    # one byte of one file changes: everything is validated again
+    figures = package_copy / "data" / "figures.csv"
+    figures.write_bytes(figures.read_bytes().replace(b",exact,", b",roughly,", 1))
+    report = szdata.validate(package_copy)
+    assert {i.rule for i in report.errors} >= {"structure.enum"}
+    # a raw text too (a file the tables only name)
+    figures.write_bytes(figures.read_bytes().replace(b",roughly,", b",exact,", 1))
+    assert szdata.validate(package_copy).ok
+    raw = package_copy / "data" / "raw" / f"{FIRST}.txt"
+    raw.write_bytes(raw.read_bytes() + b" ")
+    assert "provenance.raw-hash" in {i.rule for i in szdata.validate(package_copy).errors}
+
+
+@pytest.mark.parametrize("how", ["garbage", "other files", "no file list"])
+def test_a_tampered_report_is_never_taken(cache: Path, package_copy: Path, how: str) -> None:
+    import szdata
+
+    figures = package_copy / "data" / "figures.csv"
+    figures.write_bytes(figures.read_bytes().replace(b",exact,", b",roughly,", 1))
+    broken = szdata.validate(package_copy)
+    assert not broken.ok
+    (path,) = _entries(cache, "reports")
+    head, _, rest = path.read_bytes().partition(b"\n")
+    key, _, doc = rest.partition(b"\n")
+    entry = json.loads(doc)
+    entry["report"]["issues"] = []  # claims the package is valid
+    if how == "garbage":
+        path.write_bytes(b"\n".join([head, key, b"{"]))
+    else:
+        if how == "other files":
+            entry["files"] = ["datapackage.json"]
+        else:
+            del entry["files"]
+        path.write_bytes(b"\n".join([head, key, json.dumps(entry).encode()]))
+    assert szdata.validate(package_copy).to_dict() == broken.to_dict()
+
+
+def test_base_and_no_cache_validate_everything(
+    cache: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import szdata
+
+    szdata.validate(package_copy)
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    calls = []
+    from szdata._validate import _run
+
+    real = _run.run_checks
+    monkeypatch.setattr(_run, "run_checks", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert szdata.validate(package_copy).ok
+    assert calls == [1]
