@@ -60,8 +60,11 @@ def is_chinese(text: str, start: int, end: int) -> bool:
     (True, False)
     """
     end = min(end, start + 400)  # the opening of a paragraph tells its language
-    n = len(_CJK.findall(text, start, end))
-    return n * 3 >= max(1, len(text[start:end].replace(" ", "")))
+    opening = text[start:end]
+    if opening.isascii():  # no CJK character (most paragraphs: a fast answer)
+        return False
+    n = len(_CJK.findall(opening))
+    return n * 3 >= max(1, len(opening.replace(" ", "")))
 
 
 def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> list[ItemMatch]:
