@@ -243,3 +243,29 @@ def test_base_and_no_cache_validate_everything(
     monkeypatch.setattr(_run, "run_checks", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert szdata.validate(package_copy).ok
     assert calls == [1]
+
+
+def test_a_focus_validates_its_articles_rows_and_their_keys_against_every_row(
+    package_copy: Path,
+) -> None:
+    from szdata._validate import validate_articles
+
+    figures = package_copy / "data" / "figures.csv"
+    lines = figures.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith(FIRST))
+    briefing = next(i for i, line in enumerate(lines) if line.startswith(BRIEFING))
+    # an error in each article's rows: only the focused article's is reported
+    lines[first] = lines[first].replace(",exact,", ",roughly,", 1)
+    lines[briefing] = lines[briefing].replace(",exact,", ",roughly,", 1)
+    figures.write_text("".join(lines), encoding="utf-8")
+    report = validate_articles(package_copy, [BRIEFING])
+    enum = [i for i in report.errors if i.rule == "structure.enum"]
+    assert [i.row for i in enum] == [briefing + 1]  # the line, header = 1
+    # a key of the focused article that repeats another article's row
+    figure_id = lines[first].split(",", 1)[0]
+    lines[briefing] = figure_id + "," + lines[briefing].split(",", 1)[1]
+    figures.write_text("".join(lines), encoding="utf-8")
+    report = validate_articles(package_copy, [BRIEFING])
+    keys = [i for i in report.errors if i.rule == "structure.primary-key"]
+    assert [(i.row, i.value) for i in keys] == [(briefing + 1, figure_id)]
+    assert f"repeats line {first + 1}" in keys[0].message

@@ -343,6 +343,7 @@ def add_articles(
                 "apart from changed ones (hint: run `szdata build --check` to see the difference, "
                 "then `szdata build`)"
             )
+        valid = d.known_valid()  # then only the new articles' rows are validated
         _write_texts(d, texts, decisions)
         step("building the tables")
         try:
@@ -351,7 +352,7 @@ def add_articles(
             raise AddRefused([_build_problem(texts, exc)]) from None
         new = _new_rows(d, built)
         step("validating")
-        report = d.validate()
+        report = d.validate(touched=[t.article_id for t in texts] if valid else None)
         refusals = [
             _issue_problem(d, texts, i)
             for i in report.errors

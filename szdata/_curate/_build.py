@@ -260,11 +260,11 @@ def _inputs_key(pkg: Package, descriptor: bytes | None = None) -> str | None:
     if descriptor is None:
         rels.insert(0, DESCRIPTOR)
     else:
-        h.update(_cache.digest(DESCRIPTOR, descriptor).encode())
-    for rel, data in zip(rels, read_files(pkg.root, rels, missing_ok=True), strict=True):
-        if data is None:
+        h.update(f"{DESCRIPTOR}\0{hashlib.sha256(descriptor).hexdigest()}\n".encode())
+    for rel, sha in zip(rels, _cache.file_sha256(pkg.root, rels), strict=True):
+        if sha is None:
             return None
-        h.update(_cache.digest(rel, data).encode())
+        h.update(f"{rel}\0{sha}\n".encode())
     return h.hexdigest()
 
 

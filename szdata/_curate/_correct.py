@@ -187,6 +187,7 @@ def correct(
                 ["the committed tables are not what the build produces"],
                 "run `szdata build --check` to see the difference, then `szdata build`",
             )
+        valid = d.known_valid()  # then only the corrected articles' rows are validated
         tables = pkg.schema("decisions").field("table").enum or ()
         if table not in tables:
             raise UsageError(f"table {table!r} cannot be corrected (one of: {', '.join(tables)})")
@@ -216,7 +217,7 @@ def correct(
             pkg.resource("decisions")["path"],
             decision_rows_csv(pkg.schema("decisions").field_names, recorded + decisions),
         )
-        _build_and_validate(d, decisions)
+        _build_and_validate(d, decisions, valid)
         if dry_run:
             return CorrectResult(decisions, [], True)
         return CorrectResult(decisions, d.commit(), False)
@@ -291,18 +292,20 @@ def _typed(kind: str, value: str) -> Any:
     return value
 
 
-def _build_and_validate(d: Draft, decisions: list[dict[str, str]]) -> None:
-    """Rebuild and validate the draft; refuse with every error it has."""
+def _build_and_validate(d: Draft, decisions: list[dict[str, str]], valid: bool) -> None:
+    """Rebuild and validate the draft; refuse with every error it has. ``valid``: the draft
+    was known to have no error before the decisions were written."""
     from szdata._curate._build import article_of
 
     ids = ", ".join(x["decision_id"] for x in decisions)
+    touched = sorted({article_of(x["key"]) for x in decisions})
     try:  # the draft was built: only the rows of the articles the decisions are about change
-        d.build(touched=sorted({article_of(x["key"]) for x in decisions}))
+        d.build(touched=touched)
     except SzdataError as exc:
         raise CorrectionRefused(
             [f"the build refuses {ids}: {exc}"], "check the key, the column and the value"
         ) from None
-    report = d.validate()
+    report = d.validate(touched=touched if valid else None)
     errors = [i for i in report.errors if not i.rule.startswith("review.")]
     if not errors:
         return

@@ -116,11 +116,31 @@ class Draft:
         self.files.update(result.contents)
         return result
 
-    def validate(self) -> Report:
-        """Validate the draft, every layer; the caller decides which issues refuse it."""
-        from szdata._validate import validate
+    def known_valid(self) -> bool:
+        """Whether the draft, as it is now, is known to have no error (before the command
+        changes it): then :meth:`validate` may check only the articles it changes."""
+        from szdata._validate._verdicts import known_clean
 
-        return validate(self.copy)
+        return known_clean(self.package())
+
+    def validate(self, touched: list[str] | None = None) -> Report:
+        """Validate the draft, every layer; the caller decides which issues refuse it.
+
+        ``touched``: the draft was :meth:`known_valid` before only the files about these
+        articles changed: their rows are validated, and their keys against every row
+        (:func:`szdata._validate.validate_articles`); a draft so found without error is
+        recorded as such, for the next command.
+        """
+        from szdata._validate import validate, validate_articles
+
+        if not touched:
+            return validate(self.copy)
+        report = validate_articles(self.package(), touched)
+        if report.ok:
+            from szdata._validate._verdicts import remember_clean
+
+            remember_clean(self.package())
+        return report
 
     def changed(self) -> list[str]:
         """The files of the draft whose bytes differ from the package's, sorted."""

@@ -105,3 +105,43 @@ def put(kind: str, key: str, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+_SHA256: dict[tuple[int, int, int, int, int], str] = {}
+"""SHA-256 of files this process read, by (device, inode, size, mtime, ctime)."""
+
+
+def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
+    """The SHA-256 of each regular file ``root/rel`` (``None``: missing, a link, not a file).
+
+    A file is read and hashed once per process while it keeps its inode, size and times
+    (a command hashes a package's raw texts for several keys; a draft's hard links share
+    them). ``rels`` are relative paths already checked safe.
+    """
+    import stat
+
+    from szdata._disk._files import read_files
+
+    out: list[str | None] = []
+    todo: list[tuple[int, str, tuple[int, int, int, int, int]]] = []
+    base = os.fspath(root)
+    for n, rel in enumerate(rels):
+        try:
+            st = os.lstat(os.path.join(base, rel))
+        except OSError:
+            out.append(None)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            out.append(None)
+            continue
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = _SHA256.get(key)
+        out.append(known)
+        if known is None:
+            todo.append((n, rel, key))
+    if todo:
+        found = read_files(root, [rel for _, rel, _ in todo], missing_ok=True)
+        for (n, _rel, key), data in zip(todo, found, strict=True):
+            if data is not None:
+                out[n] = _SHA256[key] = hashlib.sha256(data).hexdigest()
+    return out

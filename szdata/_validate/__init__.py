@@ -10,12 +10,15 @@ run ``frictionless validate``, the standard's reference checker, which CI runs s
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from szdata._validate._report import Issue, Report
 from szdata._validate._rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from szdata._disk._package import Package
 
 __all__ = ["RULES", "Issue", "Report", "Rule", "validate"]
 
@@ -103,6 +106,32 @@ def validate(
     if base is None:
         _verdicts.remember(package, ctx, report)
     return report
+
+
+def validate_articles(path: str | Path | Package, articles: Collection[str]) -> Report:
+    """Validate the rows of ``articles`` of the package at ``path``, and their keys.
+
+    For the drafts of ``add``, ``correct`` and ``review`` (:mod:`szdata._curate._draft`),
+    which change the rows of some articles of a package known to be valid: every rule is
+    about one row or one article, so the other articles' rows are what they were, valid;
+    the primary keys and ``unique`` fields of the articles' rows are checked against every
+    row (:func:`szdata._validate._load.narrow`), and the tables' and the articles' raw
+    texts' bytes and hashes. The report holds the issues of those rows only.
+
+    Examples
+    --------
+    >>> from szdata._disk._package import default_root
+    >>> validate_articles(default_root(), ["004_4c9b5674638746a7"]).ok
+    True
+    """
+    from szdata._disk._package import Package, open_package
+    from szdata._validate._run import run_checks
+
+    package = path if isinstance(path, Package) else open_package(path)
+    ctx, issues = run_checks(package, lambda _name: None, frozenset(articles))
+    return Report(
+        issues=_ordered(issues, package.table_names()), package=_summary(ctx), strict=False
+    )
 
 
 def _ordered(issues: list[Issue], tables: list[str]) -> list[Issue]:

@@ -95,6 +95,8 @@ class Context:
     (code points), one row per article id (the first row of a repeated id)."""
     raw: tuple[pl.DataFrame, RawReader] | None = None
     """The article rows whose raw texts are being read in the background, and the reader."""
+    focus: frozenset[str] | None = None
+    """Validate the rows of these articles only (see :func:`load`); ``None``: every row."""
     raw_facts: tuple[list[str], list[int | None], list[str | None]] | None = None
     """The raw texts read by ``check_raw_texts``: paths, sizes and SHA-256 (``None``:
     missing), for ``structure.integrity``."""
@@ -148,16 +150,25 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
     return table, issues
 
 
-def load(package: Package, loaded: Callable[[Context, str], None] | None = None) -> Context:
+def load(
+    package: Package,
+    loaded: Callable[[Context, str], None] | None = None,
+    focus: frozenset[str] | None = None,
+) -> Context:
     """Read every table of ``package``; header and row-length issues go to ``issues``.
 
     ``loaded(ctx, name)`` is called after each table is read (e.g. to start reading the raw
     texts once the articles are in). If reading fails, :meth:`Context.close` is called.
+
+    ``focus``: keep only the rows about these articles (see :func:`narrow`), after checking
+    that their keys repeat none of the other rows'.
     """
-    ctx = Context(package=package, tables={})
+    ctx = Context(package=package, tables={}, focus=focus)
     try:
         for name in package.table_names():
             table, found = read_table(package, name)
+            if focus is not None:
+                found.extend(narrow(table, focus))
             ctx.tables[name] = table
             ctx.issues.extend(found)
             if loaded is not None:
@@ -166,3 +177,68 @@ def load(package: Package, loaded: Callable[[Context, str], None] | None = None)
         ctx.close()
         raise
     return ctx
+
+
+def _article_expr(table: LoadedTable) -> pl.Expr | None:
+    """The article each row of ``table`` is about, or ``None`` for a table about none."""
+    import polars as pl
+
+    assert table.text is not None
+    if "article_id" in table.text.columns:
+        return pl.col("article_id")
+    if {"table", "key"} <= set(table.text.columns):  # decisions: ARTICLE or ARTICLE.f123
+        return pl.col("key").str.extract(r"^([^.]*)")
+    return None
+
+
+def narrow(table: LoadedTable, focus: frozenset[str]) -> list[Issue]:
+    """Keep only the rows of ``table`` about the articles ``focus``; the issues of their keys.
+
+    For the drafts of ``add``, ``correct`` and ``review``, whose changes are the rows of
+    some articles (:func:`szdata._validate.validate_articles`): every rule is about one row
+    or one article, but for the primary keys and ``unique`` fields, whose values must not
+    repeat another article's: those are checked here, on the whole table, before it is
+    narrowed. A table about no article (organizations, units, ...) is kept whole.
+    """
+    import polars as pl
+
+    if not table.usable:
+        return []
+    assert table.text is not None and table.typed is not None
+    article = _article_expr(table)
+    if article is None:
+        return []
+    inside = table.typed.select(article.is_in(list(focus)).fill_null(False)).to_series()
+    issues: list[Issue] = []
+    schema = table.schema
+    keys = [list(schema.primary_key)] if schema.primary_key else []
+    keys += [[f.name] for f in schema.fields if f.unique and list(schema.primary_key) != [f.name]]
+    for columns in keys:
+        rule = (
+            "structure.primary-key" if columns == list(schema.primary_key) else "structure.unique"
+        )
+        what = "primary key" if rule == "structure.primary-key" else columns[0]
+        complete = pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
+        others = (
+            table.typed.filter(~inside)
+            .filter(complete)
+            .group_by(columns)
+            .agg(pl.col(LINE).min().alias("__other"))
+        )
+        mine = table.typed.filter(inside).filter(complete)
+        for row in mine.join(others, on=columns, how="inner").iter_rows(named=True):
+            shown = row[columns[0]] if len(columns) == 1 else tuple(row[c] for c in columns)
+            issues.append(
+                table.issue(
+                    rule,
+                    row[LINE],
+                    ",".join(columns),
+                    shown,
+                    f"{what} {shown!r} repeats line {row['__other']}",
+                )
+            )
+    # rechunked: the text and typed frames are put side by side (polars 2.1 panics on
+    # frames of unequal chunks there)
+    table.text = table.text.filter(inside).rechunk()
+    table.typed = table.typed.filter(inside).rechunk()
+    return issues

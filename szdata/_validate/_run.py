@@ -31,8 +31,12 @@ if TYPE_CHECKING:
     from szdata._validate._report import Issue
 
 
-def run_checks(package: Package, step: Callable[[str], None]) -> tuple[Context, list[Issue]]:
+def run_checks(
+    package: Package, step: Callable[[str], None], focus: frozenset[str] | None = None
+) -> tuple[Context, list[Issue]]:
     """Read ``package`` and run every check; ``step`` is told the name of each step.
+
+    ``focus``: check the rows of these articles only (:func:`~._load.narrow`).
 
     Raises
     ------
@@ -56,7 +60,7 @@ def run_checks(package: Package, step: Callable[[str], None]) -> tuple[Context, 
             _checks.start_raw_texts(ctx)
 
     step("reading the tables")
-    ctx = load(package, loaded)
+    ctx = load(package, loaded, focus)
     try:
         step("checking the foreign keys")
         issues = [*ctx.issues, *structure, *_structural.check_all_foreign_keys(ctx)]

@@ -84,17 +84,14 @@ def _files_digest(
     package: Package, files: list[str], known: dict[str, str] | None = None
 ) -> str | None:
     """The digest of the SHA-256 of each file (``known``: some already computed)."""
-    from szdata._disk._files import read_files
-
     known = known or {}
     todo = [f for f in files if f not in known]
-    hashes = dict(known)
+    hashes: dict[str, str | None] = dict(known)
     try:
-        for rel, data in zip(todo, read_files(package.root, todo, missing_ok=True), strict=True):
-            if data is None:
-                return None
-            hashes[rel] = hashlib.sha256(data).hexdigest()
+        hashes.update(zip(todo, _cache.file_sha256(package.root, todo), strict=True))
     except Exception:  # an unreadable file: validate, which says why
+        return None
+    if any(hashes[rel] is None for rel in files):
         return None
     return _cache.digest(*(f"{rel}\0{hashes[rel]}" for rel in files))
 
@@ -150,3 +147,58 @@ def remember(package: Package, ctx: Context, report: Report) -> None:
         return
     entry: dict[str, Any] = {"files": ordered, "digest": digest, "report": report.to_dict()}
     _cache.put(_KIND, key, json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _all_files(package: Package) -> list[str]:
+    """Every file validation reads: the descriptor, schemas, tables and listed raw texts."""
+    files = {"datapackage.json"}
+    for name in package.table_names():
+        res = package.resource(name)
+        if isinstance(res.get("schema"), str):
+            files.add(res["schema"])
+    for res in package.descriptor.get("resources", []):
+        if isinstance(res.get("path"), str):
+            files.add(res["path"])
+    return sorted(files)
+
+
+def known_clean(package: Package) -> bool:
+    """Whether ``package``, byte for byte, is known to have no error (today, by this code).
+
+    From a report :func:`remember` stored (with no error), or a pass :func:`remember_clean`
+    recorded. The files are read and hashed to know.
+    """
+    key = _key(package, strict=False)
+    if key is None:
+        return False
+    for kind in ("clean", _KIND):
+        data = _cache.get(kind, key)
+        if data is None:
+            continue
+        try:
+            entry = json.loads(data)
+            files = entry["files"]
+            if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+                continue
+            if kind == _KIND and entry["report"]["errors"] != 0:
+                continue
+            if _files_digest(package, files) == entry["digest"]:
+                return True
+        except (ValueError, KeyError, TypeError):
+            continue
+    return False
+
+
+def remember_clean(package: Package, known: dict[str, str] | None = None) -> None:
+    """Record that ``package``, byte for byte, has no error (a draft validated as a change
+    of a package known clean, :func:`szdata._validate.validate_articles`)."""
+    if _cache.cache_dir() is None:
+        return
+    key = _key(package, strict=False)
+    if key is None:
+        return
+    files = _all_files(package)
+    digest = _files_digest(package, files, known)
+    if digest is not None:
+        entry = {"files": files, "digest": digest}
+        _cache.put("clean", key, json.dumps(entry).encode("utf-8"))
