@@ -5,9 +5,9 @@ child process, the runs of a command and of its baseline taking turns:
 
 * ``add`` of the shipped Daily Briefing, ``review ARTICLE --accept`` and ``correct`` of a
   figure's ``counted``, into synthetic packages of 100, 1,000 and 10,000 articles
-  (``make_package.py``, built, as a curator's checkout is), against the same commands on the
-  shipped package (its first article, the briefing to add); every run on a fresh copy
-  (hard links, made outside the timing);
+  (``make_package.py``, built and validated, as a curator's checkout is), against the same
+  commands on the shipped package (its first article, the briefing to add); every run on a
+  fresh copy of the package (hard links, made outside the timing);
 * ``build --check`` at the largest size, up to date, and with 10% of the rows of every
   built table edited (it fails and shows the first differing rows);
 * ``szdata info`` against ``python -c "import polars"``, and ``szdata validate`` on the

@@ -324,6 +324,7 @@ def measure_curators(sizes: list[int], args: argparse.Namespace, log) -> dict[st
     log("curators' commands")
     packages = {"shipped": curators.shipped_package(root / "cur-shipped")}
     cache = {**curators._env(root / "cache")}
+    run_child([PYTHON, "-m", "szdata", "validate", "--path", str(packages["shipped"])], env=cache)
     for n in sizes:
         pkg = root / f"cur-{n}"
         t = time.perf_counter()
@@ -331,6 +332,10 @@ def measure_curators(sizes: list[int], args: argparse.Namespace, log) -> dict[st
         r = run_child([PYTHON, "-m", "szdata", "build", "-q", "--path", str(pkg)], env=cache)
         if r.returncode != 0:
             raise RuntimeError(f"szdata build of {pkg} failed:\n{r.stderr[-2000:]}")
+        # validated, as a curator's checkout is (CI): its report is remembered
+        r = run_child([PYTHON, "-m", "szdata", "validate", "--path", str(pkg)], env=cache)
+        if r.returncode != 0:
+            raise RuntimeError(f"szdata validate of {pkg} failed:\n{r.stdout[-2000:]}")
         log(f"  {n:,} articles generated and built in {time.perf_counter() - t:.1f} s")
         packages[f"{n:,}"] = pkg
     out: dict[str, Any] = {

@@ -390,13 +390,12 @@ def _new_rows(d: Draft, built: BuildResult) -> dict[str, list[dict[str, str]]]:
 
     from szdata._disk._readers import LINE, read_csv_bytes
 
+    if built.touched is not None:
+        return {table: built.touched.get(table, []) for table in BUILT_TABLES}
     pkg = d.package()
     out: dict[str, list[dict[str, str]]] = {}
     for table in BUILT_TABLES:
         rel = pkg.resource(table)["path"]
-        if built.touched is not None:
-            out[table] = built.touched.get(table, [])
-            continue
         if rel not in built.changed:
             out[table] = []
             continue

@@ -56,6 +56,8 @@ class Draft:
     """Every file of the draft (relative), the ones written included."""
     _package: Package | None = field(default=None, repr=False)
     """The draft opened as a package, until a file of it is written."""
+    written: set[str] = field(default_factory=set)
+    """The files written into the draft (the others are the package's, byte for byte)."""
 
     def read(self, rel: str) -> bytes:
         """The draft's bytes of ``rel``."""
@@ -69,6 +71,7 @@ class Draft:
             target.unlink()  # a hard-linked raw text must not be written through
         target.write_bytes(data)
         self.files.add(rel)
+        self.written.add(rel)
         self._package = None
 
     def package(self) -> Package:
@@ -114,6 +117,7 @@ class Draft:
             result = build_package(self.package(), check=False)
         self._package = None
         self.files.update(result.contents)
+        self.written.update(result.changed)
         return result
 
     def known_valid(self) -> bool:
@@ -143,9 +147,10 @@ class Draft:
         return report
 
     def changed(self) -> list[str]:
-        """The files of the draft whose bytes differ from the package's, sorted."""
+        """The files of the draft whose bytes differ from the package's, sorted (only a file
+        written into the draft can)."""
         out = []
-        for rel in sorted(self.files):
+        for rel in sorted(self.written):
             new = (self.copy / rel).read_bytes()
             (old,) = read_files(self.root, [rel], missing_ok=True)
             if old != new:
