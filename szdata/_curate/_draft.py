@@ -186,13 +186,14 @@ def _mirror(pkg: Package, dest: Path) -> set[str]:
     for name in pkg.table_names():
         copy(pkg.resource(name)["path"])
     (dest / RAW_DIR).mkdir(parents=True, exist_ok=True)
-    for name in list_folder(pkg.root, RAW_DIR, suffix=".txt"):
-        rel = f"{RAW_DIR}/{name}"
+    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
+    src, dst = os.fspath(pkg.root / RAW_DIR), os.fspath(dest / RAW_DIR)
+    for name in names:
         try:  # a link stays a link (and is refused when read), never followed
-            os.link(pkg.root / rel, dest / rel, follow_symlinks=False)
+            os.link(os.path.join(src, name), os.path.join(dst, name), follow_symlinks=False)
         except (OSError, NotImplementedError):
-            copy(rel)
-        files.add(rel)
+            copy(f"{RAW_DIR}/{name}")
+    files.update(f"{RAW_DIR}/{name}" for name in names)
     return files
 
 
