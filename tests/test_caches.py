@@ -269,3 +269,15 @@ def test_a_focus_validates_its_articles_rows_and_their_keys_against_every_row(
     keys = [i for i in report.errors if i.rule == "structure.primary-key"]
     assert [(i.row, i.value) for i in keys] == [(briefing + 1, figure_id)]
     assert f"repeats line {first + 1}" in keys[0].message
+
+
+def test_the_report_of_the_same_files_elsewhere_names_where_they_are(
+    cache: Path, package_copy: Path, tmp_path: Path
+) -> None:
+    import szdata
+
+    first = szdata.validate(package_copy)
+    elsewhere = shutil.copytree(package_copy, tmp_path / "elsewhere")
+    again = szdata.validate(elsewhere)
+    assert again.package["root"] == str(elsewhere.resolve()) != first.package["root"]
+    assert [i.to_dict() for i in again.issues] == [i.to_dict() for i in first.issues]

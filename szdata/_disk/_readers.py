@@ -416,7 +416,11 @@ def _count(data: bytes, byte: bytes, start: int) -> int:
             pass
         else:
             view = np.frombuffer(data, dtype=np.uint8, offset=start)
-            return int(np.count_nonzero(view == byte[0]))
+            step = 1 << 23  # 8 MB at a time: the comparison's array stays small
+            return sum(
+                int(np.count_nonzero(view[i : i + step] == byte[0]))
+                for i in range(0, len(view), step)
+            )
     return data.count(byte, start)
 
 

@@ -111,7 +111,9 @@ def recall(package: Package, *, strict: bool) -> Report | None:
             return None
         report = entry["report"]
         issues = [Issue(**i) for i in report["issues"]]
-        return Report(issues=issues, package=report["package"], strict=bool(report["strict"]))
+        summary = dict(report["package"])
+        summary["root"] = str(package.root)  # the same files may be in another folder
+        return Report(issues=issues, package=summary, strict=bool(report["strict"]))
     except (ValueError, KeyError, TypeError):
         return None
 
