@@ -16,9 +16,9 @@ True
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,15 +46,33 @@ def curated_rows(package: Package | None = None) -> CuratedRows:
         When a curated file is malformed (its header, or its CSV syntax).
     """
     pkg = package if package is not None else _installed()
+    root, rels, headers, paths = _plan(pkg)
+    stamps = tuple(_stamp(path) for path in paths)
+    return _read(root, rels, headers, stamps)
+
+
+_Plan = tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]
+_PLANS: dict[int, tuple[Package, _Plan]] = {}
+
+
+def _plan(pkg: Package) -> _Plan:
+    """The root, files, headers and full paths of the curated tables of one opened package
+    (asked of it once: a parse asks for the registry every time)."""
+    known = _PLANS.get(id(pkg))
+    if known is not None and known[0] is pkg:
+        return known[1]
     rels = tuple(pkg.resource(n)["path"] for n in CURATED)
-    stamps = tuple(_stamp(pkg.root / rel) for rel in rels)
     headers = tuple(tuple(pkg.schema(n).field_names) for n in CURATED)
-    return _read(str(pkg.root), rels, headers, stamps)
+    plan = (str(pkg.root), rels, headers, tuple(os.path.join(pkg.root, rel) for rel in rels))
+    if len(_PLANS) >= 8:
+        _PLANS.clear()
+    _PLANS[id(pkg)] = (pkg, plan)  # the package is kept: its id is not reused meanwhile
+    return plan
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _stamp(path: str) -> tuple[int, int]:
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError:
         return (0, 0)
     return (info.st_mtime_ns, info.st_size)
