@@ -716,6 +716,103 @@ def _curators_section(cur: dict[str, Any] | None, check: dict[str, Any] | None) 
     return lines
 
 
+def readme_table(sizes: list[dict[str, Any]], extra: dict[str, Any]) -> str:
+    """The README's performance table: each measurement of issue 22 as a ratio, with its
+    target, from one run (``run.py`` writes it between the README's ``perf`` markers)."""
+    rows: list[tuple[str, str, str]] = []
+    by_size = {s["figures"]: s for s in sizes}
+    for n in (100_000, 1_000_000):
+        s = by_size.get(n)
+        if not s or s["validate"].seconds is None:
+            continue
+        floor = s["floor_raw"].seconds
+        rows.append(
+            (
+                f"`szdata validate`, {n:,} figures / reading every file",
+                f"{s['validate'].seconds / floor:.1f}x (warm: {s['warm'].seconds / floor:.1f}x)",
+                "at most 1.5x" if n == 1_000_000 else "",
+            )
+        )
+        fl = s["frictionless"].seconds
+        if fl is not None:
+            rows.append(
+                (
+                    f"`frictionless validate` / `szdata validate`, {n:,} figures",
+                    f"{fl / s['validate'].seconds:.1f}x (warm: {fl / s['warm'].seconds:.0f}x)",
+                    "at least 50x",
+                )
+            )
+        if n == 1_000_000:
+            rows.append(("peak memory, 1M figures", _fmt_mb(s["validate"].max_rss_mb), "1.2 GB"))
+    ld = extra.get("load")
+    if ld and "error" not in ld:
+        rows.append(
+            (
+                f'`szdata.load("figures")` ({ld["rows"]:,} rows) / `pandas.read_csv`',
+                f"{ld['load_pandas'] / ld['pandas']:.1f}x",
+                "at most 3x",
+            )
+        )
+    ps = extra.get("parse")
+    if ps and "error" not in ps:
+        rate = ps["articles"] / ps.get("cpu", ps["seconds"])
+        rows.append(("`szdata.parse`, the shipped briefing", f"{rate:,.0f}/s", "1,500/s"))
+    lat = extra.get("latency")
+    if lat:
+        rows.append(
+            (
+                '`szdata info` / `python -c "import polars"`',
+                f"{lat['info'] / lat['import_polars']:.2f}x",
+                "at most 1.5x",
+            )
+        )
+        rows.append(
+            (
+                "`szdata validate` / `frictionless validate`, shipped package",
+                f"{lat['validate_cold'] / lat['frictionless']:.2f}x "
+                f"(warm: {lat['validate_warm'] / lat['frictionless']:.2f}x)",
+                "at most 0.35x",
+            )
+        )
+    cur = extra.get("curators")
+    if cur:
+        labels = list(cur)
+        for name in ("add", "review", "correct"):
+            ratio = cur[labels[-1]][name]["seconds"] / cur[labels[0]][name]["seconds"]
+            rows.append(
+                (
+                    f"`szdata {name}`, {labels[-1]} articles / shipped package",
+                    f"{ratio:.1f}x",
+                    "at most 2x",
+                )
+            )
+    check = extra.get("build_check")
+    if check:
+        rows.append(
+            (
+                f"`build --check`, 10% of rows differing / up to date ({check['label']} articles)",
+                f"{check['changed'] / check['clean']:.2f}x",
+                "at most 1.5x",
+            )
+        )
+    lines = ["| measurement | ratio | target |", "|---|---:|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def update_readme(table: str, readme: Path = REPO / "README.md") -> None:
+    """Put ``table`` between the README's ``<!-- perf:start -->`` and ``perf:end`` markers."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- perf:start -->", "<!-- perf:end -->"
+    if start not in text or end not in text:
+        return
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    tmp = readme.with_suffix(".tmp")
+    tmp.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
+    os.replace(tmp, readme)
+
+
 def _steps_section(sizes: list[dict[str, Any]]) -> list[str]:
     """Where ``szdata.validate()`` spends its time at the largest size, step by step."""
     timed = [s for s in sizes if s.get("steps")]
@@ -828,6 +925,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, output)
         log(f"wrote {output}")
+    if output == HERE / "RESULTS.md":
+        update_readme(readme_table(results, extra))
+        log("wrote the performance table of README.md")
     return 0
 
 
