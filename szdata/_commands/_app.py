@@ -75,20 +75,37 @@ def _root(
     """Shenzhen COVID-19 government news of 2020 as traceable, validated tables."""
 
 
-def make_app() -> typer.Typer:
-    """The application, made once, with every command of :data:`COMMAND_MODULES`."""
+def make_app(command: str | None = None) -> typer.Typer:
+    """The application, made once, with every command of :data:`COMMAND_MODULES`.
+
+    ``command``: the one command about to run, when the arguments name one: an application
+    with that command alone (each command's module imports what it uses, and a Typer
+    command costs time to set up, so that ``szdata info`` does not pay for ``site``).
+    """
     global _APP
-    if _APP is None:
-        app = typer.Typer(
-            name="szdata",
-            help="Shenzhen COVID-19 government news of 2020 as traceable, validated tables.",
-            no_args_is_help=True,
-            add_completion=False,
-            pretty_exceptions_enable=False,
-            rich_markup_mode=None,
-        )
-        app.callback()(_root)
-        for name in COMMAND_MODULES:
-            import_module(f"szdata._commands.{name}").register(app)
-        _APP = app
+    if _APP is not None:
+        return _APP
+    if command in COMMAND_MODULES:
+        if command not in _ONE:
+            _ONE[command] = _new_app((command,))
+        return _ONE[command]
+    _APP = _new_app(COMMAND_MODULES)
     return _APP
+
+
+_ONE: dict[str, typer.Typer] = {}
+
+
+def _new_app(commands: tuple[str, ...]) -> typer.Typer:
+    app = typer.Typer(
+        name="szdata",
+        help="Shenzhen COVID-19 government news of 2020 as traceable, validated tables.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(_root)
+    for name in commands:
+        import_module(f"szdata._commands.{name}").register(app)
+    return app

@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     import typer
 
 
-def _make_app() -> typer.Typer:
-    """The one Typer application, every command registered (:mod:`._app` imports typer)."""
+def _make_app(args: list[str] | None = None) -> typer.Typer:
+    """The Typer application (:mod:`._app` imports typer): with every command registered, or
+    only the one ``args`` runs when its first argument names one (not ``--help``)."""
     from szdata._commands._app import make_app
 
-    return make_app()
+    return make_app(args[0] if args and not args[0].startswith("-") else None)
 
 
 _LAZY = ("COMMAND_MODULES", "version_text")
@@ -197,7 +198,7 @@ def _run(args: list[str]) -> int:
     as_json = _wants_json(args)
     status: Any = 0
     try:
-        app = _make_app()
+        app = _make_app(args)
         status = app(args=args, standalone_mode=False, prog_name="szdata")
         if status == 130:  # typer turns Ctrl-C into Exit(130), silently
             _say("interrupted")
