@@ -872,8 +872,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--parse-articles", type=int, default=2000, help="articles to parse")
     p.add_argument(
         "--curator-sizes",
-        default="100,1000,10000",
-        help="articles of the packages the curator's commands run on ('' to skip)",
+        default=None,
+        help="articles of the packages the curator's commands run on ('' to skip; default "
+        "100,1000,10000, with --quick 100,1000, with --sizes none)",
     )
     args = p.parse_args(argv)
     sizes = (
@@ -894,9 +895,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         log(f"{n:,} figures")
         results.append(measure_size(n, args, log))
-    curator_sizes = (
-        [int(x) for x in args.curator_sizes.split(",") if x] if args.curator_sizes else []
-    )
+    if args.curator_sizes is None:
+        args.curator_sizes = "" if args.sizes else "100,1000" if args.quick else "100,1000,10000"
+    curator_sizes = [int(x) for x in args.curator_sizes.split(",") if x]
     extra: dict[str, Any] = {}
     if curator_sizes:
         extra.update(measure_curators(curator_sizes, args, log))
