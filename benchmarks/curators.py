@@ -3,8 +3,8 @@
 Measured by ``benchmarks/run.py`` (see ``benchmarks/README.md``), each command in its own
 child process, the runs of a command and of its baseline taking turns:
 
-* ``add`` of the shipped Daily Briefing, ``review ARTICLE --accept`` and ``correct`` of a
-  figure's ``counted``, into synthetic packages of 100, 1,000 and 10,000 articles
+* ``add`` of the shipped Daily Briefing, ``review ARTICLE --accept`` and ``correct`` (a note
+  on a figure's ``counted``), into synthetic packages of 100, 1,000 and 10,000 articles
   (``make_package.py``, built and validated, as a curator's checkout is), against the same
   commands on the shipped package (its first article, the briefing to add); every run on a
   fresh copy of the package (hard links, made outside the timing);
@@ -66,7 +66,7 @@ def commands(pkg: Path, article: str, figure: str) -> dict[str, list[str]]:
         "correct": _szdata(
             "correct",
             f"figures:{figure}",
-            "--set",
+            "--note",
             "counted=benchmark units",
             "--reason",
             "A benchmark of the command.",

@@ -684,9 +684,9 @@ def _curators_section(cur: dict[str, Any] | None, check: dict[str, Any] | None) 
             "## Curators' commands",
             "",
             "Each on a fresh copy of a built package (caches warm, as a curator's are): `add` "
-            "the shipped Daily Briefing, `review ARTICLE --accept`, `correct` a figure's "
-            "`counted`. Wall time (CPU time of the process in brackets); ratio to the same "
-            "command on the shipped package.",
+            "the shipped Daily Briefing, `review ARTICLE --accept`, `correct` (a note on a "
+            "figure's `counted`). Wall time (CPU time of the process in brackets); ratio to "
+            "the same command on the shipped package.",
             "",
             "| articles | `add` | ratio | `review` | ratio | `correct` | ratio |",
             "|---|---:|---:|---:|---:|---:|---:|",
