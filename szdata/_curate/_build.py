@@ -356,8 +356,12 @@ def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
     rebuilt: dict[str, list[dict[str, str]]] = {}
     for t in BUILT_TABLES:
         rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
-        old = _committed(pkg, rel)
-        read = read_csv_bytes(old.encode("utf-8"), file=rel).check(pkg.schema(t).field_names)
+        (data,) = read_files(pkg.root, [rel], missing_ok=True)
+        if data is None:
+            return None
+        read = read_csv_bytes(data, file=rel).check(pkg.schema(t).field_names)
+        old = data.decode("utf-8")  # the reader checked it is UTF-8
+        del data
         lines = old.splitlines(keepends=True)
         if read.frame.height != len(lines) - 1 or not old.endswith("\n"):
             return None

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator
@@ -217,4 +218,7 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
             copy = Path(tmp) / "package"
             copy.mkdir()
             files = _mirror(pkg, copy)
-            yield Draft(root=pkg.root, copy=copy, files=files)
+            # the copy's descriptor and schemas are the package's, byte for byte: opened as
+            # they were, in the copy
+            opened = dataclasses.replace(pkg, root=copy.resolve())
+            yield Draft(root=pkg.root, copy=copy, files=files, _package=opened)
