@@ -281,3 +281,17 @@ def test_the_report_of_the_same_files_elsewhere_names_where_they_are(
     again = szdata.validate(elsewhere)
     assert again.package["root"] == str(elsewhere.resolve()) != first.package["root"]
     assert [i.to_dict() for i in again.issues] == [i.to_dict() for i in first.issues]
+
+
+def test_a_file_dropped_into_the_package_is_seen_after_a_reused_report(
+    cache: Path, package_copy: Path
+) -> None:
+    import szdata
+
+    assert szdata.validate(package_copy).ok
+    (package_copy / "data" / "raw" / "999_dropped.txt").write_bytes(b"A text\n\nno one added\n")
+    assert "provenance.raw-unlisted" in {i.rule for i in szdata.validate(package_copy).errors}
+    (package_copy / "data" / "raw" / "999_dropped.txt").unlink()
+    assert szdata.validate(package_copy).ok
+    (package_copy / "data" / ".figures.csv.x.szdata-tmp").write_bytes(b"half")
+    assert "provenance.temp-file" in {i.rule for i in szdata.validate(package_copy).warnings}

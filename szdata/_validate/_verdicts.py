@@ -1,8 +1,10 @@
 """The report of a package whose every file was validated before, byte for byte, reused.
 
 A report depends on the files :func:`szdata.validate` reads (the descriptor, the Table
-Schemas, the tables and the raw texts), on the code (szdata's and polars'), on the day (no
-date may be in the future), on ``--strict`` and on the ``SZDATA_*`` limits. After a
+Schemas, the tables and the raw texts), on what else is in the package's folders (a raw
+text no article lists, a temporary file: :func:`_listing`), on the code (szdata's and
+polars'), on the day (no date may be in the future), on ``--strict`` and on the
+``SZDATA_*`` limits. A rule that reads anything else must add it here. After a
 validation, :func:`remember` stores the report in the cache (:mod:`szdata._disk._cache`)
 under the digest of all of these but the files, with the list of the files read and the
 digest of their bytes; :func:`recall` gives it back only when every one of those files has
@@ -93,7 +95,29 @@ def _files_digest(
         return None
     if any(hashes[rel] is None for rel in files):
         return None
-    return _cache.digest(*(f"{rel}\0{hashes[rel]}" for rel in files))
+    listing = _listing(package)
+    if listing is None:
+        return None
+    return _cache.digest(*(f"{rel}\0{hashes[rel]}" for rel in files), listing)
+
+
+def _listing(package: Package) -> str | None:
+    """The digest of what is on disk besides the files read: every entry under ``data/`` and
+    ``schemas/`` with its kind, and the temporary files at the root (what the rules on the
+    package's folder read: ``provenance.raw-unlisted``, ``provenance.temp-file``, ...)."""
+    from szdata._disk._atomic import TEMP_SUFFIX
+    from szdata._disk._files import walk_folder
+
+    try:
+        parts = [
+            f"{rel}\0{kind}"
+            for folder in ("data", "schemas")
+            for rel, kind in walk_folder(package.root, folder)
+        ]
+        parts += sorted(n for n in os.listdir(package.root) if n.endswith(TEMP_SUFFIX))
+    except Exception:  # a folder that cannot be listed: validate, which says why
+        return None
+    return _cache.digest(*parts)
 
 
 def recall(package: Package, *, strict: bool) -> Report | None:
