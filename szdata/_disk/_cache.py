@@ -13,14 +13,13 @@ disk only means no cache.
 
 Examples
 --------
->>> import os, tempfile
->>> os.environ["SZDATA_CACHE_DIR"] = tempfile.mkdtemp()
->>> key = digest(b"some input")
->>> get("demo", key) is None
+>>> key = digest(b"some input")  # the key of what derives from these bytes
+>>> len(key), key == digest(b"some input"), key == digest(b"other input")
+(64, True, False)
+>>> get("demo", "not-a-key!") is None  # never read: not a key
 True
->>> put("demo", key, b"derived")
->>> get("demo", key)
-b'derived'
+
+``tests/test_caches.py`` stores, reads and breaks entries in a folder of its own.
 """
 
 from __future__ import annotations
