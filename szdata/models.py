@@ -14,40 +14,8 @@ True
 
 from __future__ import annotations
 
-from szdata._load._models import (
-    CLASS_NAMES,
-    Alias,
-    Article,
-    Date,
-    Decision,
-    Figure,
-    Item,
-    Mention,
-    Organization,
-    Review,
-    Row,
-    Unit,
-    build_models,
-    model,
-    model_for,
-    model_from_schema,
-)
+from szdata._load import _models
+from szdata._load._models import *  # noqa: F403  (the models and their helpers)
+from szdata._load._models import CLASS_NAMES, model_from_schema
 
-__all__ = [
-    "CLASS_NAMES",
-    "Alias",
-    "Article",
-    "Date",
-    "Decision",
-    "Figure",
-    "Item",
-    "Mention",
-    "Organization",
-    "Review",
-    "Row",
-    "Unit",
-    "build_models",
-    "model",
-    "model_for",
-    "model_from_schema",
-]
+__all__ = [*_models.__all__, "CLASS_NAMES", "model_from_schema"]

@@ -121,20 +121,19 @@ def _file_diff(rel: str, old: str, new: str, key: int | None, max_rows: int) -> 
     from collections import Counter
 
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    left = Counter(new_lines)
-    removed = []
-    for line in old_lines:
-        if left[line] > 0:
-            left[line] -= 1
-        else:
-            removed.append(line)
-    left = Counter(old_lines)
-    added = []
-    for line in new_lines:
-        if left[line] > 0:
-            left[line] -= 1
-        else:
-            added.append(line)
+
+    def only_in(lines: list[str], other: list[str]) -> list[str]:
+        """The lines of ``lines`` that ``other`` lacks, counted as a multiset, in order."""
+        left = Counter(other)
+        out = []
+        for line in lines:
+            if left[line] > 0:
+                left[line] -= 1
+            else:
+                out.append(line)
+        return out
+
+    removed, added = only_in(old_lines, new_lines), only_in(new_lines, old_lines)
     out = [f"--- {rel} (committed)\n", f"+++ {rel} (built)\n"]
     if not removed and not added:
         out.append(
