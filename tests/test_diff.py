@@ -38,7 +38,7 @@ pytestmark = [
 FIXTURE = Path(__file__).parent / "fixtures" / "diff" / "fixture_diff_longgang.txt"
 NEW = FIXTURE.stem
 BRIEFING = "004_4c9b5674638746a7"
-CORRECTED = f"{BRIEFING}.f2667"  # "three" (cleared-to-zeros): its counted noun is corrected
+CORRECTED = f"{BRIEFING}.f1877"  # "3,625" (sets of research equipment): counted cut to its head
 REMOVED = f"{BRIEFING}.f804"  # "More than a month": removed, not a count
 TABLES = ("articles", "reviews", "items", "figures", "dates", "mentions", "decisions")
 
@@ -371,10 +371,10 @@ def test_a_changed_row_names_the_decision_that_explains_it(repo: Path, capsys) -
         "key": CORRECTED,
         "action": "set",
         "column": "counted",
-        "parsed_value": "cleared-to-zeros",
-        "curated_value": "districts cleared to zero",
-        "reason": "the parser glued the hyphenated words",
-        "evidence": "three",
+        "parsed_value": "sets of research equipment",
+        "curated_value": "sets",
+        "reason": "what was counted is the sets, the head of the phrase",
+        "evidence": "3,625 sets of research equipment",
         "decided_on": "2024-01-02",
         "decided_by": "Fixture Curator",
     }
@@ -383,7 +383,7 @@ def test_a_changed_row_names_the_decision_that_explains_it(repo: Path, capsys) -
     def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         for r in rows:
             if r["figure_id"] == CORRECTED:
-                r["counted"], r["decision_ids"] = "districts cleared to zero", "D0100"
+                r["counted"], r["decision_ids"] = "sets", "D0100"
         return rows
 
     _edit(repo / "data" / "figures.csv", edit)
@@ -391,7 +391,7 @@ def test_a_changed_row_names_the_decision_that_explains_it(repo: Path, capsys) -
     (figures,) = [t for t in document["tables"] if t["table"] == "figures"]
     (row,) = figures["changed"]
     assert row["id"] == CORRECTED and row["article_id"] == BRIEFING
-    assert {"column": "counted", "old": "cleared-to-zeros", "new": "districts cleared to zero"} in (
+    assert {"column": "counted", "old": "sets of research equipment", "new": "sets"} in (
         row["changes"]
     )
     assert row["decisions"] == [
@@ -400,7 +400,7 @@ def test_a_changed_row_names_the_decision_that_explains_it(repo: Path, capsys) -
             "status": "added",
             "action": "set",
             "column": "counted",
-            "reason": "the parser glued the hyphenated words",
+            "reason": "what was counted is the sets, the head of the phrase",
         }
     ]
     (article,) = document["articles"]
@@ -563,11 +563,11 @@ def contribution(tmp_path_factory) -> tuple[Path, str]:
             "correct",
             f"figures:{CORRECTED}",
             "--set",
-            "counted=districts cleared to zero",
+            "counted=sets",
             "--reason",
-            "the parser glued the hyphenated words",
+            "what was counted is the sets, the head of the phrase",
             "--evidence",
-            "three",
+            "3,625 sets of research equipment",
             "--by",
             "Fixture Curator",
             "--path",
@@ -601,7 +601,7 @@ def test_a_contribution_names_every_row_added_changed_and_removed(contribution, 
     figures = next(t for t in document["tables"] if t["table"] == "figures")
     (changed,) = figures["changed"]
     assert changed["id"] == CORRECTED
-    assert {"column": "counted", "old": "cleared-to-zeros", "new": "districts cleared to zero"} in (
+    assert {"column": "counted", "old": "sets of research equipment", "new": "sets"} in (
         changed["changes"]
     )
     assert [(d["action"], d["status"]) for d in changed["decisions"]] == [("set", "added")]
@@ -631,7 +631,7 @@ def test_a_contributions_markdown_names_the_removal_and_the_counts(contribution,
     assert REMOVED in removals and "a duration, not a count" in removals
     assert "Longgang opens 40 testing booths" in out[out.index("Added articles") :]
     text = _run(capsys, "--path", str(root), base)[1]
-    assert REMOVED in text and "'cleared-to-zeros' -> 'districts cleared to zero'" in text
+    assert REMOVED in text and "'sets of research equipment' -> 'sets'" in text
 
 
 @pytest.mark.slow
@@ -690,7 +690,7 @@ def test_site_base_adds_the_changes_page_and_marks_rows(repo: Path, tmp_path: Pa
     def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         for r in rows:
             if r["figure_id"] == CORRECTED:
-                r["counted"] = "districts cleared to zero"
+                r["counted"] = "sets"
         return [r for r in rows if r["figure_id"] != REMOVED]
 
     _edit(figures, edit)
@@ -704,14 +704,14 @@ def test_site_base_adds_the_changes_page_and_marks_rows(repo: Path, tmp_path: Pa
     assert 'href="changes.html"' in queue and "Changes since HEAD" in queue
     changes = (out / "changes.html").read_text(encoding="utf-8")
     assert changes.index(REMOVED) < changes.index(edited)  # removals first
-    assert "cleared-to-zeros" in changes and "districts cleared to zero" in changes
+    assert "sets of research equipment" in changes and "sets" in changes
     assert f'href="articles/{BRIEFING}.html#r-{CORRECTED}"' in changes
     page = (out / "articles" / f"{BRIEFING}.html").read_text(encoding="utf-8")
     mark = re.search(rf'<mark class="([^"]*)" id="h-{re.escape(CORRECTED)}"', page)
     assert mark and "chg-changed" in mark.group(1).split()
     row = re.search(rf'<tr id="r-{re.escape(CORRECTED)}" class="([^"]*)"', page)
     assert row and "chg-changed" in row.group(1).split()
-    assert "cleared-to-zeros → districts cleared to zero" in page
+    assert "sets of research equipment → sets" in page
     assert page.count('data-change="') == 1  # the one changed row, nothing else
     assert _broken_links(out) == []
 
