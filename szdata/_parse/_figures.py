@@ -37,6 +37,7 @@ from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
 from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._parse._quantities import (
     DIGIT_NUMBER,
+    EXACT,
     FRACTION,
     FRACTIONS,
     NUMBER_WORDS,
@@ -48,6 +49,7 @@ from szdata._parse._quantities import (
     UnitWords,
     number_value,
     quantity_pattern,
+    quick_value,
     read_match,
     to_float,
 )
@@ -491,8 +493,10 @@ def _rfind_words(window: str, words: list[str]) -> int:
 
 
 def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> FigureMatch | None:
-    g = m.groupdict()
     s, e = m.span()
+    if skip.overlaps(s, e):
+        return None
+    g = m.groupdict()
     an, unit_word, adj = g["an"], g["unit"], g["adj"]
     if an is not None and (g["qual"] is None or not (unit_word or adj or g["ascale"])):
         return None  # "a month" counts only after a qualifier: "More than a month"
@@ -501,10 +505,9 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         if g["fnum"].casefold() in ("a", "an") and not _OF_AFTER.match(text, e):
             return None  # "a third batch" is an ordinal; "a third of" a fraction
     else:
-        num_group = next(k for k in ("num", "hnum", "an") if g[k] is not None)
-        num_start, num_end = m.span(num_group)
-    if skip.overlaps(s, e):
-        return None
+        num_start, num_end = m.span(
+            "num" if g["num"] is not None else "hnum" if g["hnum"] is not None else "an"
+        )
     nxt = text[e : e + 1]
     if nxt == "-" or (nxt.isalnum() if nxt else False) or nxt == "@":
         return None  # "one-stop", "20-30-40", "14-days-old", "12345@qq.com"
@@ -534,6 +537,16 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         return None
     if g["num2"] is not None and (_leading_zero(g["num"]) or _leading_zero(g["num2"])):
         return None  # "0755-8888": a telephone number
+    if (
+        g["scale"] is None
+        and g["num2"] is None
+        and g["fden"] is None
+        and an is None
+        and (value := quick_value(number)) is not None
+    ):  # a number in digits alone: what read_match reads, without exact arithmetic
+        qual = g["qual"]
+        qualifier = EXACT if qual is None else QUALIFIER_PHRASES[" ".join(qual.split()).casefold()]
+        return _figure(s, e, value, None, units, g, text, qualifier)
     try:
         q = read_match(m)
     except ValueError:
@@ -638,37 +651,57 @@ def _counted(text: str, pos: int) -> str | None:
     words: list[str] = []
     start = end = pos
     after_of = False
+    last = 0  # the kind of the last word read
     while len(words) < 6:
         m = _WORD.match(text, pos)
         if m is None:
             break
         word = m.group(1)
-        low = word.casefold()
-        if low == "of" and words and words[-1].casefold() in _CLASSIFIERS and not after_of:
+        kind = _word_kind(word)
+        if kind & _OF and words and last & _CLASSIFIER and not after_of:
             after_of = True
             words.append(word)
+            last = kind
             pos = m.end()
             continue
-        if low in _STOP or word in _DATE_WORDS:
+        if kind & _ENDS:
             break
-        if words and not after_of and _PARTICIPLE.fullmatch(low) and _before_stop(text, m.end()):
+        if words and not after_of and kind & _PARTICIPLE_WORD and _before_stop(text, m.end()):
             break  # "two groups based on", "3 major types covering the"
         if not words:
             start = m.start(1)
         words.append(word)
+        last = kind
         end = m.end(1)
         pos = m.end()
-        if low in _CLASSIFIERS and not after_of:
+        if kind & _CLASSIFIER and not after_of:
             if _OF_AFTER.match(text, pos):
                 continue
             break  # "two groups based on": the classifier is the noun
-        if _is_plural(low):
+        if kind & _PLURAL:
             break
     while words and words[-1].casefold() == "of":
         words.pop()
     if not words:
         return None
     return text[start:end] if text[start:end].split() == words else " ".join(words)
+
+
+_OF, _ENDS, _PARTICIPLE_WORD, _CLASSIFIER, _PLURAL = 1, 2, 4, 8, 16
+"""What a word is to :func:`_counted` (bits of :func:`_word_kind`)."""
+
+
+@lru_cache(maxsize=4096)
+def _word_kind(word: str) -> int:
+    """The bits of :func:`_counted` for a word, worked out once: the same words recur."""
+    low = word.casefold()
+    return (
+        (_OF if low == "of" else 0)
+        | (_ENDS if low in _STOP or word in _DATE_WORDS else 0)
+        | (_PARTICIPLE_WORD if _PARTICIPLE.fullmatch(low) else 0)
+        | (_CLASSIFIER if low in _CLASSIFIERS else 0)
+        | (_PLURAL if _is_plural(low) else 0)
+    )
 
 
 def _before_stop(text: str, pos: int) -> bool:

@@ -364,6 +364,34 @@ def exact_value(number: str) -> Fraction:
     return Fraction(_words_value(text))
 
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def quick_value(number: str) -> float | None:
+    """``to_float(exact_value(number))`` for ASCII digits ("17", "41,300", "2.6"), read
+    without :class:`~fractions.Fraction`; ``None`` for any other number.
+
+    ``float`` of a decimal string is the float nearest its exact value, as is ``float``
+    of the exact :class:`~fractions.Fraction`: the two are one value.
+
+    Examples
+    --------
+    >>> quick_value("41,300"), quick_value("2.6"), quick_value("Seventeen")
+    (41300.0, 2.6, None)
+    """
+    if not number.isascii():
+        return None
+    if number.isdigit():
+        try:
+            return float(int(number))
+        except OverflowError:
+            return float("inf")
+    digits = number.replace(",", "")
+    if _PLAIN_DECIMAL.fullmatch(digits) is None:
+        return None
+    return float(digits)
+
+
 def number_value(number: str) -> float:
     """:func:`exact_value` as the nearest float.
 
