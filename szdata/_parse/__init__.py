@@ -139,8 +139,8 @@ def parse(
         if not text.strip():
             raise ParseError("the text is empty", file=file_name, line=1)
     registry = registry if registry is not None else Registry.load()
-    name = PurePath(file_name).name
-    article_id = PurePath(name).stem
+    path = PurePath(file_name)
+    name, article_id = path.name, path.stem
     folded = fold(text)
     line_of = LineIndex(text)
     head = read_head(

@@ -76,8 +76,11 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
         group = paragraphs[k:last]
         source = source_span = None
         end_k = len(group) - 1
+        head_found = None  # the source of the item's first paragraph
         for j, (p0, p1) in enumerate(group):
             found = _source_of(folded, p0, p1)
+            if j == 0:
+                head_found = found
             if found is not None:
                 source_span = found[1] if found[0] else None
                 source = text[found[1][0] : found[1][1]] if found[0] else None
@@ -90,7 +93,8 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
         m = ITEM_START.match(folded, p0, p1)
         assert m is not None
         body_start = m.end()
-        body_end = _without_source(folded, body_start, p1)
+        # the number before ``body_start`` holds no bracket: the paragraph's source is its body's
+        body_end = _without_source(folded, body_start, p1, head_found)
         h_start, h_end = first_sentence(folded, body_start, body_end) or (body_start, body_end)
         out.append(
             ItemMatch(
@@ -117,9 +121,11 @@ def _source_of(folded: str, start: int, end: int) -> tuple[bool, tuple[int, int]
     return None
 
 
-def _without_source(folded: str, start: int, end: int) -> int:
-    """The end of a paragraph's text before its source, if it prints one."""
-    found = _source_of(folded, start, end)
+def _without_source(
+    folded: str, start: int, end: int, found: tuple[bool, tuple[int, int]] | None
+) -> int:
+    """The end of a paragraph's text before its source, if it prints one (``found``: its
+    :func:`_source_of`)."""
     if found is not None:
         end = _last_open(folded, start, end)
     while end > start and folded[end - 1].isspace():

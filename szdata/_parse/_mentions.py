@@ -47,7 +47,7 @@ def find_mentions(
         if acronyms and _lower_acronym(m.group(), acronyms):
             continue
         candidates.add(m.span())
-        if firsts.isdisjoint(m.group().replace("-", " ").casefold().split()[1:]):
+        if firsts.isdisjoint(_later_words(m.group())):
             continue  # no other name can start inside this one
         limit = min(len(folded), m.end() + window)
         for pos in _starts_inside(regex, folded, m, limit, at):
@@ -60,6 +60,10 @@ def find_mentions(
     starts: list[int] = []
     ends: list[int] = []
     for run in _overlapping_runs(sorted(candidates)):
+        if len(run) == 1:  # most names overlap none
+            starts.append(run[0][0])
+            ends.append(run[0][1])
+            continue
         kept: list[tuple[int, int]] = []
         for s, e in sorted(run, key=lambda c: (c[0] - c[1], c[0])):
             if all(e <= ks or ke <= s for ks, ke in kept):
@@ -98,6 +102,12 @@ def _overlapping_runs(spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, 
         reach = max(reach, e) if len(run) > 1 else e
     if run:
         yield run
+
+
+@lru_cache(maxsize=4096)
+def _later_words(printed: str) -> tuple[str, ...]:
+    """The words of a printed name after its first, as names start (lower case)."""
+    return tuple(printed.replace("-", " ").casefold().split()[1:])
 
 
 @lru_cache(maxsize=4096)

@@ -87,11 +87,11 @@ def scan(folded: str, registry: Registry) -> Candidates | None:
     anchors: list[int] = []
     mentions: list[int] = []
     for m in scanner.regex.finditer(low):
-        word = m.group(1)
+        word = m[1]
         kind = kinds.get(word)
         if kind is None:  # a run of spaces or a line break inside a name
             kind = kinds.get(" ".join(word.split()), _ALL)
-        pos = m.start(1) - 1
+        pos = m.start()  # the word's start in ``folded``: one character before, in ``low``
         if kind & DATE:
             dates.append(pos)
         if kind & ANCHOR:
