@@ -427,12 +427,15 @@ def _check_numbering(items: list, line_of: LineIndex, name: str, warnings: list[
     kept = []
     expected = 1
     for it in items:
-        line = line_of(it.start)
         if it.number in seen or it.number < 1:
-            warnings.append(f"{name}:{line}: item number {it.number} repeats or is 0; item skipped")
+            warnings.append(
+                f"{name}:{line_of(it.start)}: item number {it.number} repeats or is 0; item skipped"
+            )
             continue
         if it.number != expected:
-            warnings.append(f"{name}:{line}: item {it.number} follows item {expected - 1}")
+            warnings.append(
+                f"{name}:{line_of(it.start)}: item {it.number} follows item {expected - 1}"
+            )
         seen.add(it.number)
         kept.append(it)
         expected = it.number + 1

@@ -471,9 +471,10 @@ def _qualifier_before(text: str, pos: int, floor: int) -> int | None:
     window = text[max(floor, pos - 24) : pos]
     if not window[-1:].isspace():
         return None
-    words = window.split()
-    if not words or words[-1].casefold() not in _QUALIFIER_LAST_WORDS:
+    last = window.rsplit(None, 1)  # the last word alone first: most are no qualifier's
+    if not last or last[-1].casefold() not in _QUALIFIER_LAST_WORDS:
         return None
+    words = window.split()
     for n in range(min(_QUALIFIER_WORDS, len(words)), 0, -1):
         phrase = " ".join(words[-n:]).casefold()
         if phrase in QUALIFIER_PHRASES:
@@ -541,9 +542,9 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         g["scale"] is None
         and g["num2"] is None
         and g["fden"] is None
-        and an is None
+        and g["num"] is not None
         and (value := quick_value(number)) is not None
-    ):  # a number in digits alone: what read_match reads, without exact arithmetic
+    ):  # a number alone: what read_match reads, without exact arithmetic
         qual = g["qual"]
         qualifier = EXACT if qual is None else QUALIFIER_PHRASES[" ".join(qual.split()).casefold()]
         return _figure(s, e, value, None, units, g, text, qualifier)

@@ -368,28 +368,38 @@ _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def quick_value(number: str) -> float | None:
-    """``to_float(exact_value(number))`` for ASCII digits ("17", "41,300", "2.6"), read
-    without :class:`~fractions.Fraction`; ``None`` for any other number.
+    """``to_float(exact_value(number))``, read without :class:`~fractions.Fraction`;
+    ``None`` where :func:`exact_value` would raise, and for digits that are not ASCII.
 
-    ``float`` of a decimal string is the float nearest its exact value, as is ``float``
-    of the exact :class:`~fractions.Fraction`: the two are one value.
+    ``float`` of an integer or of a decimal string is the float nearest its exact value,
+    as is ``float`` of the exact :class:`~fractions.Fraction`: the two are one value.
 
     Examples
     --------
-    >>> quick_value("41,300"), quick_value("2.6"), quick_value("Seventeen")
-    (41300.0, 2.6, None)
+    >>> quick_value("41,300"), quick_value("2.6"), quick_value("Seventeen"), quick_value("x")
+    (41300.0, 2.6, 17.0, None)
     """
-    if not number.isascii():
+    if number.isascii() and number.isdigit():  # the common case
+        return _int_float(int(number))
+    text = " ".join(number.split()).casefold()
+    if text in ("a", "an"):
+        return 1.0
+    if text[:1].isdigit():
+        digits = text.replace(",", "")
+        if not digits.isascii() or _PLAIN_DECIMAL.fullmatch(digits) is None:
+            return None
+        return float(digits)
+    try:
+        return _int_float(_words_value(text))
+    except ValueError:
         return None
-    if number.isdigit():
-        try:
-            return float(int(number))
-        except OverflowError:
-            return float("inf")
-    digits = number.replace(",", "")
-    if _PLAIN_DECIMAL.fullmatch(digits) is None:
-        return None
-    return float(digits)
+
+
+def _int_float(n: int) -> float:
+    try:
+        return float(n)
+    except OverflowError:
+        return float("inf")
 
 
 def number_value(number: str) -> float:

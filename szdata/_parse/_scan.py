@@ -86,6 +86,7 @@ def scan(folded: str, registry: Registry) -> Candidates | None:
     dates: list[int] = []
     anchors: list[int] = []
     mentions: list[int] = []
+    to_dates, to_anchors, to_mentions = dates.append, anchors.append, mentions.append
     for m in scanner.regex.finditer(low):
         word = m[1]
         kind = kinds.get(word)
@@ -93,11 +94,11 @@ def scan(folded: str, registry: Registry) -> Candidates | None:
             kind = kinds.get(" ".join(word.split()), _ALL)
         pos = m.start()  # the word's start in ``folded``: one character before, in ``low``
         if kind & DATE:
-            dates.append(pos)
+            to_dates(pos)
         if kind & ANCHOR:
-            anchors.append(pos)
+            to_anchors(pos)
         if kind & MENTION:
-            mentions.append(pos)
+            to_mentions(pos)
     return Candidates(dates, anchors, mentions)
 
 
