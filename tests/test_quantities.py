@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from szdata._disk._package import open_package
 from szdata._parse._quantities import (
@@ -12,8 +14,11 @@ from szdata._parse._quantities import (
     QUALIFIER_PHRASES,
     Quantity,
     UnitWords,
+    exact_value,
     number_value,
+    quick_value,
     read_quantity,
+    to_float,
 )
 from tests.conftest import REPO
 
@@ -119,3 +124,60 @@ def test_number_value_refuses_garbage() -> None:
         number_value("1.2.3")
     with pytest.raises(ValueError, match="number words"):
         number_value("seven cats")
+
+
+QUICK = [
+    "17",
+    "0017",
+    "41,300",
+    "1,2",
+    "2.6",
+    "0.1",
+    "97.5",
+    "4.1",
+    "123456789012345678901",
+    "9" * 400,
+    "1" + "0" * 308 + ".5",
+    "0." + "0" * 400 + "1",
+    "Seventeen",
+    "Eighty-three",
+    "one hundred and twenty",
+    "a",
+    "an",
+    "zero",
+    "",
+    "x",
+    "1.2.3",
+    ",",
+    "1.",
+    ".5",
+    "seven cats",
+    "\u0661\u0662",
+    "\uff11\uff12",
+    " 17",
+    "1 7",
+]
+
+
+def _exact_float(number: str) -> float | None:
+    try:
+        return to_float(exact_value(number))
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("number", QUICK)
+def test_quick_value_is_the_exact_value_as_a_float(number: str) -> None:
+    quick = quick_value(number)
+    assert quick is None or quick == _exact_float(number)
+    if number.isascii() and _exact_float(number) is not None:
+        assert quick == _exact_float(number)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"\A[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]{1,30})?\Z")
+    | st.from_regex(r"\A[0-9]{1,40}(?:\.[0-9]{1,40})?\Z")
+)
+def test_quick_value_of_digits_is_the_nearest_float(number: str) -> None:
+    assert quick_value(number) == to_float(exact_value(number))
