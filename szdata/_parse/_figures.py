@@ -343,6 +343,10 @@ _NOT_A_COUNT_AFTER = re.compile(
     f"(?:{_CLOCK_AFTER.pattern})|(?:{_FRACTION.pattern})", re.IGNORECASE
 )
 """A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
+_NOT_A_COUNT_OR_NAME_AFTER = re.compile(
+    f"(?:{_NOT_A_COUNT_AFTER.pattern})|(?:{_NAME_AFTER.pattern})", re.IGNORECASE
+)
+"""Either of the two above: one match for a number without a unit."""
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _GROUPS = ("qual", "cur", "num", "scale", "an", "ascale", "unit", "adj", "old")
 """The groups of :func:`_figure_regex` that :func:`_read` reads."""
@@ -514,9 +518,10 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         return None  # "one-stop", "20-30-40", "14-days-old", "12345@qq.com"
     if nxt in "/." and text[e + 1 : e + 2].isalnum():
         return None  # "24/7", "12/24/48-hour", "163.com"
-    if unit_word is None and adj is None and _NOT_A_COUNT_AFTER.match(text, e):
-        return None  # "10:30", "9 pm", "two thirds"
-    if _NAME_AFTER.match(text, e):
+    if unit_word is None and adj is None:
+        if _NOT_A_COUNT_OR_NAME_AFTER.match(text, e):
+            return None  # "10:30", "9 pm", "two thirds"; "the 12345 hotline"
+    elif _NAME_AFTER.match(text, e):
         return None  # "the 12345 hotline": a number that names a service
     before = text[max(0, num_start - 14) : num_start]
     if _blocked(before):
@@ -575,7 +580,8 @@ def _figure(
         if unit is None:
             return None
     else:
-        unit = units.unit_of(g["unit"] or g["adj"] or g["cur"])
+        word = g["unit"] or g["adj"] or g["cur"]
+        unit = "count" if word is None else units.unit_of(word)
     counted: str | None = None
     if unit == "count":
         counted = _counted(text, e)
