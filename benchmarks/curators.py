@@ -44,10 +44,13 @@ def _env(cache: Path, **extra: str) -> dict[str, str]:
 
 
 def _copy(src: Path, dest: Path) -> Path:
-    """A copy of a package; files hard-linked (the commands replace files, never edit them)."""
+    """A copy of a package; files hard-linked (the commands replace files, never edit them).
+
+    The package lock is left out: a linked lock file would be one lock shared by every copy.
+    """
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(src, dest, copy_function=os.link)
+    shutil.copytree(src, dest, copy_function=os.link, ignore=shutil.ignore_patterns(".szdata.lock"))
     return dest
 
 
