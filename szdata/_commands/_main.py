@@ -167,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     The signal handlers go in first, before any heavy import, so that Ctrl-C at any moment
     of the run exits 130 with one line; everything the command prints goes through the
     escaping guard of :mod:`szdata._core._terminal`. Called without ``argv`` (the process's
-    own command line: the ``szdata`` command, ``python -m szdata``), an interrupted run ends
-    the process with status 130 at once, and Ctrl-C while the interpreter closes too.
+    own command line: the ``szdata`` command, ``python -m szdata``), it ends the process
+    with its status once the output is flushed, so that Ctrl-C at its very end exits 130 too.
     """
     previous = _install_handlers()
     status = 130
@@ -187,8 +187,11 @@ def main(argv: list[str] | None = None) -> int:
                 _signals().signal(_signals().SIGINT, _late_interrupt)
         else:
             _restore_handlers(previous)
-    if argv is None and status == 130:
-        _exit_now(130)
+    if argv is None:
+        # The process's own run ends here, without the interpreter's finalization: CPython
+        # gives SIGINT back its default action while it closes, so a Ctrl-C in that window
+        # would kill the process (status -2) instead of exiting 130 with one line.
+        _exit_now(status)
     return status
 
 
