@@ -573,11 +573,26 @@ def test_the_internal_error_message_names_the_tracker_of_the_metadata_or_none(
 # == 5. Interruption ==========================================================================
 
 
-_CHILD = (
-    "import sys; from szdata._commands._main import main; "
-    "sys.argv = ['szdata', *sys.argv[1:]]; print('ready', flush=True); sys.exit(main())"
-)
-"""The ``szdata`` command as its console script runs it, saying when ``main`` is next."""
+_CHILD = """
+import sys
+from szdata._commands import _main
+
+_install = _main._install_handlers
+
+
+def _install_then_say_ready():
+    previous = _install()
+    print("ready", flush=True)
+    return previous
+
+
+_main._install_handlers = _install_then_say_ready
+sys.argv = ["szdata", *sys.argv[1:]]
+sys.exit(_main.main())
+"""
+"""The ``szdata`` command as its console script runs it, saying ``ready`` once ``main`` has put
+its signal handlers in: from then on a Ctrl-C must end it with status 130 and one line (before
+that, the interpreter is still starting and Python prints its own traceback)."""
 
 
 def _interrupt_after(delay: float, *args: str) -> tuple[int, str]:
