@@ -264,3 +264,30 @@ def test_a_field_fits_the_profile_when_it_fits_the_form_of_its_type(
         assert form.is_valid(field) == whole.is_valid(field), field
     else:
         assert not whole.is_valid(field), field
+
+
+# -- a descriptor checked once per process -------------------------------------------------
+
+
+def test_a_schema_broken_after_a_first_check_is_refused(package_copy: Path) -> None:
+    """The process remembers a descriptor it checked by its bytes; a schema file that changed
+    since (same descriptor) is checked again, and refused."""
+    from szdata._core._errors import DescriptorError
+
+    open_package(package_copy)
+    schema = package_copy / open_package(package_copy).resource("figures")["schema"]
+    doc = json.loads(schema.read_text(encoding="utf-8"))
+    doc["fields"][0]["type"] = "no-such-type"
+    schema.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(DescriptorError, match="figures"):
+        open_package(package_copy)
+
+
+def test_the_same_descriptor_elsewhere_checks_its_own_files(package_copy: Path) -> None:
+    """The same descriptor bytes under another folder: its tables must be there too."""
+    from szdata._core._errors import DescriptorError
+
+    open_package(package_copy)
+    (package_copy / open_package(package_copy).resource("dates")["path"]).unlink()
+    with pytest.raises(DescriptorError, match="missing file"):
+        open_package(package_copy)

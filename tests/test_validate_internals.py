@@ -131,6 +131,10 @@ def test_indented_json_is_byte_for_byte_json_dumps(obj: object, indent: int) -> 
     )
 
 
+_SHARED = [{"name": "other-closed", "title": "one list, shared by every record"}]
+"""A nested value shared by several records, rendered once (as a descriptor's licences)."""
+
+
 @pytest.mark.parametrize(
     "obj",
     [
@@ -139,8 +143,20 @@ def test_indented_json_is_byte_for_byte_json_dumps(obj: object, indent: int) -> 
         [{"a": 1}, {"a": [1, {"b": None}]}, {"a": math.nan}],
         ("a", "tuple"),
         {"issues": [{"row": 2}, {"row": 3, "extra": True}, {}]},
+        {"resources": [{"n": 1, "l": _SHARED}, {"n": 2, "l": _SHARED}, {"n": 3, "l": []}]},
+        {"resources": [{"n": "%s", "l": [{"k": "%d"}]}, {"n": "%%", "l": {"k": [1, [2]]}}]},
+        [{"a": 1, "b": 2}, {"a": {"x": 1}, "b": 2}, {"a": 3, "b": 4}, {"b": 5, "a": 6}],
     ],
-    ids=["date", "int-key", "nested-record", "tuple", "mixed-records"],
+    ids=[
+        "date",
+        "int-key",
+        "nested-record",
+        "tuple",
+        "mixed-records",
+        "shared-nested-value",
+        "percent-signs-nested",
+        "flat-after-nested",
+    ],
 )
 def test_indented_json_of_other_values_is_json_dumps(obj: object) -> None:
     assert dumps_indented(obj) == json.dumps(obj, indent=2, ensure_ascii=False, default=str)

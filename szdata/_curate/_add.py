@@ -273,6 +273,7 @@ def add_articles(
     []
     """
     from szdata._curate._draft import draft
+    from szdata._disk._cache import file_sha256
     from szdata._disk._files import list_folder, read_files
     from szdata._disk._package import open_package
     from szdata._parse import Registry, parse
@@ -281,8 +282,14 @@ def add_articles(
     step = on_progress or (lambda _msg: None)
     problems: list[Problem] = []
     names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
-    present = dict(zip(names, read_files(pkg.root, [f"{RAW_DIR}/{n}" for n in names]), strict=True))
-    by_hash = {_sha256(d): n for n, d in present.items() if d is not None}
+    rels = [f"{RAW_DIR}/{n}" for n in names]
+    # hashed once for the whole command (the draft's links and the build's keys share it)
+    digests = file_sha256(pkg.root, rels)
+    # what is not a regular file is refused here as every read of a raw text refuses it
+    for _ in read_files(pkg.root, [r for r, d in zip(rels, digests, strict=True) if d is None]):
+        pass
+    present = set(names)
+    by_hash = {d: n for n, d in zip(names, digests, strict=True) if d is not None}
     registry = Registry.load(pkg)
 
     articles: list[AddedArticle] = []
@@ -295,7 +302,8 @@ def add_articles(
             problems.append(data)
             continue
         if src.name in present:
-            if present[src.name] == data:
+            (existing,) = read_files(pkg.root, [f"{RAW_DIR}/{src.name}"])
+            if existing == data:
                 articles.append(AddedArticle(src, src.name[:-4], "already-present"))
                 step(f"{src.name}: already in the package")
                 continue

@@ -260,10 +260,10 @@ def _inputs_key(pkg: Package, descriptor: bytes | None = None) -> str | None:
         rels.insert(0, DESCRIPTOR)
     else:
         h.update(f"{DESCRIPTOR}\0{hashlib.sha256(descriptor).hexdigest()}\n".encode())
-    for rel, sha in zip(rels, _cache.file_sha256(pkg.root, rels), strict=True):
-        if sha is None:
-            return None
-        h.update(f"{rel}\0{sha}\n".encode())
+    digests = _cache.file_sha256(pkg.root, rels)
+    if None in digests:
+        return None
+    h.update("".join([f"{rel}\0{sha}\n" for rel, sha in zip(rels, digests, strict=True)]).encode())
     return h.hexdigest()
 
 
@@ -347,30 +347,42 @@ def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
     """
     import polars as pl
 
-    from szdata._disk._readers import read_csv_bytes
+    from szdata._disk._readers import read_csv_bytes, read_csv_column
 
     only = set(articles)
     tables, warnings = build_tables(pkg, cache=False, only=only)
     contents: dict[str, str] = {}
+    committed: dict[str, str] = {}
     rebuilt: dict[str, list[dict[str, str]]] = {}
     for t in BUILT_TABLES:
         rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
         (data,) = read_files(pkg.root, [rel], missing_ok=True)
         if data is None:
             return None
-        read = read_csv_bytes(data, file=rel).check(pkg.schema(t).field_names)
-        old = data.decode("utf-8")  # the reader checked it is UTF-8
-        del data
-        lines = old.splitlines(keepends=True)
-        if read.frame.height != len(lines) - 1 or not old.endswith("\n"):
-            return None
-        keys = read.frame.get_column("article_id").fill_null("").to_list()
-        if t == "articles":
+        if t == "articles":  # every cell of the other articles, for the descriptor
+            read = read_csv_bytes(data, file=rel).check(pkg.schema(t).field_names)
             kept = read.frame.drop(LINE).filter(~pl.col("article_id").is_in(list(only)))
             committed_articles = kept.with_columns(
                 pl.col("bytes").cast(pl.Int64, strict=False),
                 pl.col("chars").cast(pl.Int64, strict=False),
             )
+        # the file is the build's (the caller knows it): where each article's rows are
+        column = read_csv_column(data, "article_id")
+        try:
+            old = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        del data
+        lines = old.splitlines(keepends=True)
+        if (
+            column is None
+            or len(column) != len(lines) - 1
+            or not old.endswith("\n")
+            or lines[0].rstrip("\r\n").split(",") != pkg.schema(t).field_names
+        ):
+            return None
+        committed[rel] = old
+        keys = ["" if k is None else k for k in column]
         new_text = _csv(pkg, t, tables[t])
         rebuilt[t] = list(csv.DictReader(io.StringIO(new_text, newline="")))
         new_lines = new_text.splitlines(keepends=True)[1:]
@@ -395,7 +407,7 @@ def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings, touched=rebuilt)
     _key_columns(pkg, result)
     for rel, text in contents.items():
-        old = _committed(pkg, rel)
+        old = committed[rel] if rel in committed else _committed(pkg, rel)
         if old != text:
             result.changed.append(rel)
             result._old[rel] = old
@@ -918,7 +930,8 @@ def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str
     content for a built table (``built``, by relative path), the committed file for a
     curated one. Everything else a maintainer wrote is kept.
     """
-    desc = json.loads((pkg.root / DESCRIPTOR).read_text(encoding="utf-8"))
+    # the descriptor as opened (checked, shared read-only): its keys are replaced, never changed
+    desc = dict(pkg.descriptor)
     orgs = _organization_names(pkg)
     tables = [r for r in desc.get("resources", []) if not is_raw_resource(r)]
     curated = [r["path"] for r in tables if r["path"] not in built]

@@ -100,11 +100,27 @@ class _Writer:
         self.out.append(self.pad(level) + "]")
 
     def records(self, rows: list[dict[Any, Any]], level: int) -> None:
-        """Flat dicts: each from the template of its keys, nested values the long way."""
+        """Dicts: each from the template of its keys; a nested value (a list, a dict) is
+        rendered on its own, once per object (rows often share one, as the licence list
+        of 100,000 raw-text resources of a descriptor)."""
         keys: tuple[Any, ...] = ()
         template = ""
         inner, sep = self.pad(level), "["
         scalar = _SCALARS.get
+        nested: dict[int, str] = {}
+        flat = True
+
+        def render(value: Any) -> str:
+            encode = scalar(type(value))
+            if encode is not None:
+                return encode(value)
+            known = nested.get(id(value))
+            if known is None:
+                sub = _Writer(self.indent)
+                sub.value(value, level + 1)
+                known = nested[id(value)] = "".join(sub.out)
+            return known
+
         for row in rows:
             if tuple(row) != keys:
                 keys = tuple(row)
@@ -113,13 +129,15 @@ class _Writer:
                 p = self.pad(level + 1).replace("%", "%%")
                 fields = ",".join(f"{p}{encode_basestring(k).replace('%', '%%')}: %s" for k in keys)
                 template = "{" + fields + self.pad(level) + "}"
-            try:
-                cells = tuple([scalar(type(v), _unsupported)(v) for v in row.values()])
-            except _Unsupported:  # a nested value: this row the long way
-                self.out.append(sep + inner)
-                self.mapping(row, level)
-            else:
-                self.out.append(sep + inner + template % cells)
+                flat = True
+            if flat:
+                try:
+                    cells = tuple([scalar(type(v), _unsupported)(v) for v in row.values()])
+                except _Unsupported:  # a nested value: from now on, values rendered one by one
+                    flat = False
+            if not flat:
+                cells = tuple(map(render, row.values()))
+            self.out.append(sep + inner + template % cells)
             sep = ","
 
 

@@ -124,6 +124,12 @@ def read_json(root: Path, rel: str, *, limit_bytes: int, variable: str) -> Any:
 
 def read_json_data(root: Path, rel: str, *, limit_bytes: int, variable: str) -> tuple[bytes, Any]:
     """The bytes of the JSON file ``root/rel`` and its parsed value (see :func:`read_json`)."""
+    data = read_json_bytes(root, rel, limit_bytes=limit_bytes, variable=variable)
+    return data, loads(data, rel)
+
+
+def read_json_bytes(root: Path, rel: str, *, limit_bytes: int, variable: str) -> bytes:
+    """The bytes of the JSON file ``root/rel``, read as :func:`read_json` reads them."""
     from szdata._disk._files import read_file
 
     hint = f"a descriptor or a Table Schema is small; set {variable} to read a larger one"
@@ -133,7 +139,7 @@ def read_json_data(root: Path, rel: str, *, limit_bytes: int, variable: str) -> 
         raise
     except PackageError as exc:  # a link, a pipe, a folder, too large
         raise DescriptorError(rel, "$", str(exc)) from None
-    return data, loads(data, rel)
+    return data
 
 
 def check_depth(value: Any, file: str, base: tuple[Any, ...] = (), *, depth: int = 0) -> None:

@@ -238,6 +238,12 @@ def check_paths_safe(descriptor: Any, file: str) -> None:
             raise DescriptorError(file, f"resources[{i}].path", str(exc)) from None
 
 
+def check_table_files(descriptor: dict[str, Any], file: str, root: Path) -> None:
+    """Refuse a table resource whose file under ``root`` is missing or not a regular file
+    (what :func:`check_resources` checks of the files, for a descriptor checked before)."""
+    _check_paths(descriptor["resources"], file, root)
+
+
 def _check_paths(entries: list[dict[str, Any]], file: str, root: Path) -> None:
     from szdata._disk._files import regular_file
 
