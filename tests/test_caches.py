@@ -28,7 +28,8 @@ FIRST, BRIEFING = SHIPPED_TEXTS
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder of this test alone (and no parse remembered in this process)."""
+    """An empty cache folder of this test alone (and no parse, file digest or checked
+    descriptor remembered in this process)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("SZDATA_CACHE_DIR", str(folder))
     monkeypatch.delenv("SZDATA_NO_CACHE", raising=False)
@@ -38,8 +39,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _forget_parses() -> None:
     from szdata._curate import _parses
+    from szdata._disk import _cache, _descriptor
 
     _parses._MEMO.clear()
+    _cache._SHA256.clear()
+    _descriptor._CHECKED.clear()
 
 
 def _entries(cache: Path, kind: str) -> list[Path]:

@@ -3,7 +3,8 @@
 ``add``, ``correct`` and ``review`` change curated files and raw texts, rebuild the tables,
 and must never leave the package invalid or half-written. :func:`draft` holds the
 package's write lock (:mod:`szdata._disk._lock`) and gives a :class:`Draft`: a copy of the
-package in a temporary folder (raw texts hard-linked, never followed if they are links).
+package in a temporary folder (its raw texts read beneath it, from the package: see
+:func:`~szdata._disk._files.underlay`).
 The command writes its changes into the copy, builds it and validates it (every layer but
 review); :meth:`Draft.commit` then moves every changed file into the package together
 (:class:`~szdata._disk._atomic.StagedFiles`), while the lock is still held, so that no other
@@ -26,14 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from szdata._disk._files import list_folder, read_file, read_files
+from szdata._disk._files import list_folder, read_file, read_files, underlay
 
 if TYPE_CHECKING:
     from szdata._curate._build import BuildResult
@@ -69,7 +69,7 @@ class Draft:
         target = self.copy / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink() or target.exists():
-            target.unlink()  # a hard-linked raw text must not be written through
+            target.unlink()  # a file is replaced, never written through
         target.write_bytes(data)
         self.files.add(rel)
         self.written.add(rel)
@@ -172,7 +172,14 @@ class Draft:
 
 
 def _mirror(pkg: Package, dest: Path) -> set[str]:
-    """Copy the package's files into ``dest`` (raw texts hard-linked); the files copied."""
+    """Copy the package's descriptor, schemas and tables into ``dest``; the files of the draft.
+
+    The raw texts are not copied: the draft reads them beneath its own ``data/raw/``, from
+    the package (:func:`~szdata._disk._files.underlay`), where they stay as they are for as
+    long as the draft lives (the lock is held, and no command changes or removes a raw
+    text). Every read of one refuses a link, a pipe or a folder as a read in the package
+    does.
+    """
     files: set[str] = set()
 
     def copy(rel: str) -> None:
@@ -187,47 +194,8 @@ def _mirror(pkg: Package, dest: Path) -> set[str]:
     for name in pkg.table_names():
         copy(pkg.resource(name)["path"])
     (dest / RAW_DIR).mkdir(parents=True, exist_ok=True)
-    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
-    for name in _link_all(pkg.root / RAW_DIR, dest / RAW_DIR, names):
-        copy(f"{RAW_DIR}/{name}")
-    files.update(f"{RAW_DIR}/{name}" for name in names)
+    files.update(f"{RAW_DIR}/{name}" for name in list_folder(pkg.root, RAW_DIR, suffix=".txt"))
     return files
-
-
-def _link_all(src: Path, dst: Path, names: list[str]) -> list[str]:
-    """Hard-link each file ``names`` of folder ``src`` into folder ``dst``; the names that
-    could not be linked (another file system, no hard links), to copy.
-
-    A link stays a link (and is refused when read), never followed. The folders are opened
-    once, each name looked up in them (10,000 raw texts link in a tenth of a second).
-    """
-    failed: list[str] = []
-    if os.link in os.supports_dir_fd:
-        try:
-            src_fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            return list(names)
-        try:
-            dst_fd = os.open(dst, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-            try:
-                for name in names:
-                    try:
-                        os.link(
-                            name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False
-                        )
-                    except (OSError, NotImplementedError):
-                        failed.append(name)
-            finally:
-                os.close(dst_fd)
-        finally:
-            os.close(src_fd)
-        return failed
-    for name in names:  # pragma: no cover - a platform without dir_fd links (Windows)
-        try:
-            os.link(src / name, dst / name, follow_symlinks=False)
-        except (OSError, NotImplementedError):
-            failed.append(name)
-    return failed
 
 
 @contextlib.contextmanager
@@ -253,4 +221,5 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
             # the copy's descriptor and schemas are the package's, byte for byte: opened as
             # they were, in the copy
             opened = dataclasses.replace(pkg, root=copy.resolve())
-            yield Draft(root=pkg.root, copy=copy, files=files, _package=opened)
+            with underlay(copy, RAW_DIR, pkg.root):
+                yield Draft(root=pkg.root, copy=copy, files=files, _package=opened)

@@ -106,38 +106,36 @@ def put(kind: str, key: str, data: bytes) -> None:
             tmp.unlink(missing_ok=True)
 
 
-_SHA256: dict[tuple[int, int, int, int], str] = {}
-"""SHA-256 of files this process read, by (device, inode, size, modification time). Not by
-the change time: a draft's hard link to a raw text changes it, not the bytes."""
+_SHA256: dict[tuple[int, int, int, int, int], str] = {}
+"""SHA-256 of files this process read, by (device, inode, size, modification and change
+times)."""
 
 
 def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     """The SHA-256 of each regular file ``root/rel`` (``None``: missing, a link, not a file).
 
-    A file is read and hashed once per process while it keeps its inode, size and
-    modification time (a command hashes a package's raw texts for several keys; a draft's
-    hard links share them). A writer that changes a file's bytes in place and sets its
-    modification time back, within the one command, is not seen: szdata's own writers
-    replace files (a new inode), and its commands hold the package's lock.
+    A file is read and hashed once per process while it keeps its inode, size and times (a
+    command hashes a package's raw texts for several keys; a draft reads the package's
+    own, :func:`~szdata._disk._files.underlay`).
     ``rels`` are relative paths already checked safe.
     """
     import stat
 
-    from szdata._disk._files import read_files
+    from szdata._disk._files import Beneath, read_files
 
     out: list[str | None] = []
-    todo: list[tuple[int, str, tuple[int, int, int, int]]] = []
-    base = os.fspath(root)
+    todo: list[tuple[int, str, tuple[int, int, int, int, int]]] = []
+    places = Beneath(root)  # a draft's raw texts are the package's (an underlay)
     for n, rel in enumerate(rels):
         try:
-            st = os.lstat(os.path.join(base, rel))
+            st = os.lstat(os.path.join(places.where(rel), rel))
         except OSError:
             out.append(None)
             continue
         if not stat.S_ISREG(st.st_mode):
             out.append(None)
             continue
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         known = _SHA256.get(key)
         out.append(known)
         if known is None:

@@ -48,6 +48,97 @@ _FILE_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK
 _DIR_FLAGS = os.O_RDONLY | _DIRECTORY | _NOFOLLOW
 _HAS_DIR_FD = os.open in os.supports_dir_fd and bool(_NOFOLLOW) and bool(_DIRECTORY)
 
+_UNDERLAYS: dict[str, tuple[str, Path]] = {}
+"""The folders that show another package's folder beneath their own files (:func:`underlay`):
+by root (as given, and resolved), the folder (relative) and the root read beneath it."""
+
+
+@contextlib.contextmanager
+def underlay(root: str | Path, folder: str, base: str | Path) -> Iterator[None]:
+    """Within the block, the package at ``root`` has every file of ``base/folder`` that its
+    own ``folder`` lacks, as if it were there: read, listed, walked and hashed from ``base``,
+    with the same refusals (a link, a pipe, a folder, too large).
+
+    A draft (:mod:`szdata._curate._draft`) is a copy of a package whose raw texts are the
+    package's, never changed, never removed: they are read beneath it rather than linked
+    into it one by one (10,000 links and as many removals for one ``add``). Only files right
+    in ``folder`` are shown, not below it; a file of the draft's own hides the one beneath.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> pkg, draft = (pathlib.Path(tempfile.mkdtemp()) for _ in range(2))
+    >>> for root, name in ((pkg, "old.txt"), (draft, "new.txt")):
+    ...     (root / "raw").mkdir()
+    ...     _ = (root / "raw" / name).write_text(name)
+    >>> with underlay(draft, "raw", pkg):
+    ...     list_folder(draft, "raw"), read_file(draft, "raw/old.txt")
+    (['new.txt', 'old.txt'], b'old.txt')
+    >>> list_folder(draft, "raw")
+    ['new.txt']
+    """
+    top = Path(root)
+    keys = {os.fspath(top), os.fspath(top.resolve())}
+    entry = (folder.strip("/"), Path(base))
+    for key in keys:
+        _UNDERLAYS[key] = entry
+    try:
+        yield
+    finally:
+        for key in keys:
+            _UNDERLAYS.pop(key, None)
+
+
+def beneath(root: str | Path, rel: str) -> Path | None:
+    """The root that ``rel``, missing from ``root``, is read from (:func:`underlay`), or
+    ``None``."""
+    if not _UNDERLAYS:
+        return None
+    entry = _UNDERLAYS.get(os.fspath(root))
+    if entry is None:
+        return None
+    folder, base = entry
+    name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
+    return base if name and "/" not in name else None
+
+
+class Beneath:
+    """Where each file of ``root`` is, for one pass over many: ``root`` itself, or the root
+    of its :func:`underlay` when ``root`` lacks it (its own folder listed once, so that a
+    draft's 10,000 raw texts are not each looked for in vain first)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self._entry = _UNDERLAYS.get(os.fspath(root)) if _UNDERLAYS else None
+        self._own: set[str] | None = None
+
+    def where(self, rel: str) -> Path:
+        """The root to read ``rel`` from."""
+        if self._entry is None:
+            return self.root
+        folder, base = self._entry
+        name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
+        if not name or "/" in name:
+            return self.root
+        if self._own is None:
+            try:
+                self._own = set(os.listdir(self.root / folder))
+            except OSError:
+                self._own = set()
+        return self.root if name in self._own else base
+
+
+def _shown_beneath(root: str | Path, rel: str) -> tuple[str, Path] | None:
+    """The underlay of ``root`` whose folder is ``rel`` or below it: (folder, base)."""
+    if not _UNDERLAYS:
+        return None
+    entry = _UNDERLAYS.get(os.fspath(root))
+    if entry is None:
+        return None
+    folder = entry[0]
+    top = rel.strip("/")
+    return entry if folder == top or folder.startswith(top + "/") or not top else None
+
 
 def max_raw_bytes() -> int:
     """The raw-text size limit in force: ``SZDATA_MAX_RAW_BYTES`` or :data:`MAX_RAW_BYTES`.
@@ -229,10 +320,18 @@ def read_files(
     """
     base = Path(root)
     folders = _Folders(base) if _HAS_DIR_FD else None
+    lower: dict[Path, _Folders | None] = {}  # the folders of an underlay, opened once
+    places = Beneath(base)
     try:
         for rel in rels:
             try:
-                fd = _open(folders, base, rel)
+                other = places.where(rel)
+                if other is base:
+                    fd = _open(folders, base, rel)
+                else:
+                    if other not in lower:
+                        lower[other] = _Folders(other) if _HAS_DIR_FD else None
+                    fd = _open(lower[other], other, rel)
             except (FileNotFoundError, NotADirectoryError):
                 if missing_ok:
                     yield None
@@ -252,8 +351,9 @@ def read_files(
                 os.close(fd)
             yield data
     finally:
-        if folders is not None:
-            folders.close()
+        for opened in (folders, *lower.values()):
+            if opened is not None:
+                opened.close()
 
 
 def regular_file(root: str | Path, rel: str) -> bool:
@@ -268,7 +368,8 @@ def regular_file(root: str | Path, rel: str) -> bool:
     try:
         fd = _open(folders, Path(root), rel)
     except (FileNotFoundError, NotADirectoryError):
-        return False
+        other = beneath(root, rel)
+        return False if other is None else regular_file(other, rel)
     finally:
         if folders is not None:
             folders.close()
@@ -342,6 +443,9 @@ def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
                 raise not_regular(f"{rel.rstrip('/')}/{entry.name}", kind)
             if entry.name.endswith(suffix):
                 names.append(entry.name)
+    shown = _shown_beneath(root, rel)
+    if shown is not None and shown[0] == rel.strip("/"):
+        names = list({*names, *list_folder(shown[1], rel, suffix=suffix)})
     return sorted(names)
 
 
@@ -404,4 +508,10 @@ def walk_folder(root: str | Path, rel: str) -> list[tuple[str, str]]:
             found.append((name, kind))
             if kind == "folder":
                 pending.append((Path(entry.path), name))
+    shown = _shown_beneath(root, rel)
+    if shown is not None:
+        own = {name for name, _ in found}
+        cut = len(shown[0]) + 1
+        below = [(n, k) for n, k in walk_folder(shown[1], shown[0]) if "/" not in n[cut:]]
+        found += [(n, k) for n, k in below if n not in own]
     return sorted(found)

@@ -262,7 +262,7 @@ def read_csv_column(data: bytes, column: str) -> list[str | None] | None:
 
     Examples
     --------
-    >>> read_csv_column(b'a,b\n1,"x,y"\n2,\n', "b")
+    >>> read_csv_column(b'a,b\\n1,"x,y"\\n2,\\n', "b")
     ['x,y', None]
     """
     import polars as pl
