@@ -91,12 +91,17 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         found[res["name"]] = (file, base, schema)
     check_references(found)
     result = descriptor, {name: schema for name, (_, _, schema) in found.items()}
-    _CHECKED[:] = [(rel, data, read, result), *_CHECKED[: _REMEMBERED - 1]]
+    if len(data) <= _REMEMBERED_BYTES:
+        _CHECKED[:] = [(rel, data, read, result), *_CHECKED[: _REMEMBERED - 1]]
     return result
 
 
 _REMEMBERED = 2
 """How many checked descriptors a process keeps (a command opens its package and its draft)."""
+
+_REMEMBERED_BYTES = 32 << 20
+"""The largest descriptor a process keeps the bytes of (32 MiB: 40,000 articles). A larger
+one is checked each time it is opened rather than held twice in memory."""
 
 _CHECKED: list[tuple[str, bytes, dict[str, bytes], Any]] = []
 """The descriptors this process checked and passed, newest first: the name, its bytes, the
