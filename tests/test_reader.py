@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,3 +89,29 @@ def test_both_paths_agree_on_any_records(
     lines = [header, *(",".join(_quote(c) for c in row) for row in rows)]
     data = (eol.join(lines) + (eol if last_eol else "")).encode()
     _same(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=2, max_size=2), min_size=1, max_size=12),
+    step=st.integers(min_value=1, max_value=9),
+)
+def test_the_numpy_counts_read_as_the_plain_ones(rows: list[list[str]], step: int) -> None:
+    """Large files count line ends and look for doubled quotes with numpy, a few megabytes
+    at a time: here every file is large, and the pieces are a few bytes, so that a doubled
+    quote or a line end falls on every cut."""
+    from szdata._disk import _readers
+
+    pytest.importorskip("numpy")
+    data = ("a,b\n" + "".join(",".join(_quote(c) for c in row) + "\n" for row in rows)).encode()
+    plain = _fast(data, "t.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_readers, "_NUMPY_FROM", 0)
+        patch.setattr(_readers, "_STEP", step)
+        for start in range(len(data)):
+            assert _readers._has_pair(data, b'"', start) == (data.find(b'""', start) >= 0)
+            assert _readers._count(data, b"\n", start) == data.count(b"\n", start)
+        counted = _fast(data, "t.csv")
+    assert (plain is None) == (counted is None)
+    if plain is not None and counted is not None:
+        assert plain.frame.rows() == counted.frame.rows()

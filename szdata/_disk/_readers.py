@@ -38,7 +38,7 @@ import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import PackageError
 
@@ -412,7 +412,7 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
         n_lines = _count(data, b"\n", 0) + (0 if data.endswith(b"\n") else 1)
         if frame.height != n_lines - 1:
             return None  # a cell over several lines: csv gives the line numbers
-        doubled = data.find(b'""', body) >= 0
+        doubled = _has_pair(data, b'"', body)
         stats = frame.select(
             pl.sum_horizontal(pl.col(header).str.len_bytes().sum()).alias("__bytes"),
             *(
@@ -445,21 +445,51 @@ _NUMPY_FROM = 1 << 25
 a megabyte when numpy is imported already)."""
 
 
-def _count(data: bytes, byte: bytes, start: int) -> int:
-    """How many times the one ``byte`` occurs in ``data[start:]``."""
+_STEP = 1 << 23
+"""Bytes numpy compares at a time (8 MB: the comparison's array stays small)."""
+
+
+def _numpy_view(data: bytes, start: int) -> Any:
+    """``data[start:]`` as a numpy array of bytes (no copy), when ``data`` is large enough
+    for numpy to be worth it and numpy is installed; else ``None``."""
     if len(data) >= _NUMPY_FROM or (len(data) >= 1 << 20 and "numpy" in sys.modules):
         try:
             import numpy as np
         except ImportError:  # pragma: no cover - numpy comes with pandas, pyarrow, ...
-            pass
-        else:
-            view = np.frombuffer(data, dtype=np.uint8, offset=start)
-            step = 1 << 23  # 8 MB at a time: the comparison's array stays small
-            return sum(
-                int(np.count_nonzero(view[i : i + step] == byte[0]))
-                for i in range(0, len(view), step)
-            )
-    return data.count(byte, start)
+            return None
+        return np.frombuffer(data, dtype=np.uint8, offset=start)
+    return None
+
+
+def _count(data: bytes, byte: bytes, start: int) -> int:
+    """How many times the one ``byte`` occurs in ``data[start:]``."""
+    view = _numpy_view(data, start)
+    if view is None:
+        return data.count(byte, start)
+    import numpy as np
+
+    return sum(
+        int(np.count_nonzero(view[i : i + _STEP] == byte[0])) for i in range(0, len(view), _STEP)
+    )
+
+
+def _has_pair(data: bytes, byte: bytes, start: int) -> bool:
+    """Whether ``byte`` occurs twice in a row in ``data[start:]`` (``bytes.find`` of two bytes
+    reads 1.3 GB/s; numpy five times as fast).
+
+    Examples
+    --------
+    >>> _has_pair(b'a,"b""c"', b'"', 0), _has_pair(b'a,"b"', b'"', 0)
+    (True, False)
+    """
+    view = _numpy_view(data, start)
+    if view is None:
+        return data.find(byte * 2, start) >= 0
+    for i in range(0, len(view), _STEP):
+        same = view[i : i + _STEP + 1] == byte[0]  # one byte more: a pair across the cut
+        if (same[:-1] & same[1:]).any():
+            return True
+    return False
 
 
 def _polars_read(data: bytes, header: list[str], *, extra: bool) -> pl.DataFrame:
