@@ -452,12 +452,12 @@ def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
 def _entry_kind(entry: os.DirEntry[str]) -> str:
     """``"file"``, ``"folder"`` or what :func:`_kind` says, without following links (the
     type the folder's listing gives, so that a large folder costs no system call a file)."""
+    if entry.is_file(follow_symlinks=False):  # a regular file (never a link), most entries
+        return "file"
     if entry.is_symlink():
         return "a symbolic link"
     if entry.is_dir(follow_symlinks=False):
         return "folder"
-    if entry.is_file(follow_symlinks=False):
-        return "file"
     return _kind(entry.stat(follow_symlinks=False).st_mode)
 
 

@@ -108,7 +108,7 @@ def check_package_files(ctx: Context) -> list[Issue]:
                     "part of the package, and no command reads it",
                 )
             )
-    for rel in leftover_temp_files(root):
+    for rel in leftover_temp_files(root, walked={DATA_FOLDER: entries}):
         issues.append(
             issue(
                 "provenance.temp-file",
