@@ -299,3 +299,45 @@ def test_a_file_dropped_into_the_package_is_seen_after_a_reused_report(
     assert szdata.validate(package_copy).ok
     (package_copy / "data" / ".figures.csv.x.szdata-tmp").write_bytes(b"half")
     assert "provenance.temp-file" in {i.rule for i in szdata.validate(package_copy).warnings}
+
+
+# -- szdata cache: what it holds, and --clear ------------------------------------------------
+
+
+def test_cache_shows_its_entries_by_kind_and_clear_removes_only_them(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from szdata._disk import _cache
+
+    _cache.put("parses", "ab" + "0" * 62, b"x" * 10)
+    _cache.put("parses", "cd" + "0" * 62, b"y" * 20)
+    _cache.put("builds", "ef" + "0" * 62, b"z")
+    (cache / "README").write_text("not an entry\n")  # what the cache did not write stays
+    (cache / "parses" / "ab" / "notes.txt").write_text("not an entry either\n")
+    outside = cache.parent / "outside.txt"
+    outside.write_text("never followed\n")
+    (cache / "builds" / "ef" / ("ff" + "1" * 62)).symlink_to(outside)  # no entry of "ef"
+
+    assert main(["cache", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["folder"] == str(cache) and report["cleared"] is False
+    assert {k: v["entries"] for k, v in report["kinds"].items()} == {"builds": 1, "parses": 2}
+    assert main(["cache"]) == 0
+    assert "parses" in capsys.readouterr().out
+
+    assert main(["cache", "--clear", "--json"]) == 0
+    cleared = json.loads(capsys.readouterr().out)
+    assert cleared["cleared"] is True and cleared["entries"] == 3
+    assert _cache.get("parses", "ab" + "0" * 62) is None
+    assert (cache / "README").exists() and (cache / "parses" / "ab" / "notes.txt").exists()
+    assert outside.read_text() == "never followed\n"
+    assert main(["cache", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 0
+
+
+def test_cache_says_when_caching_is_off(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    assert main(["cache", "--clear"]) == 0
+    assert "off" in capsys.readouterr().out

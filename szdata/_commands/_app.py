@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "correct",
     "review",
     "build",
+    "cache",
 )
 
 _APP: typer.Typer | None = None

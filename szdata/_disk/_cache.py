@@ -19,7 +19,9 @@ Examples
 >>> get("demo", "not-a-key!") is None  # never read: not a key
 True
 
-``tests/test_caches.py`` stores, reads and breaks entries in a folder of its own.
+``szdata cache`` shows what the cache holds (:func:`usage`) and ``szdata cache --clear``
+empties it (:func:`clear`). ``tests/test_caches.py`` stores, reads and breaks entries in a
+folder of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import contextlib
 import functools
 import hashlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _MAGIC = b"szdata-cache 1\n"
@@ -146,3 +149,100 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
             if data is not None:
                 out[n] = _SHA256[key] = hashlib.sha256(data).hexdigest()
     return out
+
+
+@dataclass(frozen=True)
+class CacheUsage:
+    """What the cache folder holds (or what :func:`clear` removed from it), by kind."""
+
+    folder: Path | None
+    """The cache folder; ``None`` when caching is off (``SZDATA_NO_CACHE``)."""
+    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Entries and bytes of each kind of entry (``parses``, ``builds``, ``verdicts``, ...)."""
+
+    @property
+    def entries(self) -> int:
+        """Entries of every kind."""
+        return sum(n for n, _ in self.kinds.values())
+
+    @property
+    def size(self) -> int:
+        """Bytes of every entry."""
+        return sum(b for _, b in self.kinds.values())
+
+
+def _entries(folder: Path) -> list[tuple[str, str]]:
+    """``(kind, path)`` of every file where :func:`put` writes one: ``kind/xx/entry`` (an
+    entry, or the temporary file of an interrupted write). Nothing else in the folder is
+    ever counted or removed, and no link is followed."""
+    found: list[tuple[str, str]] = []
+    try:
+        kinds = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return found
+    for kind in kinds:
+        if not kind.name.isidentifier():
+            continue
+        with contextlib.suppress(OSError):
+            for sub in os.scandir(kind.path):
+                if len(sub.name) != 2 or not sub.is_dir(follow_symlinks=False):
+                    continue
+                with contextlib.suppress(OSError):
+                    for entry in os.scandir(sub.path):
+                        key = entry.name.lstrip(".").split(".", 1)[0]
+                        if (
+                            key.isalnum()
+                            and key.startswith(sub.name)
+                            and not entry.is_dir(follow_symlinks=False)
+                        ):
+                            found.append((kind.name, entry.path))
+    return found
+
+
+def usage() -> CacheUsage:
+    """What the cache holds: entries and bytes by kind.
+
+    Examples
+    --------
+    >>> usage().entries >= 0
+    True
+    """
+    folder = cache_dir()
+    if folder is None:
+        return CacheUsage(None)
+    kinds: dict[str, tuple[int, int]] = {}
+    for kind, path in _entries(folder):
+        try:
+            size = os.lstat(path).st_size
+        except OSError:
+            continue
+        n, b = kinds.get(kind, (0, 0))
+        kinds[kind] = (n + 1, b + size)
+    return CacheUsage(folder, dict(sorted(kinds.items())))
+
+
+def clear() -> CacheUsage:
+    """Remove every entry of the cache (only them: see :func:`usage`); what was removed.
+
+    Nothing is lost: every entry is derived again when next needed.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return CacheUsage(None)
+    kinds: dict[str, tuple[int, int]] = {}
+    emptied: set[str] = set()
+    for kind, path in _entries(folder):
+        try:
+            size = os.lstat(path).st_size
+            os.unlink(path)
+        except OSError:
+            continue
+        n, b = kinds.get(kind, (0, 0))
+        kinds[kind] = (n + 1, b + size)
+        emptied.add(os.path.dirname(path))
+    for sub in sorted(emptied, reverse=True):  # the folders left empty, then their kinds'
+        with contextlib.suppress(OSError):
+            os.rmdir(sub)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.dirname(sub))
+    return CacheUsage(folder, dict(sorted(kinds.items())))
