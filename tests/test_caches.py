@@ -317,11 +317,13 @@ def test_cache_shows_its_entries_by_kind_and_clear_removes_only_them(
     outside = cache.parent / "outside.txt"
     outside.write_text("never followed\n")
     (cache / "builds" / "ef" / ("ff" + "1" * 62)).symlink_to(outside)  # no entry of "ef"
+    lookalike = cache / "builds" / "ef" / ("ef" + "2" * 62)  # an entry's name, not its head
+    lookalike.write_text("a file szdata did not write\n")
 
     assert main(["cache", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["folder"] == str(cache) and report["cleared"] is False
-    assert {k: v["entries"] for k, v in report["kinds"].items()} == {"builds": 1, "parses": 2}
+    assert {k: v["entries"] for k, v in report["kinds"].items()} == {"builds": 2, "parses": 2}
     assert main(["cache"]) == 0
     assert "parses" in capsys.readouterr().out
 
@@ -330,9 +332,10 @@ def test_cache_shows_its_entries_by_kind_and_clear_removes_only_them(
     assert cleared["cleared"] is True and cleared["entries"] == 3
     assert _cache.get("parses", "ab" + "0" * 62) is None
     assert (cache / "README").exists() and (cache / "parses" / "ab" / "notes.txt").exists()
+    assert lookalike.exists()
     assert outside.read_text() == "never followed\n"
     assert main(["cache", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["entries"] == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 1  # the lookalike, kept
 
 
 def test_cache_says_when_caching_is_off(

@@ -30,6 +30,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,11 +172,17 @@ class CacheUsage:
         return sum(b for _, b in self.kinds.values())
 
 
-def _entries(folder: Path) -> list[tuple[str, str]]:
-    """``(kind, path)`` of every file where :func:`put` writes one: ``kind/xx/entry`` (an
-    entry, or the temporary file of an interrupted write). Nothing else in the folder is
-    ever counted or removed, and no link is followed."""
-    found: list[tuple[str, str]] = []
+_ENTRY_NAME = re.compile(r"(?P<key>[0-9a-f]{64})|\.(?P<tmp>[0-9a-f]{64})\.[0-9]+\.tmp")
+"""The name of a file :func:`put` writes: an entry (its key, a SHA-256 in hex), or the
+temporary file of a write that was interrupted."""
+
+
+def _entries(folder: Path) -> list[tuple[str, str, bool]]:
+    """``(kind, path, temporary)`` of every file where :func:`put` writes one:
+    ``kind/xx/KEY`` (``xx`` the key's first two characters), or ``kind/xx/.KEY.PID.tmp``.
+    Nothing else in the folder is ever counted or removed, and no link is followed (a link
+    is itself an entry's name at most)."""
+    found: list[tuple[str, str, bool]] = []
     try:
         kinds = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
     except OSError:
@@ -189,14 +196,24 @@ def _entries(folder: Path) -> list[tuple[str, str]]:
                     continue
                 with contextlib.suppress(OSError):
                     for entry in os.scandir(sub.path):
-                        key = entry.name.lstrip(".").split(".", 1)[0]
-                        if (
-                            key.isalnum()
-                            and key.startswith(sub.name)
-                            and not entry.is_dir(follow_symlinks=False)
-                        ):
-                            found.append((kind.name, entry.path))
+                        m = _ENTRY_NAME.fullmatch(entry.name)
+                        if m is None or entry.is_dir(follow_symlinks=False):
+                            continue
+                        if (m["key"] or m["tmp"]).startswith(sub.name):
+                            found.append((kind.name, entry.path, m["tmp"] is not None))
     return found
+
+
+def _is_entry(path: str, temporary: bool) -> bool:
+    """Whether the file at ``path`` is one :func:`put` wrote: it starts with the entry's
+    first line (a temporary file may hold nothing yet). A link is not followed."""
+    if temporary or os.path.islink(path):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(_MAGIC)) == _MAGIC
+    except OSError:
+        return False
 
 
 def usage() -> CacheUsage:
@@ -211,7 +228,7 @@ def usage() -> CacheUsage:
     if folder is None:
         return CacheUsage(None)
     kinds: dict[str, tuple[int, int]] = {}
-    for kind, path in _entries(folder):
+    for kind, path, _temporary in _entries(folder):
         try:
             size = os.lstat(path).st_size
         except OSError:
@@ -222,7 +239,8 @@ def usage() -> CacheUsage:
 
 
 def clear() -> CacheUsage:
-    """Remove every entry of the cache (only them: see :func:`usage`); what was removed.
+    """Remove every entry of the cache (only files named and headed as :func:`put` writes
+    them, wherever ``SZDATA_CACHE_DIR`` points); what was removed.
 
     Nothing is lost: every entry is derived again when next needed.
     """
@@ -231,7 +249,9 @@ def clear() -> CacheUsage:
         return CacheUsage(None)
     kinds: dict[str, tuple[int, int]] = {}
     emptied: set[str] = set()
-    for kind, path in _entries(folder):
+    for kind, path, temporary in _entries(folder):
+        if not _is_entry(path, temporary):
+            continue
         try:
             size = os.lstat(path).st_size
             os.unlink(path)
