@@ -193,7 +193,7 @@ def correct(
             raise UsageError(f"table {table!r} cannot be corrected (one of: {', '.join(tables)})")
         schema = pkg.schema(table)
         (pk,) = schema.primary_key
-        row = next((r for r in table_records(pkg, table) if r.get(pk) == key), None)
+        row = next(iter(table_records(pkg, table, where=(pk, key))), None)
         changes = _changes(kind, table, key, row, schema, set_values, add_values, notes)
         recorded = table_records(pkg, "decisions")
         existing = [r["decision_id"] for r in recorded]

@@ -65,7 +65,7 @@ def set_review(
     from szdata._curate._build import known_built
     from szdata._curate._draft import draft
     from szdata._disk._package import open_package
-    from szdata._disk._readers import table_records
+    from szdata._disk._readers import table_frame, table_records
 
     if status == "reviewed" and not (reviewer and reviewer.strip()):
         raise UsageError("accepting an article needs --reviewer NAME (who checked its rows)")
@@ -75,7 +75,8 @@ def set_review(
     root = open_package(path).root
     with draft(root, command="review") as d:
         pkg = d.package()
-        hashes = {a["article_id"]: a["sha256"] for a in table_records(pkg, "articles")}
+        ids = table_frame(pkg, "articles").select("article_id", "sha256").fill_null("")
+        hashes = dict(ids.iter_rows())
         unknown = [a for a in article_ids if a not in hashes]
         if unknown:
             raise UsageError(

@@ -127,12 +127,21 @@ class CsvTable:
         _refuse_issues(self, expected)
         return self
 
-    def records(self) -> list[dict[str, str]]:
-        """The records as dictionaries of text, empty cells as ``""`` (for small files)."""
+    def records(self, *, where: tuple[str, str] | None = None) -> list[dict[str, str]]:
+        """The records as dictionaries of text, empty cells as ``""`` (for small files).
+
+        ``where``: only the records whose column (the first item) holds the text (the
+        second), found by polars: one row of a large table costs no dictionary per row.
+        """
+        import polars as pl
+
         names = self.header
+        frame = self.frame.select(names)
+        if where is not None:
+            frame = frame.filter(pl.col(where[0]) == where[1])
         return [
             {n: "" if v is None else v for n, v in zip(names, row, strict=True)}
-            for row in self.frame.select(names).iter_rows()
+            for row in frame.iter_rows()
         ]
 
 
@@ -210,15 +219,19 @@ def read_table(package: Package, name: str) -> CsvTable:
     return read_csv(package.root, package.resource(name)["path"])
 
 
-def table_records(package: Package, name: str) -> list[dict[str, str]]:
-    """The records of table ``name`` as text (``""`` for empty cells), for small tables.
+def table_records(
+    package: Package, name: str, *, where: tuple[str, str] | None = None
+) -> list[dict[str, str]]:
+    """The records of table ``name`` as text (``""`` for empty cells), for small tables,
+    or those whose column ``where[0]`` holds ``where[1]`` (:meth:`CsvTable.records`).
 
     Raises
     ------
     PackageError
         When the file has any CSV syntax issue or a header other than its schema's.
     """
-    return read_table(package, name).check(package.schema(name).field_names).records()
+    table = read_table(package, name).check(package.schema(name).field_names)
+    return table.records(where=where)
 
 
 def table_frame(package: Package, name: str) -> pl.DataFrame:
