@@ -98,8 +98,13 @@ def beneath(root: str | Path, rel: str) -> Path | None:
     if entry is None:
         return None
     folder, base = entry
+    return base if _name_in(folder, rel) else None
+
+
+def _name_in(folder: str, rel: str) -> str:
+    """The file name of ``rel`` when the file is right in ``folder``, else ``""``."""
     name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
-    return base if name and "/" not in name else None
+    return "" if "/" in name else name
 
 
 class Beneath:
@@ -117,8 +122,8 @@ class Beneath:
         if self._entry is None:
             return self.root
         folder, base = self._entry
-        name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
-        if not name or "/" in name:
+        name = _name_in(folder, rel)
+        if not name:
             return self.root
         if self._own is None:
             try:
