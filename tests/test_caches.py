@@ -344,3 +344,24 @@ def test_cache_says_when_caching_is_off(
     monkeypatch.setenv("SZDATA_NO_CACHE", "1")
     assert main(["cache", "--clear"]) == 0
     assert "off" in capsys.readouterr().out
+
+
+def test_a_cached_descriptor_verdict_still_checks_the_files_on_disk(
+    cache: Path, package_copy: Path
+) -> None:
+    """What the descriptor's bytes decide is remembered; what the disk holds is not."""
+    from szdata._disk import _descriptor
+
+    pkg = open_package(package_copy)
+    assert _entries(cache, "verdicts")
+    _descriptor._CHECKED.clear()  # a new process: only the cache remembers
+    (package_copy / pkg.resource("dates")["path"]).unlink()
+    with pytest.raises(DescriptorError, match="missing file"):
+        open_package(package_copy)
+    _descriptor._CHECKED.clear()
+    descriptor = package_copy / "datapackage.json"
+    bad = json.loads(descriptor.read_text(encoding="utf-8"))
+    bad["sources"][0]["path"] = "javascript:alert(1)"  # other bytes: checked again
+    descriptor.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DescriptorError, match=r"sources\[0\]\.path"):
+        open_package(package_copy)

@@ -53,6 +53,7 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         check_paths_safe,
         check_resources,
         check_sources,
+        check_table_files,
     )
     from szdata._disk._descriptor._schemas import check_references, check_schema
 
@@ -66,10 +67,15 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         return known
     descriptor = loads(data, rel)
     read: dict[str, bytes] = {}
-    check_paths_safe(descriptor, rel)
-    _once("descriptor", data, lambda: check_descriptor_profile(descriptor, rel))
-    check_resources(descriptor, rel, root)
-    check_sources(descriptor, rel)
+
+    def document() -> None:  # what the descriptor's bytes alone decide, in this order
+        check_paths_safe(descriptor, rel)
+        check_descriptor_profile(descriptor, rel)
+        check_resources(descriptor, rel, None)
+        check_sources(descriptor, rel)
+
+    _once("descriptor", data, document)
+    check_table_files(descriptor, rel, root)  # what the files on disk decide: every time
     found: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
     for i, res in enumerate(descriptor["resources"]):
         if res.get("type") != "table":
@@ -139,12 +145,14 @@ def _checked_before(
 
 
 def _once(kind: str, data: bytes, check: Callable[[], None]) -> None:
-    """Run the profile ``check`` of a document unless these very bytes passed it before.
+    """Run the ``check`` of a document's bytes unless these very bytes passed it before.
 
     The verdict is cached by the SHA-256 of the bytes, the profiles and the checking code
     (:mod:`szdata._disk._cache`), so that a command does not import :mod:`jsonschema` and
-    check 100,000 resources again while the descriptor and schemas are unchanged. Only a
-    pass is remembered: a refusal is found again, with its message, every time.
+    check 100,000 resources again while the descriptor and schemas are unchanged: the
+    profile, and for the descriptor everything its bytes alone decide (safe paths, the
+    resources szdata knows, web addresses). What the files on disk decide is checked every
+    time. Only a pass is remembered: a refusal is found again, with its message, every time.
     """
     from szdata._disk import _cache
 
@@ -157,13 +165,16 @@ def _once(kind: str, data: bytes, check: Callable[[], None]) -> None:
 
 @functools.cache
 def _profile_version() -> str:
-    """The digest of what a profile verdict depends on besides the document: the shipped
-    profiles and the code of the checks."""
-    from szdata._disk import _cache
+    """The digest of what a verdict of :func:`_once` depends on besides the document: the
+    shipped profiles and the code of the checks."""
+    from szdata._core import _address
+    from szdata._disk import _cache, _paths
     from szdata._disk._descriptor._profile import PROFILES, _profile_text
 
     here = Path(__file__).parent
-    code = [(here / f).read_bytes() for f in ("_profile.py", "_json.py")]
+    code = [(here / f).read_bytes() for f in ("__init__.py", "_profile.py", "_json.py")]
+    code += [(here / "_resources.py").read_bytes()]
+    code += [Path(m.__file__).read_bytes() for m in (_paths, _address) if m.__file__]
     return _cache.digest(*code, *(_profile_text(name) for name in PROFILES))
 
 

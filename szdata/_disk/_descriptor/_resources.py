@@ -34,11 +34,12 @@ _RAW_FORMAT = {"format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
 _UNREAD = ("data", "dialect", "compression")
 
 
-def check_resources(descriptor: dict[str, Any], file: str, root: Path) -> None:
+def check_resources(descriptor: dict[str, Any], file: str, root: Path | None) -> None:
     """Refuse resources that are not the tables and raw texts szdata knows (see the module).
 
     ``descriptor`` has passed the profile: ``resources`` is a list of objects with a
-    string ``name``.
+    string ``name``. With a ``root``, each table's file must be a regular file there
+    (:func:`check_table_files`); without, only the descriptor itself is checked.
     """
     from szdata._disk._paths import RAW_PREFIX
 
@@ -73,7 +74,8 @@ def check_resources(descriptor: dict[str, Any], file: str, root: Path) -> None:
             )
     _check_raws(entries, raws, file)
     _check_hashes(entries, file)
-    _check_paths(entries, file, root)
+    if root is not None:
+        _check_paths(entries, file, root)
 
 
 def _check_table(res: dict[str, Any], i: int, file: str) -> None:
