@@ -388,7 +388,8 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
 
     if not data or data.isspace():
         return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    has_cr = b"\r" in data
+    if has_cr and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a lone CR
     eol = data.find(b"\n")
     header_bytes = (data if eol < 0 else data[:eol]).rstrip(b"\r")
@@ -422,7 +423,8 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
         # every byte of the records is a cell's, a separator, a line ending or a quote;
         # polars refused any quote that does not open, close or double (RFC 4180), so the
         # quotes are two per quoted cell and two per quote inside a cell
-        n_lines = _count(data, b"\n", 0) + (0 if data.endswith(b"\n") else 1)
+        newlines = _count(data, b"\n", 0)
+        n_lines = newlines + (0 if data.endswith(b"\n") else 1)
         if frame.height != n_lines - 1:
             return None  # a cell over several lines: csv gives the line numbers
         doubled = _has_pair(data, b'"', body)
@@ -440,7 +442,8 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
             ),
         ).row(0)
         in_cells = (stats[0] or 0) - (stats[1] or 0 if doubled else 0)
-        endings = _count(data, b"\n", body) + _count(data, b"\r", body)
+        # the line ends of the records: every one but the header's
+        endings = newlines - (1 if eol >= 0 else 0) + (_count(data, b"\r", body) if has_cr else 0)
         separators = len(data) - body - in_cells - endings - _count(data, b'"', body)
         if doubled:
             empty = [c for c, e in zip(header, stats[2:], strict=True) if e]
