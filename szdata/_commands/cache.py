@@ -43,30 +43,23 @@ def cache_lines(report: dict[str, Any]) -> list[str]:
     ...         "bytes": 2048, "kinds": {"parses": {"entries": 2, "bytes": 2048}}}):
     ...     print(line)
     cache: /c
-      parses               2 entries        2.0 kB
-      total                2 entries        2.0 kB
+      parses               2 entries        2.0 KB
+      total                2 entries        2.0 KB
     """
+    from szdata._core._sizes import human_size
     from szdata._core._terminal import shown
 
     if report["folder"] is None:
         return ["cache: off (SZDATA_NO_CACHE is set): nothing is cached or read from a cache"]
     folder = shown(report["folder"])
     if report["cleared"]:
-        removed = f"removed {report['entries']:,} entries ({_size(report['bytes'])})"
+        removed = f"removed {report['entries']:,} entries ({human_size(report['bytes'])})"
         return [f"cache: {folder}", removed]
-    lines = [f"cache: {folder}"]
-    for kind, found in report["kinds"].items():
-        lines.append(f"  {kind:<12} {found['entries']:>9,} entries {_size(found['bytes']):>13}")
-    lines.append(f"  {'total':<12} {report['entries']:>9,} entries {_size(report['bytes']):>13}")
-    return lines
-
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000  # type: ignore[assignment]
-    raise AssertionError("unreachable")  # pragma: no cover
+    rows = [*report["kinds"].items(), ("total", report)]
+    return [f"cache: {folder}"] + [
+        f"  {name:<12} {found['entries']:>9,} entries {human_size(found['bytes']):>13}"
+        for name, found in rows
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -224,18 +224,7 @@ def usage() -> CacheUsage:
     >>> usage().entries >= 0
     True
     """
-    folder = cache_dir()
-    if folder is None:
-        return CacheUsage(None)
-    kinds: dict[str, tuple[int, int]] = {}
-    for kind, path, _temporary in _entries(folder):
-        try:
-            size = os.lstat(path).st_size
-        except OSError:
-            continue
-        n, b = kinds.get(kind, (0, 0))
-        kinds[kind] = (n + 1, b + size)
-    return CacheUsage(folder, dict(sorted(kinds.items())))
+    return _sweep(remove=False)
 
 
 def clear() -> CacheUsage:
@@ -244,23 +233,29 @@ def clear() -> CacheUsage:
 
     Nothing is lost: every entry is derived again when next needed.
     """
+    return _sweep(remove=True)
+
+
+def _sweep(*, remove: bool) -> CacheUsage:
+    """The entries of the cache folder by kind, each removed first with ``remove``."""
     folder = cache_dir()
     if folder is None:
         return CacheUsage(None)
     kinds: dict[str, tuple[int, int]] = {}
     emptied: set[str] = set()
     for kind, path, temporary in _entries(folder):
-        if not _is_entry(path, temporary):
+        if remove and not _is_entry(path, temporary):
             continue
         try:
             size = os.lstat(path).st_size
-            os.unlink(path)
+            if remove:
+                os.unlink(path)
         except OSError:
             continue
         n, b = kinds.get(kind, (0, 0))
         kinds[kind] = (n + 1, b + size)
         emptied.add(os.path.dirname(path))
-    for sub in sorted(emptied, reverse=True):  # the folders left empty, then their kinds'
+    for sub in sorted(emptied, reverse=True) if remove else ():  # folders left empty
         with contextlib.suppress(OSError):
             os.rmdir(sub)
         with contextlib.suppress(OSError):

@@ -89,18 +89,6 @@ def underlay(root: str | Path, folder: str, base: str | Path) -> Iterator[None]:
             _UNDERLAYS.pop(key, None)
 
 
-def beneath(root: str | Path, rel: str) -> Path | None:
-    """The root that ``rel``, missing from ``root``, is read from (:func:`underlay`), or
-    ``None``."""
-    if not _UNDERLAYS:
-        return None
-    entry = _UNDERLAYS.get(os.fspath(root))
-    if entry is None:
-        return None
-    folder, base = entry
-    return base if _name_in(folder, rel) else None
-
-
 def _name_in(folder: str, rel: str) -> str:
     """The file name of ``rel`` when the file is right in ``folder``, else ``""``."""
     name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
@@ -373,8 +361,8 @@ def regular_file(root: str | Path, rel: str) -> bool:
     try:
         fd = _open(folders, Path(root), rel)
     except (FileNotFoundError, NotADirectoryError):
-        other = beneath(root, rel)
-        return False if other is None else regular_file(other, rel)
+        other = Beneath(root).where(rel)  # a draft's raw text is the package's
+        return False if other == Path(root) else regular_file(other, rel)
     finally:
         if folders is not None:
             folders.close()

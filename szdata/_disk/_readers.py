@@ -288,16 +288,7 @@ def read_csv_column(data: bytes, column: str) -> list[str | None] | None:
     if column not in header or len(set(header)) != len(header):
         return None
     try:
-        frame = pl.read_csv(
-            data,
-            has_header=False,
-            skip_rows=1,
-            schema={name: pl.String for name in header},
-            columns=[header.index(column)],
-            empty_string_is_null=True,
-            raise_if_empty=False,
-            quote_char='"',
-        )
+        frame = _polars_read(data, header, extra=False, columns=[column])
     except pl.exceptions.PolarsError:
         return None
     return frame.to_series(0).to_list()
@@ -508,11 +499,14 @@ def _has_pair(data: bytes, byte: bytes, start: int) -> bool:
     return False
 
 
-def _polars_read(data: bytes, header: list[str], *, extra: bool) -> pl.DataFrame:
+def _polars_read(
+    data: bytes, header: list[str], *, extra: bool, columns: list[str] | None = None
+) -> pl.DataFrame:
     """The records of ``data`` (its header skipped), every column ``String``.
 
     With ``extra``, a column ``__extra`` takes the first cell past the header's (and the
     others are dropped); without, polars raises on a record with too many cells.
+    ``columns``: only these columns of the header are kept (the others are not built).
     """
     import polars as pl
 
@@ -524,6 +518,7 @@ def _polars_read(data: bytes, header: list[str], *, extra: bool) -> pl.DataFrame
         has_header=False,
         skip_rows=1,
         schema=schema,
+        columns=None if columns is None else [header.index(c) for c in columns],
         truncate_ragged_lines=extra,
         missing_columns="insert",
         empty_string_is_null=True,

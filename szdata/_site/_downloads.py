@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from szdata._core._errors import PackageError, SzdataError
+from szdata._core._sizes import human_size
 from szdata._site._data import Problem
 from szdata._site._errors import SiteError
 
@@ -54,15 +55,6 @@ class Downloads:
     tables: dict[str, list[Link]] = field(default_factory=dict)
     raw: dict[str, Link] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def human_size(n: int) -> str:
-    """A byte count for people (KB and MB of 1024)."""
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def copy_package(pkg: Package, root: Path, problems: list[Problem]) -> Downloads:
