@@ -200,6 +200,20 @@ def test_items_and_source_forms() -> None:
         assert "\n" not in text[i["start"] : i["end"]]
 
 
+def test_a_source_on_its_own_line_without_brackets() -> None:
+    text = (
+        "Daily Briefing on Fighting against COVID-19 (Mar. 5)\n\n"
+        "1. Couriers get certificates\nOver 1,000 couriers got them.\nSource: Shenzhen Daily\n\n"
+        "2. Parks reopen\nParks reopened.\n\nSource: sznews.com\n\nA footer after the list.\n"
+    )
+    art = parse(text, file_name="s.txt")
+    got = [(i["item_no"], i["source_printed"], i["source_organization_id"]) for i in art.items]
+    assert got == [(1, "Shenzhen Daily", "shenzhen-daily"), (2, "sznews.com", "sznews")]
+    assert art.items[0]["headline"] == "Couriers get certificates"
+    assert text[art.items[1]["start"] : art.items[1]["end"]].endswith("Source: sznews.com")
+    _spans_hold(art, text)
+
+
 def test_text_ending_mid_word() -> None:
     art = _parse_fixture("fixture_mar_briefing.txt")
     last = art.items[-1]
@@ -299,6 +313,38 @@ FIGURES = [
         "two",
         (2, "count", "cities", "exact"),
     ),
+    (
+        "no-more-than",
+        "Each car may carry no more than 2 trainees.",
+        "no more than 2",
+        (2, "count", "trainees", "up_to"),
+    ),
+    (
+        "not-more-than-money",
+        "Rooms cost not more than 300 yuan a night.",
+        "not more than 300 yuan",
+        (300, "CNY", None, "up_to"),
+    ),
+    (
+        "or-above",
+        "Anyone at 37.3℃ or above must report.",
+        "37.3℃ or above",
+        (37.3, "celsius", None, "at_least"),
+    ),
+    ("or-more", "Teams of 5 or more people left.", "5 or more", (5, "count", "people", "at_least")),
+    ("and-under", "Children aged 14 and under.", "14 and under", (14, "count", None, "up_to")),
+    (
+        "consecutive",
+        "No new cases for 26 consecutive days.",
+        "26 consecutive days",
+        (26, "day", None, "exact"),
+    ),
+    (
+        "hyphenated-unit-of-words",
+        "It built a 4,000-square-meter warehouse.",
+        "4,000-square-meter",
+        (4000, "square_metre", None, "exact"),
+    ),
 ]
 
 
@@ -312,6 +358,26 @@ def test_figure_forms(sentence: str, quote: str, expected: tuple) -> None:
     assert quote in figs, figs
     value, unit, counted, qualifier = expected
     assert figs[quote] == (float(value), unit, counted, qualifier)
+    _spans_hold(art, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "low", "high", "unit"),
+    [
+        ("It helps between 3,000 and 5,000 firms.", "between 3,000 and 5,000", 3000, 5000, "count"),
+        ("Vouchers are worth between 30 and 50 yuan.", "between 30 and 50 yuan", 30, 50, "CNY"),
+        ("Between three and five teams left.", "Between three and five", 3, 5, "count"),
+    ],
+    ids=["digits", "money", "words"],
+)
+def test_between_is_one_range_not_two_figures(
+    sentence: str, quote: str, low: float, high: float, unit: str
+) -> None:
+    text = f"Title\n\n{sentence}"
+    art = parse(text, file_name="b.txt")
+    assert [(f["quote"], f["value"], f["value_max"], f["unit"]) for f in art.figures] == [
+        (quote, float(low), float(high), unit)
+    ]
     _spans_hold(art, text)
 
 
@@ -343,6 +409,9 @@ NOT_FIGURES = [
     ("covid-space", "COVID 19 spread."),
     ("phone", "Call 0755-88889999 for help."),
     ("one-of", "One of the doctors said no one left."),
+    ("service-hotline", "Call the 12345 government service hotline or the 12320 health hotline."),
+    ("year-ranges", "Between 2019 and 2020 it grew, and from 2019 to 2020 too."),
+    ("clock-between", "It opens between 2 and 3 pm."),
 ]
 
 
@@ -379,6 +448,35 @@ DATES = [
     ("yesterday", "It opened yesterday.", "yesterday", D(2020, 3, 19), "relative_day"),
     ("today", "Today it opened.", "Today", D(2020, 3, 20), "relative_day"),
     ("tomorrow", "It opens tomorrow.", "tomorrow", D(2020, 3, 21), "relative_day"),
+    (
+        "weekday-told-in-the-past",
+        "It will add 20 clinics, the bureau announced Wednesday.",
+        "Wednesday",
+        D(2020, 3, 18),
+        "weekday_past",
+    ),
+    (
+        "said-on-weekday",
+        "It said on Monday that it will open.",
+        "Monday",
+        D(2020, 3, 16),
+        "weekday_past",
+    ),
+    (
+        "passive-future",
+        "The fair will be held on Tuesday.",
+        "Tuesday",
+        D(2020, 3, 24),
+        "weekday_next",
+    ),
+    (
+        "this-weekday-ahead",
+        "Vouchers go out this Sunday.",
+        "Sunday",
+        D(2020, 3, 22),
+        "weekday_next",
+    ),
+    ("this-weekday-gone", "It opened this Monday.", "Monday", D(2020, 3, 16), "weekday_past"),
 ]
 
 

@@ -51,6 +51,16 @@ CASES = [
     ("RMB 5 million", 5_000_000, "exact", "RMB"),
     ("24 out of 28", 24, "exact", None),
     ("a hundred", 100, "exact", None),
+    ("no more than 300 yuan", 300, "up_to", "yuan"),
+    ("Not more than 10 percent", 10, "up_to", "percent"),
+    ("no less than 5 million yuan", 5_000_000, "at_least", "yuan"),
+    ("37.3℃ or above", 37.3, "at_least", "℃"),
+    ("5 or more", 5, "at_least", None),
+    ("14 and under", 14, "up_to", None),
+    ("more than 5 or more", 5, "more_than", None),
+    ("26 consecutive days", 26, "exact", "days"),
+    ("3 straight weeks", 3, "exact", "weeks"),
+    ("4,000-square-meter", 4000, "exact", "square-meter"),
 ]
 
 
@@ -72,6 +82,11 @@ BAD = [
     "second",
     "41,300 masks",
     "No. 3",
+    "between 30",
+    "between 50 and 30",
+    "30 and 50",
+    "26 consecutive",
+    "or more",
 ]
 
 
@@ -79,6 +94,25 @@ BAD = [
 def test_read_quantity_refuses_what_is_not_a_quantity(quote: str) -> None:
     with pytest.raises(ValueError, match="is not a quantity"):
         read_quantity(quote)
+
+
+RANGES = [
+    ("between 30 and 50 yuan", 30, 50, "yuan"),
+    ("Between three and five", 3, 5, None),
+    ("between 3,000 and 5,000", 3000, 5000, None),
+    ("between 2 and 3 million", 2_000_000, 3_000_000, None),
+    ("from 30 to 50", 30, 50, None),
+]
+
+
+@pytest.mark.parametrize(("quote", "low", "high", "unit_word"), RANGES, ids=[r[0] for r in RANGES])
+def test_ranges_read_both_ends(quote: str, low: float, high: float, unit_word: str | None) -> None:
+    assert read_quantity(quote) == Quantity(float(low), "exact", unit_word, float(high))
+
+
+def test_a_hyphenated_unit_of_several_words_is_its_unit() -> None:
+    units = UnitWords.load()
+    assert units.unit_of("square-meter") == units.unit_of("square meter")
 
 
 def _figures() -> list[dict[str, str]]:

@@ -222,7 +222,7 @@ def parse(
     for d in all_dates:
         s0, s1 = sentence_of(d.start)
         try:
-            resolved = resolve(d, reference, folded[s0:s1], previous)
+            resolved = resolve(d, reference, folded[s0:s1], previous, folded[s0 : d.start])
         except ValueError as exc:
             warnings.append(
                 f"{name}:{line_of(d.start)}: {text[d.start : d.end]!r} is not a date ({exc})"

@@ -98,6 +98,13 @@ DATE_REGEX = re.compile(
 """Every date expression the parser knows, on folded text."""
 
 _FUTURE = re.compile(r"\b(?:will|next|shall|upcoming|going\s+to)\b", re.IGNORECASE)
+_PAST_VERB = re.compile(
+    r"[a-z]{2,}ed|said|told|held|met|began|made|gave|sent|took|went|came|left|won|built"
+    r"|brought|bought|found|kept|spent|paid|sold|spoke|wrote|saw|got|put|set|led|shut|rose"
+    r"|fell|grew|flew|drew|chose|broke|became"
+)
+"""A verb in the past tense, as a weekday's own verb ("announced Wednesday")."""
+_WORDS = re.compile(r"[a-z']+")
 _NOT_FUTURE = re.compile(rf"(?i:{_DAY_PHRASE})|\b(?:next|this|last)\s+year\b", re.IGNORECASE)
 """Words of other date expressions, which say nothing of a weekday's direction."""
 
@@ -221,12 +228,16 @@ def resolve(
     reference: dt.date | None,
     sentence: str = "",
     previous: dt.date | None = None,
+    before: str = "",
 ) -> tuple[dt.date, str] | None:
     """The calendar date and resolution of ``match``; ``None`` when it cannot be resolved.
 
     ``reference`` is the publication date; ``sentence`` (folded) tells a future weekday
-    ("will", "next") from a past one; ``previous`` is the date of the expression printed
-    just before ``match`` (for "the next day" and the end of a range).
+    ("will", "next") from a past one, unless the weekday's own verb, printed just
+    ``before`` it in the sentence, is in the past tense ("the bureau announced Wednesday
+    that it will ..."); "this Saturday" is the Saturday of the publication's week;
+    ``previous`` is the date of the expression printed just before ``match`` (for "the
+    next day" and the end of a range).
 
     Raises
     ------
@@ -264,14 +275,40 @@ def resolve(
         return dt.date(reference.year + match.offset, match.month, match.day), "relative_year"
     if match.kind == "weekday":
         assert match.weekday is not None
+        if match.modifier == "this":  # the day of the publication's week (Monday first)
+            day = reference + dt.timedelta(days=match.weekday - reference.weekday())
+            if day > reference:
+                return day, "weekday_next"
+            if day < reference:
+                return day, "weekday_past"
         own = _NOT_FUTURE.sub(" ", sentence)
         future = match.modifier == "next" or (
-            match.modifier is None and _FUTURE.search(own) is not None
+            match.modifier is None
+            and _FUTURE.search(own) is not None
+            and not _told_in_the_past(before)
         )
         if future:
             return weekday_after(match.weekday, reference), "weekday_next"
         return weekday_before(match.weekday, reference), "weekday_past"
     return reference + dt.timedelta(days=match.offset), "relative_day"
+
+
+def _told_in_the_past(before: str) -> bool:
+    """Whether the words printed just before a weekday are a verb in the past tense, its
+    own ("announced Wednesday", "said on Monday"), not a passive after "be" ("will be held
+    Monday").
+
+    Examples
+    --------
+    >>> _told_in_the_past("the bureau announced "), _told_in_the_past("it will be held on ")
+    (True, False)
+    """
+    words = _WORDS.findall(before[-40:].casefold())[-3:]
+    if words and words[-1] == "on":
+        words.pop()
+    if not words or not _PAST_VERB.fullmatch(words[-1]):
+        return False
+    return len(words) < 2 or words[-2] not in ("be", "being", "to", "will", "shall")
 
 
 def resolve_month_day(month: int, day: int, reference: dt.date) -> dt.date:

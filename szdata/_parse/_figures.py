@@ -37,7 +37,6 @@ from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
 from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._parse._quantities import (
     DIGIT_NUMBER,
-    EXACT,
     FRACTION,
     FRACTIONS,
     NUMBER_WORDS,
@@ -48,6 +47,7 @@ from szdata._parse._quantities import (
     ExactQuantity,
     UnitWords,
     number_value,
+    qualifier_of,
     quantity_pattern,
     quick_value,
     read_match,
@@ -335,7 +335,13 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 _OUT_OF = re.compile(rf"\s+out\s+of\s+(?:{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w])", re.IGNORECASE)
-_NAME_AFTER = re.compile(r"\s+(?:hotlines?|service\s+hotline)\b", re.IGNORECASE)
+_HOTLINE_WORDS = (
+    "government|service|services|citizen|citizens'?|public|health|consultation|consulting"
+    "|psychological|assistance|emergency|complaints?|mental|counseling|counselling|city"
+    "|municipal|help|information|inquiry|enquiry|medical|epidemic|prevention|24-hour|free"
+)
+_NAME_AFTER = re.compile(rf"\s+(?:(?:{_HOTLINE_WORDS})\s+){{0,3}}hotlines?\b", re.IGNORECASE)
+"""A number that names a service: "the 12345 hotline", "12345 government service hotline"."""
 _OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
 _CLOCK_RANGE = re.compile(r"\s*(?:a\.?m\b|p\.?m\b|o'clock|:\d)", re.IGNORECASE)
 _OLD_AFTER = re.compile(r"\s+old\b", re.IGNORECASE)
@@ -343,9 +349,6 @@ _NOT_A_COUNT_AFTER = re.compile(
     f"(?:{_CLOCK_AFTER.pattern})|(?:{_FRACTION.pattern})", re.IGNORECASE
 )
 """A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
-_NOT_A_COUNT_OR_NAME_AFTER = re.compile(
-    f"(?:{_NOT_A_COUNT_AFTER.pattern})|(?:{_NAME_AFTER.pattern})", re.IGNORECASE
-)
 """Either of the two above: one match for a number without a unit."""
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _GROUPS = ("qual", "cur", "num", "scale", "an", "ascale", "unit", "adj", "old")
@@ -417,7 +420,7 @@ def find_figures(
                 break
             a_start, a_end = spans[i]
         m = None
-        qual_start = _qualifier_before(folded, a_start, start)
+        qual_start = _prefix_before(folded, a_start, start)
         if qual_start is not None:
             m = figure.match(folded, qual_start, end)
             if m is not None and m.end() <= a_start:
@@ -467,17 +470,24 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
 
 
 _QUALIFIER_WORDS = max(len(p.split()) for p in QUALIFIER_PHRASES)
-_QUALIFIER_LAST_WORDS = frozenset(p.split()[-1] for p in QUALIFIER_PHRASES)
+_PREFIX_LAST_WORDS = frozenset([*(p.split()[-1] for p in QUALIFIER_PHRASES), "between"])
 
 
-def _qualifier_before(text: str, pos: int, floor: int) -> int | None:
-    """The start of a qualifier phrase that ends just before ``pos`` (one space apart)."""
+def _prefix_before(text: str, pos: int, floor: int) -> int | None:
+    """The start of what opens a figure just before ``pos`` (spaces apart): a qualifier
+    phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range)."""
     window = text[max(floor, pos - 24) : pos]
     if not window[-1:].isspace():
         return None
     last = window.rsplit(None, 1)  # the last word alone first: most are no qualifier's
-    if not last or last[-1].casefold() not in _QUALIFIER_LAST_WORDS:
+    word = last[-1].casefold() if last else ""
+    if word not in _PREFIX_LAST_WORDS:
         return None
+    if word == "between":
+        qs = pos - len(window) + len(window.rstrip()) - len(word)
+        if qs > floor and (text[qs - 1].isalnum() or text[qs - 1] in "_-'"):
+            return None
+        return qs
     words = window.split()
     for n in range(min(_QUALIFIER_WORDS, len(words)), 0, -1):
         phrase = " ".join(words[-n:]).casefold()
@@ -519,9 +529,9 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     if nxt in "/." and text[e + 1 : e + 2].isalnum():
         return None  # "24/7", "12/24/48-hour", "163.com"
     if unit_word is None and adj is None:
-        if _NOT_A_COUNT_OR_NAME_AFTER.match(text, e):
+        if _NOT_A_COUNT_AFTER.match(text, e) or _names_a_service(text, e):
             return None  # "10:30", "9 pm", "two thirds"; "the 12345 hotline"
-    elif _NAME_AFTER.match(text, e):
+    elif _names_a_service(text, e):
         return None  # "the 12345 hotline": a number that names a service
     before = text[max(0, num_start - 14) : num_start]
     if _blocked(before):
@@ -544,15 +554,22 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     if g["num2"] is not None and (_leading_zero(g["num"]) or _leading_zero(g["num2"])):
         return None  # "0755-8888": a telephone number
     if (
+        g["num2"] is not None
+        and g["scale"] is None
+        and unit_word is None
+        and adj is None
+        and _YEAR_NUMBER.fullmatch(number)
+        and _YEAR_NUMBER.fullmatch(g["num2"])
+    ):
+        return None  # "between 2019 and 2020", "2019-2020": years
+    if (
         g["scale"] is None
         and g["num2"] is None
         and g["fden"] is None
         and g["num"] is not None
         and (value := quick_value(number)) is not None
     ):  # a number alone: what read_match reads, without exact arithmetic
-        qual = g["qual"]
-        qualifier = EXACT if qual is None else QUALIFIER_PHRASES[" ".join(qual.split()).casefold()]
-        return _figure(s, e, value, None, units, g, text, qualifier)
+        return _figure(s, e, value, None, units, g, text, qualifier_of(g))
     try:
         q = read_match(m)
     except ValueError:
@@ -589,6 +606,13 @@ def _figure(
         counted = "age"
     top = None if q is None or q.value_max is None else to_float(q.value_max)
     return FigureMatch(s, e, value, unit, counted, qualifier, top)
+
+
+def _names_a_service(text: str, end: int) -> bool:
+    """Whether the number ending at ``end`` names a service ("12345 government service
+    hotline"): :data:`_NAME_AFTER`, tried only where a hotline is printed soon after."""
+    window = text[end : end + 100]
+    return ("otline" in window or "OTLINE" in window) and _NAME_AFTER.match(text, end) is not None
 
 
 def _leading_zero(number: str | None) -> bool:

@@ -9,7 +9,8 @@ right after it), so that a footer after the list is not part of it.
 
 The source is printed at the end of a paragraph of the item, as ``(Source: X)``,
 ``(Source:X)``, ``[Source: X]``, ``【Source: X】`` or ``【来源:X】`` (full-width colons and
-parentheses too); the first one printed is the item's. A text cut off inside the source
+parentheses too), or without brackets as the paragraph's last line (``Source: X``); the
+first one printed is the item's. A text cut off inside the source
 (``(Source:`` at the end) or before it gives no source. The headline is the first
 sentence of the item, verbatim.
 
@@ -36,6 +37,10 @@ _SOURCE = re.compile(
     re.IGNORECASE,
 )
 _CUT_SOURCE = re.compile(r"[(\[【（]\s*(?:Source|来源|來源)[^()\[\]【】（）\n]*$", re.IGNORECASE)
+_BARE_SOURCE = re.compile(
+    r"[ \t]*(?:Source|来源|來源)[ \t]*[:：][ \t]*(?P<s>[^()\[\]【】（）\n]*?)[ \t]*$", re.IGNORECASE
+)
+"""A source printed without brackets, as the last line of a paragraph: "Source: Shenzhen Daily"."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -109,32 +114,34 @@ def find_items(text: str, folded: str, paragraphs: list[tuple[int, int]]) -> lis
     return out
 
 
-def _source_of(folded: str, start: int, end: int) -> tuple[bool, tuple[int, int]] | None:
-    """``(printed, span)`` of the source at the end of a paragraph; ``printed`` is false
-    for a source cut off (``(Source:`` at the end); ``None`` when the paragraph has none."""
+_Found = tuple[bool, tuple[int, int], int]
+
+
+def _source_of(folded: str, start: int, end: int) -> _Found | None:
+    """``(printed, span, at)`` of the source at the end of a paragraph, which starts at
+    ``at``; ``printed`` is false for a source cut off (``(Source:`` at the end); ``None``
+    when the paragraph has none."""
     for i in _last_brackets(folded, start, end):
         m = _SOURCE.match(folded, i, end)
         if m is not None:
-            return True, m.span("s")
+            return True, m.span("s"), i
         if _CUT_SOURCE.match(folded, i, end):
-            return False, (i, i)
+            return False, (i, i), i
+    line = max(start, folded.rfind("\n", start, end) + 1)  # the paragraph's last line
+    m = _BARE_SOURCE.match(folded, line, end)
+    if m is not None and m["s"]:
+        return True, m.span("s"), line
     return None
 
 
-def _without_source(
-    folded: str, start: int, end: int, found: tuple[bool, tuple[int, int]] | None
-) -> int:
+def _without_source(folded: str, start: int, end: int, found: _Found | None) -> int:
     """The end of a paragraph's text before its source, if it prints one (``found``: its
     :func:`_source_of`)."""
     if found is not None:
-        end = _last_open(folded, start, end)
+        end = max(start, found[2])
     while end > start and folded[end - 1].isspace():
         end -= 1
     return end
-
-
-def _last_open(folded: str, start: int, end: int) -> int:
-    return max(folded.rfind(c, start, end) for c in _OPEN)
 
 
 def _last_brackets(folded: str, start: int, end: int) -> list[int]:

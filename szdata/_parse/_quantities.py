@@ -2,9 +2,10 @@
 
 The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.fold`)::
 
-    quote     := [qualifier] ["from"] [currency] amount [unit]
-               | [qualifier] fraction                          ("one-fifth", "a third")
+    quote     := [qualifier] ["from" | "between"] [currency] amount [unit] [post]
+               | [qualifier] fraction [post]                   ("one-fifth", "a third")
     amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
+               | number [scale] "and" number [scale]           (after "between" only)
     qualifier := "more than" | "over" | "nearly" | "about" | "around" | "almost"
                | "at least" | "up to" | "below" | ...      (see QUALIFIER_PHRASES)
     currency  := a currency word of ``units.csv`` printed before the number ("RMB 5 million")
@@ -12,15 +13,18 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
                | a run of number words                           ("Seventeen", "Eighty-three")
                | "a" | "an"  (one, only before a unit word)      ("More than a month")
     scale     := "hundred" | "thousand" | "million" | "billion" | "trillion"
-    unit      := "%" | "℃" | a word of ``units.csv``             ("yuan", "days", "degrees")
-               | "-" singular unit word ["-old"]                 ("14-day", "five-day")
+    unit      := ["consecutive" | "straight" | "successive"]
+                 ("%" | "℃" | a word of ``units.csv``)           ("yuan", "26 consecutive days")
+               | "-" singular unit word ["-old"]                 ("14-day", "4,000-square-meter")
+    post      := "or more" | "or above" | "and under" | ...      (see POST_QUALIFIER_PHRASES)
     fraction  := number word ("-" | " ") denominator word        ("one-fifth", "two thirds")
                | "a" denominator word                            ("a third")
 
-A range ("5-8℃", "from 30 to 50") is one quantity with both ends: ``value`` is the lower
-end and ``value_max`` the upper one, which must be larger; "from" is allowed only before a
-range. A fraction's unit is the ``fraction`` unit of ``units.csv``, whose words are the
-denominators; its value is the share (``one-fifth`` -> 0.2).
+A range ("5-8℃", "from 30 to 50", "between 30 and 50 yuan") is one quantity with both
+ends: ``value`` is the lower end and ``value_max`` the upper one, which must be larger;
+"from" and "between" are allowed only before a range. A fraction's unit is the
+``fraction`` unit of ``units.csv``, whose words are the denominators; its value is the share
+(``one-fifth`` -> 0.2).
 
 Values are computed exactly, with :class:`fractions.Fraction` (``4.1 billion`` is
 4100000000, not the 4099999999.9999995 of floating-point ``4.1 * 1e9``), and converted to
@@ -86,8 +90,14 @@ QUALIFIER_PHRASES: dict[str, str] = {
     "no less than": "at_least",
     "no fewer than": "at_least",
     "not less than": "at_least",
+    "not fewer than": "at_least",
     "up to": "up_to",
     "at most": "up_to",
+    "no more than": "up_to",
+    "not more than": "up_to",
+    "no higher than": "up_to",
+    "not higher than": "up_to",
+    "not exceeding": "up_to",
     "as many as": "up_to",
     "about": "about",
     "around": "about",
@@ -100,8 +110,36 @@ QUALIFIER_PHRASES: dict[str, str] = {
 }
 """Qualifier phrase (lower case, single spaces) -> value of ``figures.qualifier``.
 
-A test checks that these values and ``exact`` are exactly the schema's enum.
+A test checks that these values and ``exact`` are exactly the schema's enum. The longest
+phrase is read first: "no more than" bounds from above, "more than" from below.
 """
+
+POST_QUALIFIER_PHRASES: dict[str, str] = {
+    "or more": "at_least",
+    "or above": "at_least",
+    "or higher": "at_least",
+    "or over": "at_least",
+    "or older": "at_least",
+    "or longer": "at_least",
+    "and above": "at_least",
+    "and over": "at_least",
+    "and older": "at_least",
+    "or less": "up_to",
+    "or fewer": "up_to",
+    "or below": "up_to",
+    "or lower": "up_to",
+    "or under": "up_to",
+    "or younger": "up_to",
+    "and below": "up_to",
+    "and under": "up_to",
+    "and younger": "up_to",
+}
+"""Qualifier phrase printed after the number (and its unit) -> value of ``figures.qualifier``:
+"37.3℃ or above" is ``at_least``, "aged 14 and under" ``up_to``. A qualifier printed before
+the number wins over one printed after it."""
+
+UNIT_ADJECTIVES: tuple[str, ...] = ("consecutive", "straight", "successive")
+"""Words that may stand between a number and its unit word: "26 consecutive days"."""
 
 EXACT = "exact"
 
@@ -154,6 +192,11 @@ SCALE = _SCALE
 
 QUALIFIER = _trie_alternation(QUALIFIER_PHRASES)
 """The qualifier phrases as one regular expression, longest first."""
+
+POST_QUALIFIER = _trie_alternation(POST_QUALIFIER_PHRASES)
+"""The qualifier phrases printed after a number, as one regular expression."""
+
+_UNIT_ADJECTIVE = rf"(?:{'|'.join(UNIT_ADJECTIVES)})"
 
 HYPHEN_WORD = rf"{_ATOM_WORD}(?![\w])(?=-)"
 """One number word glued to a hyphen, as in "five-day" or "one-fifth"."""
@@ -248,6 +291,8 @@ class UnitWords:
         key = " ".join(fold(unit_word).split()).casefold()
         if key in self.by_word:
             return self.by_word[key]
+        if "-" in key and (spaced := key.replace("-", " ")) in self.by_word:
+            return self.by_word[spaced]  # "square-meter" in "4,000-square-meter"
         raise KeyError(f"no unit of units.csv is named {unit_word!r}")
 
     @property
@@ -289,9 +334,15 @@ class UnitWords:
         return "|".join(parts)
 
     def singular_pattern(self) -> str:
-        """Unit words usable in a hyphenated adjective ("14-day", "70-year-old")."""
+        """Unit words usable in a hyphenated adjective ("14-day", "70-year-old"), a unit of
+        several words with hyphens ("square-meter"), longest first."""
         words = [w for w in self.words if w.isalpha() and not w.endswith("s")]
-        return "|".join(re.escape(w) for w in words)
+        words += [  # "4,000-square-meter": a unit of several words, hyphenated
+            w.replace(" ", "-")
+            for w in self.words
+            if " " in w and w.replace(" ", "").isalpha() and not w.endswith("s")
+        ]
+        return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 # -- reading a quote -------------------------------------------------------------------------
@@ -304,8 +355,9 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     "24 out of 28" or start with "from") and finds figures in running text (``in_text=True``:
     the parser adds its own look-behind; "a"/"an" must follow a space there). Groups:
     ``qual``, ``from``, ``cur``, ``fnum``/``fden`` (a fraction), ``num``, ``scale``,
-    ``num2``, ``scale2`` (a range's upper end), ``hnum`` (a number word glued to
-    ``-adj``), ``an``/``ascale``, ``unit``, ``adj``, ``old``.
+    ``num2``, ``scale2`` (a range's upper end), ``btw`` ("between", before a range),
+    ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``unit``, ``adj``,
+    ``old``, ``post`` (a qualifier after the number).
     """
     an_start = r"(?<=\s)" if in_text else ""
     from_ = "" if in_text else r"(?:(?P<from>from)\s+)?"
@@ -314,22 +366,26 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     return rf"""
         (?:(?P<qual>{QUALIFIER})\s+)?
         {from_}
+        (?:(?P<btw>between)\s+)?
         (?:
             (?P<fnum>{HYPHEN_WORD}|{_ATOM}|an?)(?:-|\s+)(?P<fden>{FRACTION})
           |
             (?:(?P<cur>{units.currency_pattern()})\s*)?
             (?:
                 (?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE}))?
-                (?:(?:\s*-\s*|\s+to\s+)(?P<num2>{NUMBER})(?:\s+(?P<scale2>{SCALE}))?)?
+                (?:(?:\s*-\s*|\s+to\s+|(?(btw)\s+and\s+|(?!)))
+                   (?P<num2>{NUMBER})(?:\s+(?P<scale2>{SCALE}))?)?
+                (?(btw)(?(num2)|(?!)))
               | (?P<hnum>{HYPHEN_WORD})(?=-(?:{units.singular_pattern()})(?![\w]))
               | {an_start}(?P<an>an?)\s+(?=(?:{SCALE}|{units_re}))(?P<ascale>{SCALE})?
             )
             {out_of}
             (?:
-                \s*(?P<unit>%|{units_re})
+                (?:\s+{_UNIT_ADJECTIVE}(?=\s))?\s*(?P<unit>%|{units_re})
               | -(?P<adj>{units.singular_pattern()})(?P<old>-old)?(?![\w-])
             )?
         )
+        (?:\s+(?P<post>{POST_QUALIFIER})(?![\w-]))?
     """
 
 
@@ -452,6 +508,24 @@ def to_float(value: Fraction) -> float:
         return float("inf")
 
 
+def qualifier_of(groups: dict[str, str | None]) -> str:
+    """The qualifier of a match of :func:`quantity_pattern` (its ``groupdict()``): the
+    phrase before the number, else the one after it, else ``exact``.
+
+    Examples
+    --------
+    >>> qualifier_of({"qual": "No  more than", "post": None})
+    'up_to'
+    >>> qualifier_of({"qual": None, "post": "or above"}), qualifier_of({"qual": None, "post": None})
+    ('at_least', 'exact')
+    """
+    if groups["qual"]:
+        return QUALIFIER_PHRASES[" ".join(groups["qual"].split()).casefold()]
+    if groups.get("post"):
+        return POST_QUALIFIER_PHRASES[" ".join(groups["post"].split()).casefold()]
+    return EXACT
+
+
 def read_match(m: re.Match[str]) -> ExactQuantity:
     """Read a match of :func:`quantity_pattern` into its exact quantity.
 
@@ -462,9 +536,7 @@ def read_match(m: re.Match[str]) -> ExactQuantity:
         "a"/"an" stands before no unit.
     """
     g = m.groupdict()
-    qualifier = EXACT
-    if g["qual"]:
-        qualifier = QUALIFIER_PHRASES[" ".join(g["qual"].split()).casefold()]
+    qualifier = qualifier_of(g)
     if g["fden"]:
         numerator = g["fnum"].casefold()
         if numerator in ("a", "an") and g["fden"].casefold().startswith("hal"):
@@ -493,6 +565,8 @@ def read_match(m: re.Match[str]) -> ExactQuantity:
             raise ValueError(f"the range's upper end {g['num2']!r} is not above its lower end")
     if g.get("from") and top is None:
         raise ValueError("'from' stands only before a range ('from 30 to 50')")
+    if g.get("btw") and top is None:  # pragma: no cover - the expression requires the range
+        raise ValueError("'between' stands only before a range ('between 30 and 50')")
     if unit_word is not None:
         unit_word = " ".join(unit_word.split())
     return ExactQuantity(value, top, qualifier, unit_word)

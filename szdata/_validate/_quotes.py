@@ -9,7 +9,8 @@ qualifier and unit as calling it on each quote:
 * the number ``D`` is the first run of ASCII digits, commas and points; it is used only
   when it is, as a whole, a digit number of the grammar (``DIGIT_NUMBER``) and neither
   neighbour is a digit, a comma or a point, so that the grammar reads ``D`` as one token;
-* no other token of the grammar (qualifiers, number and scale words, unit words, ``%``,
+* no other token of the grammar (qualifiers before and after, "between", number and scale
+  words, unit words and the adjectives before them, ``%``,
   ``-``, "out of") contains a digit, a comma or a point, and none looks behind itself,
   so replacing ``D`` by ``1`` or ``2`` leaves the rest of the match unchanged
   (:func:`fast_path_sound` checks this of the vocabulary in use);
@@ -57,11 +58,13 @@ def fast_path_sound(units: UnitWords) -> bool:
     """
     from szdata._parse import _quantities as q
 
-    words = [*units.by_word, *q.QUALIFIER_PHRASES, *q.SCALES, *q.NUMBER_WORDS]
+    words = [*units.by_word, *q.QUALIFIER_PHRASES, *q.POST_QUALIFIER_PHRASES, *q.SCALES]
+    words += [*q.NUMBER_WORDS, *q.UNIT_ADJECTIVES, "between"]
     # a word could take part of a number only with a digit in it, or if made of , and .
     if any(_DIGIT.search(w) or _PUNCTUATION.fullmatch(w) for w in words):
         return False
-    parts = [q.QUALIFIER, q.WORD_NUMBER, q.SCALE, units.pattern(), units.currency_pattern()]
+    parts = [q.QUALIFIER, q.POST_QUALIFIER, q.WORD_NUMBER, q.SCALE, units.pattern()]
+    parts.append(units.currency_pattern())
     parts.append(units.singular_pattern())
     return not any("(?<=" in p or "(?<!" in p for p in parts)
 
