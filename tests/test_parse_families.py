@@ -339,6 +339,13 @@ FIGURES = [
         "26 consecutive days",
         (26, "day", None, "exact"),
     ),
+    ("half-of", "It covers half of the interest.", "half", (0.5, "fraction", None, "exact")),
+    (
+        "nearly-half-of",
+        "Nearly half of them are at home.",
+        "Nearly half",
+        (0.5, "fraction", None, "nearly"),
+    ),
     (
         "hyphenated-unit-of-words",
         "It built a 4,000-square-meter warehouse.",
@@ -412,6 +419,8 @@ NOT_FIGURES = [
     ("service-hotline", "Call the 12345 government service hotline or the 12320 health hotline."),
     ("year-ranges", "Between 2019 and 2020 it grew, and from 2019 to 2020 too."),
     ("clock-between", "It opens between 2 and 3 pm."),
+    ("half-of-a-period", "In the first half of 2020 and the second half of March it grew."),
+    ("half-an-hour", "It took half an hour at half-price."),
 ]
 
 

@@ -61,6 +61,7 @@ CASES = [
     ("26 consecutive days", 26, "exact", "days"),
     ("3 straight weeks", 3, "exact", "weeks"),
     ("4,000-square-meter", 4000, "exact", "square-meter"),
+    ("more than half", 0.5, "more_than", "half"),
 ]
 
 
@@ -87,6 +88,7 @@ BAD = [
     "30 and 50",
     "26 consecutive",
     "or more",
+    "half of",
 ]
 
 

@@ -349,8 +349,30 @@ _NOT_A_COUNT_AFTER = re.compile(
     f"(?:{_CLOCK_AFTER.pattern})|(?:{_FRACTION.pattern})", re.IGNORECASE
 )
 """A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
-"""Either of the two above: one match for a number without a unit."""
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_HALF_OF_WHAT = [
+    "first",
+    "second",
+    "latter",
+    "last",
+    "former",
+    "other",
+    "the",
+    "a",
+    "an",
+    "one",
+    "each",
+    "every",
+    "upper",
+    "lower",
+    "top",
+    "bottom",
+    "next",
+    "this",
+    "that",
+]
+_NOT_BEFORE_HALF = [[w] for word in _HALF_OF_WHAT for w in (word, word.capitalize())]
+"""The word before "half" that makes it a part of something, not a share of it."""
 _GROUPS = ("qual", "cur", "num", "scale", "an", "ascale", "unit", "adj", "old")
 """The groups of :func:`_figure_regex` that :func:`_read` reads."""
 
@@ -446,12 +468,13 @@ def find_figures(
 def anchor_words(units: UnitWords) -> tuple[str, ...]:
     """The words (lower case) a figure's number can start with; the others start with a digit.
 
-    Number words, currency words ("RMB 5 million") and "a"/"an" before a scale or a unit
-    ("a month"), as in :func:`_anchor_regex`.
+    Number words, "half" ("half of them"), currency words ("RMB 5 million") and "a"/"an"
+    before a scale or a unit ("a month"), as in :func:`_anchor_regex`.
     """
     after_a = (*SCALES, *(w for w in units.words if w.isascii() and w[0].isalpha()), *FRACTIONS)
     return (
         *NUMBER_WORDS,
+        "half",
         *units.currency_words,
         *(f"{a} {w}" for a in ("a", "an") for w in after_a),
     )
@@ -459,11 +482,13 @@ def anchor_words(units: UnitWords) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
-    """Where a figure can start, but for its qualifier: a number, a currency word, "a"/"an"."""
+    """Where a figure can start, but for its qualifier: a number, a currency word, "a"/"an",
+    "half" before "of"."""
     words = trie_regex(NUMBER_WORDS)
     return re.compile(
         rf"""(?<![\w.,/:#%'@-])
-        (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{FRACTION}|{units.pattern()})))
+        (?:[0-9]|(?:{words})(?![\w])|(?:{units.currency_pattern()})|an?\s+(?=(?:{SCALE}|{FRACTION}|{units.pattern()}))
+          |half(?=\s+of(?![\w-])))
         """,
         re.IGNORECASE | re.VERBOSE,
     )
@@ -515,7 +540,11 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     an, unit_word, adj = g["an"], g["unit"], g["adj"]
     if an is not None and (g["qual"] is None or not (unit_word or adj or g["ascale"])):
         return None  # "a month" counts only after a qualifier: "More than a month"
-    if g["fden"] is not None:
+    if g["half"] is not None:
+        num_start, num_end = m.span("half")
+        if text[max(0, num_start - 12) : num_start].split()[-1:] in _NOT_BEFORE_HALF:
+            return None  # "the first half of March": a part of a period, not a share
+    elif g["fden"] is not None:
         num_start, num_end = m.span("fnum")
         if g["fnum"].casefold() in ("a", "an") and not _OF_AFTER.match(text, e):
             return None  # "a third batch" is an ordinal; "a third of" a fraction
@@ -592,7 +621,7 @@ def _figure(
     text: str,
     qualifier: str,
 ) -> FigureMatch | None:
-    if q is not None and g["fden"] is not None:
+    if q is not None and (g["fden"] is not None or g["half"] is not None):
         unit = units.fraction_unit
         if unit is None:
             return None

@@ -4,6 +4,7 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
 
     quote     := [qualifier] ["from" | "between"] [currency] amount [unit] [post]
                | [qualifier] fraction [post]                   ("one-fifth", "a third")
+               | [qualifier] "half"                            ("nearly half" of them)
     amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
                | number [scale] "and" number [scale]           (after "between" only)
     qualifier := "more than" | "over" | "nearly" | "about" | "around" | "almost"
@@ -356,6 +357,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     the parser adds its own look-behind; "a"/"an" must follow a space there). Groups:
     ``qual``, ``from``, ``cur``, ``fnum``/``fden`` (a fraction), ``num``, ``scale``,
     ``num2``, ``scale2`` (a range's upper end), ``btw`` ("between", before a range),
+    ``half`` ("half" of something, a fraction: "nearly half of them"),
     ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``unit``, ``adj``,
     ``old``, ``post`` (a qualifier after the number).
     """
@@ -363,12 +365,14 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     from_ = "" if in_text else r"(?:(?P<from>from)\s+)?"
     out_of = "" if in_text else rf"(?:\s+out\s+of\s+{NUMBER})?"
     units_re = units.pattern()
+    half_of = r"(?=\s+of(?![\w-]))" if in_text else ""  # "half of them"; the quote ends there
     return rf"""
         (?:(?P<qual>{QUALIFIER})\s+)?
         {from_}
         (?:(?P<btw>between)\s+)?
         (?:
             (?P<fnum>{HYPHEN_WORD}|{_ATOM}|an?)(?:-|\s+)(?P<fden>{FRACTION})
+          | (?P<half>half){half_of}
           |
             (?:(?P<cur>{units.currency_pattern()})\s*)?
             (?:
@@ -537,6 +541,8 @@ def read_match(m: re.Match[str]) -> ExactQuantity:
     """
     g = m.groupdict()
     qualifier = qualifier_of(g)
+    if g.get("half"):
+        return ExactQuantity(Fraction(1, 2), None, qualifier, g["half"])
     if g["fden"]:
         numerator = g["fnum"].casefold()
         if numerator in ("a", "an") and g["fden"].casefold().startswith("hal"):
