@@ -345,6 +345,12 @@ CASES = [
          set_cell("decisions", 5, "evidence", "a colleague said so")),
     Case("decision.value", "decision.value", "decisions", 2, "curated_value",
          set_cell("decisions", 2, "curated_value", "javascript:alert(1)")),
+    Case("decision.applies-key", "decision.applies", "decisions", 6, "key",
+         set_cell("decisions", 6, "key", "000_7a64f3334c1b3195.d9999")),
+    Case("decision.applies-column", "decision.applies", "decisions", 5, "key",
+         set_cell("decisions", 5, "column", "raw_path"), also=frozenset({"decision.value"})),
+    Case("decision.applies-remove", "decision.applies", "decisions", 8, "key",
+         set_cell("decisions", 8, "action", "remove")),
     Case("decision.date-not-future", "decision.date-not-future", "decisions", 2, "decided_on",
          set_cell("decisions", 2, "decided_on", "2999-01-01")),
     # reviews

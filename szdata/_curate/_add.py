@@ -202,7 +202,7 @@ def next_decision_id(existing: Iterable[str], offset: int = 0) -> str:
     >>> next_decision_id(["D0001", "D0007"]), next_decision_id([], offset=1)
     ('D0008', 'D0002')
     """
-    numbers = [int(d[1:]) for d in existing if d[1:].isdigit()]
+    numbers = [int(d[1:]) for d in existing if d[1:].isdigit() and len(d) < 19]
     return f"D{max(numbers, default=0) + 1 + offset:04d}"
 
 
@@ -487,10 +487,15 @@ def _date_decisions(
         return [], {}
     for t in undated:
         if published is None:
+            unreadable = [w for w in t.parsed.warnings if "the Updated field" in w]
             problems.append(
                 Problem(
                     t.shown,
-                    "the text prints no publication date (no Updated: field, no date in its title)",
+                    unreadable[0].split(": ", 1)[-1]
+                    + " (so the text prints no date szdata can use)"
+                    if unreadable
+                    else "the text prints no publication date (no Updated: field, no date in its "
+                    "title)",
                     f"szdata add {shlex.quote(t.shown)} --published YYYY-MM-DD --url URL "
                     "(and --evidence TEXT when the address does not carry the date)",
                 )
@@ -663,6 +668,16 @@ def _issue_problem(d: Draft, texts: list[_Text], issue: Issue) -> Problem:
             "the package",
             f"{where} (already so before this text)",
             "szdata validate (fix the package first, then add again)",
+        )
+    raw = text.data.decode("utf-8", errors="replace")
+    if issue.rule.startswith("text.") and issue.value and issue.value in raw:
+        line = raw.count("\n", 0, raw.index(issue.value)) + 1
+        return Problem(
+            f"{text.shown}:{line}",
+            f"{issue.message}, read from this line [{issue.rule}]",
+            "compare the file with the page it was published on and save it again as published: "
+            "control and invisible characters come from copying (a terminal, a word processor), "
+            "not from the page",
         )
     key = row.get(pkg.schema(issue.table).primary_key[0], "") if row else ""
     if issue.table in BUILT_TABLES and issue.table != "articles" and key:

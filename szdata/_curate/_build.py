@@ -46,11 +46,11 @@ from szdata._core._typing import BUILT_TABLES
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
 from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import LINE, table_records
+from szdata._schemas._curation import added_row_problem, correctable_columns
 
 if TYPE_CHECKING:
     from szdata._disk._package import Package
     from szdata._parse import ParsedArticle, Registry
-    from szdata._schemas._schema import TableSchema
 
 RAW_DIR = "data/raw"
 DESCRIPTOR = "datapackage.json"
@@ -578,9 +578,11 @@ def _read_decisions(pkg: Package) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: _decision_number(r.get("decision_id", "")))
 
 
-def _decision_number(decision_id: str) -> tuple[int, str]:
-    digits = "".join(c for c in decision_id if c.isdigit())
-    return (int(digits) if digits else 0, decision_id)
+def _decision_number(decision_id: str) -> tuple[int, str, str]:
+    """The sort key of a decision id: its number (compared as digits, never converted: an id
+    may have thousands of them), then the id."""
+    digits = "".join(c for c in decision_id if c.isdigit()).lstrip("0")
+    return (len(digits), digits, decision_id)
 
 
 def _curated_published(decisions: list[dict[str, str]], article_id: str) -> dt.date | None:
@@ -599,26 +601,6 @@ def _curated_published(decisions: list[dict[str, str]], article_id: str) -> dt.d
                     "is not an ISO date like 2020-04-09"
                 ) from None
     return None
-
-
-FIXED_COLUMNS = frozenset(
-    {"article_id", "start", "end", "quote", "origin", "review_status", "decision_ids"}
-    | {"raw_path", "sha256", "bytes", "chars"}
-)
-"""Columns a ``set`` decision may not change: the row's place in its raw text, the raw
-text's identity, and what the build itself writes (besides each table's primary key)."""
-
-
-def correctable_columns(schema: TableSchema) -> list[str]:
-    """The columns of a built table that a ``set`` decision may change.
-
-    Examples
-    --------
-    >>> from szdata._disk._package import open_package
-    >>> correctable_columns(open_package().schema("dates"))
-    ['item_id', 'date', 'resolution']
-    """
-    return [n for n in schema.field_names if n not in FIXED_COLUMNS and n not in schema.primary_key]
 
 
 def _apply_decisions(
@@ -667,7 +649,7 @@ def _follow_dates(
     touched: dict[str, list[tuple[int, str]]] = {}  # article: (start, decision id) of its dates
     for d in decisions:
         article, _, start = d["key"].rpartition(".d")  # a date id is ARTICLE.dSTART
-        if d["table"] == "dates" and d["action"] != "note" and start.isdigit():
+        if d["table"] == "dates" and d["action"] != "note" and start.isdigit() and len(start) < 19:
             touched.setdefault(article, []).append((int(start), d["decision_id"]))
     sentences = {a: sentence_spans_of(fold(texts[a])) for a in touched if a in texts}
     if not sentences:
@@ -760,18 +742,11 @@ def _add(
     d: dict[str, str], columns: list[str], pk: str, rows: list[Row], index: dict[str, int]
 ) -> None:
     did = d["decision_id"]
-    try:
-        new = json.loads(d.get("curated_value") or "")
-    except json.JSONDecodeError as exc:
-        raise BuildError(f"decision {did}: curated_value is not a JSON object ({exc})") from None
-    if not isinstance(new, dict):
-        raise BuildError(f"decision {did}: curated_value must be a JSON object of the row")
-    unknown = sorted(set(new) - set(columns))
-    if unknown:
-        raise BuildError(f"decision {did}: the added row has unknown columns {unknown}")
+    problem = added_row_problem(d.get("curated_value") or "", columns, pk, d["key"])
+    if problem is not None:
+        raise BuildError(f"decision {did}: {problem}")
+    new = json.loads(d.get("curated_value") or "")
     new.setdefault(pk, d["key"])
-    if new[pk] != d["key"]:
-        raise BuildError(f"decision {did}: the row's {pk} {new[pk]!r} is not the key {d['key']!r}")
     if d["key"] in index:
         raise BuildError(
             f"decision {did}: row {d['key']} already exists (the parser finds it): "

@@ -234,7 +234,7 @@ def _changes(
     notes: Sequence[str],
 ) -> list[tuple[str, str, str]]:
     """``(column, parsed_value, curated_value)`` of each decision to record."""
-    from szdata._curate._build import correctable_columns
+    from szdata._schemas._curation import correctable_columns
 
     if kind == "add":
         if row is not None:
@@ -341,8 +341,8 @@ def correctable_markdown(path: str | Path | None = None) -> str:
     >>> print(correctable_markdown().splitlines()[5])
     | `dates` | `date_id` | `item_id`, `date`, `resolution` |
     """
-    from szdata._curate._build import correctable_columns
     from szdata._disk._package import open_package
+    from szdata._schemas._curation import correctable_columns
 
     pkg = open_package(path)
     lines = ["| table | key | columns `--set` can change |", "|---|---|---|"]

@@ -10,8 +10,10 @@ temporary files first, then all are moved into place in one short step during wh
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +21,32 @@ from pathlib import Path
 TEMP_SUFFIX = ".szdata-tmp"
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions a written file gets: the target's own when it exists (a file replaced
+    keeps them), else what the user's umask gives a new file (as ``open`` would)."""
+    try:
+        st = os.lstat(target)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask (read once: reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_temp(target: Path, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes it private (0600); the file is the package's
+            os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

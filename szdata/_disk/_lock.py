@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -33,7 +34,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from szdata._core._errors import LockTimeout
+from szdata._core._errors import LockTimeout, UsageError
 
 LOCK_FILE = ".szdata.lock"
 DEFAULT_TIMEOUT = 10.0
@@ -45,12 +46,29 @@ _guard = threading.Lock()
 
 
 def _timeout(timeout: float | None) -> float:
+    """The seconds to wait: ``timeout``, else ``SZDATA_LOCK_TIMEOUT``, else the default.
+
+    Raises
+    ------
+    UsageError
+        When ``SZDATA_LOCK_TIMEOUT`` is not a number of seconds from 0 (``nan``, ``inf``,
+        ``-1`` and ``abc`` are refused, as every ``SZDATA_*`` setting is: exit status 2).
+    """
     if timeout is not None:
         return timeout
-    try:
-        return float(os.environ.get("SZDATA_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
+    value = os.environ.get("SZDATA_LOCK_TIMEOUT")
+    if value is None:
         return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(
+            f"SZDATA_LOCK_TIMEOUT={value!r} is not a number of seconds from 0 "
+            f"(e.g. {DEFAULT_TIMEOUT:g})"
+        )
+    return seconds
 
 
 def _try_lock(fd: int) -> bool:

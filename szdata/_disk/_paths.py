@@ -22,11 +22,26 @@ from szdata._core._errors import PackageError
 RAW_PREFIX = "raw-"
 _UNSAFE = re.compile(
     r"(^[/\\~])|(\.\.)|(\$)|(://)|(^[A-Za-z]:)|\\|(%[A-Za-z_]+%)|[\x00-\x1f\x7f-\x9f]"
+    r"|(//)|(/$)|((^|/)\.(/|$))"
 )
-_UNSAFE_PARTS = ("\n/", "\n~", "..", "$", ":", "\\", "%")
-"""Every path :data:`_UNSAFE` matches holds one of these once a newline is put before it,
-or a control character (a test checks it): :func:`check_relative_paths` looks for them in
-all paths at once."""
+_UNSAFE_PARTS = (
+    "\n/",
+    "\n~",
+    "..",
+    "$",
+    ":",
+    "\\",
+    "%",
+    "//",
+    "/\n",
+    "\n./",
+    "/./",
+    "/.\n",
+    "\n.\n",
+)
+"""Every path :data:`_UNSAFE` matches holds one of these once a newline is put before and
+after it, or a control character (a test checks it): :func:`check_relative_paths` looks for
+them in all paths at once."""
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 """Control characters but the newline that joins the paths :func:`surely_safe` checks."""
 
@@ -52,7 +67,9 @@ def check_relative_path(value: Any, *, what: str) -> str:
 
     Absolute paths, ``..``, home (``~``) and environment (``$VAR``, ``%VAR%``) references,
     backslashes, URLs and control characters (a NUL byte ends a path for the system) are
-    refused, with one sentence naming the path.
+    refused, with one sentence naming the path; so are paths not written the one way a
+    file has (``data//figures.csv``, ``data/figures.csv/``, ``./data/figures.csv``), which
+    would name a file no other path names.
 
     Examples
     --------
@@ -70,7 +87,8 @@ def check_relative_path(value: Any, *, what: str) -> str:
     if _UNSAFE.search(value):
         raise PackageError(
             f"{what} has an unsafe path {value!r}: paths must be relative to the package folder, "
-            "without '..', '~', '$VAR', backslashes, URLs or control characters"
+            "without '..', '~', '$VAR', backslashes, URLs or control characters, and written "
+            "one way ('data/figures.csv': no '//', './' or '/' at the end)"
         )
     return value
 
@@ -111,5 +129,5 @@ def surely_safe(values: list[Any]) -> bool:
     """
     if not all(type(v) is str and v.strip() and "\n" not in v for v in values):
         return False
-    joined = "\n" + "\n".join(values)
+    joined = "\n" + "\n".join(values) + "\n"
     return not any(part in joined for part in _UNSAFE_PARTS) and not _CONTROL.search(joined)

@@ -411,6 +411,8 @@ def exact_value(number: str) -> Fraction:
     ValueError
         When ``number`` is not a number.
     """
+    if len(number) > _LONGEST:
+        raise ValueError(f"a number of {len(number):,} characters is no figure")
     if number.isascii() and number.isdigit():  # the common case, read as below
         return Fraction(int(number))
     text = " ".join(number.split()).casefold()
@@ -425,6 +427,9 @@ def exact_value(number: str) -> Fraction:
 
 
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LONGEST = 400
+"""The most characters a number is read from: a float holds nothing past 10**309, and
+Python refuses to convert more than 4,300 digits (as a guard of its own time)."""
 
 
 def quick_value(number: str) -> float | None:
@@ -439,6 +444,8 @@ def quick_value(number: str) -> float | None:
     >>> quick_value("41,300"), quick_value("2.6"), quick_value("Seventeen"), quick_value("x")
     (41300.0, 2.6, 17.0, None)
     """
+    if len(number) > _LONGEST:
+        return None  # exact_value refuses it
     if number.isascii() and number.isdigit():  # the common case
         return _int_float(int(number))
     text = " ".join(number.split()).casefold()

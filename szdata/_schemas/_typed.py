@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 # The lexical forms of the Table Schema standard (defaults, no groupChar, no bareNumber).
 INTEGER_FORM = r"^[+-]?[0-9]+$"
-DATE_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE_FORM = r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$"
+"""YYYY-MM-DD from year 1 (a date Python, pydantic and frictionless can hold; polars would
+read year 0 as 1 BC)."""
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 
@@ -36,9 +38,9 @@ def cast_expr(field: Field, column: str | None = None) -> pl.Expr:
     --------
     >>> import polars as pl
     >>> from szdata._schemas._schema import Field
-    >>> df = pl.DataFrame({"d": ["2020-03-20", "2020-3-20", None]})
+    >>> df = pl.DataFrame({"d": ["2020-03-20", "2020-3-20", None, "0000-04-07"]})
     >>> df.select(cast_expr(Field(name="d", type="date")))["d"].to_list()
-    [datetime.date(2020, 3, 20), None, None]
+    [datetime.date(2020, 3, 20), None, None, None]
     """
     import polars as pl
 

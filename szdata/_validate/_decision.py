@@ -123,7 +123,8 @@ def _check_values(ctx: Context, decisions) -> list[Issue]:
 
 
 def check_decisions(ctx: Context) -> list[Issue]:
-    """``decision.evidence``, ``decision.value`` and ``decision.date-not-future``."""
+    """``decision.evidence``, ``decision.value``, ``decision.applies`` and
+    ``decision.date-not-future``."""
     import polars as pl
 
     decisions = ctx.table("decisions")
@@ -146,6 +147,7 @@ def check_decisions(ctx: Context) -> list[Issue]:
             )
         )
     issues += _check_values(ctx, decisions)
+    issues += _check_applies(ctx, decisions)
     texts = dict(texts_frame(ctx).select("article_id", TEXT).iter_rows())
     for line, did, key, evidence, _ in rows.filter(pl.col("evidence").is_not_null()).iter_rows():
         article = (key or "").split(".", 1)[0]
@@ -162,4 +164,58 @@ def check_decisions(ctx: Context) -> list[Issue]:
                     f"the raw text of {article}",
                 )
             )
+    return issues
+
+
+def _check_applies(ctx: Context, decisions) -> list[Issue]:
+    """``decision.applies``: what the build checks as it applies a decision, on the tables
+    the build left (:func:`szdata._curate._build._apply_decision`): the row of a ``set``, a
+    ``note`` or an ``add`` is in its table, the row of a ``remove`` is not; a ``set``
+    changes a column a decision may change, a ``note`` names a column of the table; an
+    ``add`` holds a JSON object of the row."""
+    import polars as pl
+
+    from szdata._schemas._curation import added_row_problem, correctable_columns
+
+    if not has_columns(decisions, "decision_id", "table", "key", "action", "column"):
+        return []
+    value = pl.col("curated_value") if "curated_value" in decisions.typed.columns else pl.lit("")
+    rows = decisions.typed.select(
+        LINE, "decision_id", "table", "key", "action", "column", value.fill_null("")
+    ).rows()
+    wanted: dict[str, list[str]] = {}
+    for _line, _did, table, key, *_ in rows:
+        if table in ctx.package.table_names() and key:
+            wanted.setdefault(table, []).append(key)
+    held: dict[str, set[str]] = {}  # table: the keys of ``wanted`` it holds
+    for table, keys in wanted.items():
+        target = ctx.table(table)
+        pk = ctx.package.schema(table).primary_key
+        if target is None or len(pk) != 1 or pk[0] not in target.text.columns:
+            continue
+        found = target.text.filter(pl.col(pk[0]).is_in(keys)).get_column(pk[0])
+        held[table] = set(found.to_list())
+    issues: list[Issue] = []
+    for line, did, table, key, action, column, curated in rows:
+        if table not in held or not key:
+            continue  # an unknown table or an empty key: structure.enum and required say so
+        schema = ctx.package.schema(table)
+        problem = None
+        if action == "remove" and key in held[table]:
+            problem = f"removes {table} row {key!r}, which the table still holds"
+        elif action in ("set", "note", "add") and key not in held[table]:
+            if (table, action, column or "", curated) == ("articles", "note", "sha256", ""):
+                continue  # records why a raw text was deleted: its row is gone
+            problem = f"names {table} row {key!r}, which the table does not hold"
+        elif action == "set" and column not in correctable_columns(schema):
+            problem = (
+                f"sets {table}.{column}, which a decision cannot change (it can set "
+                f"{', '.join(correctable_columns(schema))})"
+            )
+        elif action == "note" and column and column not in schema.field_names:
+            problem = f"notes column {column!r}, which table {table} does not have"
+        elif action == "add":
+            problem = added_row_problem(curated, schema.field_names, schema.primary_key[0], key)
+        if problem is not None:
+            issues.append(decisions.issue("decision.applies", line, "key", key, f"{did} {problem}"))
     return issues

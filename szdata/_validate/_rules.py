@@ -432,6 +432,13 @@ _ALL: tuple[Rule, ...] = (
         "write the value as the column's schema says (`szdata correct` checks it before recording)",
     ),
     Rule(
+        "decision.applies",
+        "a decision names a row its table holds after the build (a `remove` one it no longer "
+        "holds) and a column the decision can change: what `szdata build` applies it to",
+        "fix the key or the column (`szdata correct` writes both), or remove the decision; "
+        "`szdata build --check` shows what the build makes of it",
+    ),
+    Rule(
         "decision.not-re-read",
         "a row a decision added or set whose quote the checker cannot read at all (a form the "
         "parser does not know, such as a Chinese date) was not re-read from the text: its "

@@ -65,7 +65,9 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
     known = _checked_before(root, rel, data, schema_limit)
     if known is not None:
         return known
-    descriptor = loads(data, rel)
+    verdict = _Verdict("descriptor", data)
+    # duplicate keys and lone surrogates: decided by the bytes, checked until they pass once
+    descriptor = loads(data, rel, strict=not verdict.passed)
     read: dict[str, bytes] = {}
 
     def document() -> None:  # what the descriptor's bytes alone decide, in this order
@@ -74,7 +76,7 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         check_resources(descriptor, rel, None)
         check_sources(descriptor, rel)
 
-    _once("descriptor", data, document)
+    _once(verdict, document)
     check_table_files(descriptor, rel, root)  # what the files on disk decide: every time
     found: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {}
     for i, res in enumerate(descriptor["resources"]):
@@ -88,7 +90,8 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
             )
             read[file] = schema_data
             _once(
-                "schema", schema_data, functools.partial(check_schema_profile, schema, file, base)
+                _Verdict("schema", schema_data),
+                functools.partial(check_schema_profile, schema, file, base),
             )
         else:
             file, base, schema = rel, ("resources", i, "schema"), ref
@@ -144,23 +147,41 @@ def _checked_before(
     return None
 
 
-def _once(kind: str, data: bytes, check: Callable[[], None]) -> None:
+class _Verdict:
+    """Whether a document's bytes passed :func:`_once`'s checks before (the cache asked once:
+    the key is the SHA-256 of a descriptor of up to 100 MB)."""
+
+    def __init__(self, kind: str, data: bytes) -> None:
+        from szdata._disk import _cache
+
+        self.key = None
+        if _cache.cache_dir() is not None:
+            self.key = _cache.digest("profile-verdict", _profile_version(), kind, data)
+        self.passed = self.key is not None and _cache.get("verdicts", self.key) == b"ok"
+
+    def remember(self) -> None:
+        """Record that the bytes passed."""
+        from szdata._disk import _cache
+
+        if self.key is not None:
+            _cache.put("verdicts", self.key, b"ok")
+
+
+def _once(verdict: _Verdict, check: Callable[[], None]) -> None:
     """Run the ``check`` of a document's bytes unless these very bytes passed it before.
 
     The verdict is cached by the SHA-256 of the bytes, the profiles and the checking code
     (:mod:`szdata._disk._cache`), so that a command does not import :mod:`jsonschema` and
     check 100,000 resources again while the descriptor and schemas are unchanged: the
     profile, and for the descriptor everything its bytes alone decide (safe paths, the
-    resources szdata knows, web addresses). What the files on disk decide is checked every
-    time. Only a pass is remembered: a refusal is found again, with its message, every time.
+    resources szdata knows, web addresses, strict JSON). What the files on disk decide is
+    checked every time. Only a pass is remembered: a refusal is found again, with its
+    message, every time.
     """
-    from szdata._disk import _cache
-
-    key = _cache.digest("profile-verdict", _profile_version(), kind, data)
-    if _cache.get("verdicts", key) == b"ok":
+    if verdict.passed:
         return
     check()
-    _cache.put("verdicts", key, b"ok")
+    verdict.remember()
 
 
 @functools.cache

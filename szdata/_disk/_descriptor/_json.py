@@ -76,8 +76,35 @@ def _not_json(value: str) -> Any:
     raise ValueError(f"{value} is not JSON (JSON has no NaN or Infinity)")
 
 
-def loads(data: bytes, file: str) -> Any:
+class _DuplicateKey(ValueError):
+    """A key printed twice in one JSON object."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        shown = json.dumps(key, ensure_ascii=False)
+        raise _DuplicateKey(f"the key {shown} is printed twice in one object")
+    return out
+
+
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)(?:\\\\)*\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+"""A ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: no character of UTF-8."""
+
+
+def loads(data: bytes, file: str, *, strict: bool = True) -> Any:
     """Parse ``data``, the bytes of ``file``, as strict JSON, refusing what Python cannot read.
+
+    ``strict`` also refuses what JSON allows but leaves ambiguous or unwritable: a key printed
+    twice in one object (readers disagree on which one counts: Python keeps the last) and an
+    escaped lone surrogate (``"\\ud800"``, which no UTF-8 file can hold). A descriptor whose
+    bytes passed before is read without these two checks
+    (:func:`szdata._disk._descriptor.check_package`).
 
     Examples
     --------
@@ -87,6 +114,10 @@ def loads(data: bytes, file: str) -> Any:
     Traceback (most recent call last):
     ...
     szdata._core._errors.DescriptorError: x.json: $: is nested deeper than Python can read ...
+    >>> loads(b'{"a": 1, "a": 2}', "x.json")
+    Traceback (most recent call last):
+    ...
+    szdata._core._errors.DescriptorError: x.json: $: is not valid JSON: the key "a" is printed ...
     """
     if data.startswith(b"\xef\xbb\xbf"):  # as Notepad writes; RFC 8259 forbids it
         raise DescriptorError(
@@ -100,7 +131,17 @@ def loads(data: bytes, file: str) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DescriptorError(file, "$", f"is not UTF-8 ({exc})") from None
+    if strict and "\\u" in text and (m := _LONE_SURROGATE.search(text)) is not None:
+        raise DescriptorError(
+            file,
+            "$",
+            f"is not valid JSON: {m.group()[-6:]} escapes half a UTF-16 pair "
+            "(a lone surrogate), which is no character",
+            hint="write the character itself, or both halves of its pair",
+        )
     try:
+        if strict:
+            return json.loads(text, parse_constant=_not_json, object_pairs_hook=_unique_keys)
         return json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise DescriptorError(

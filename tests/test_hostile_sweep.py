@@ -1,0 +1,252 @@
+"""What a sweep of hostile inputs found, each case kept so that it stays fixed.
+
+A contributor's files are hostile until checked (docs/trust.md): none of these may end in an
+internal error, hang, pass as valid what ``szdata build`` refuses, or leave files the
+checkout's owner cannot share. Each test breaks a copy of the fixture package
+(``package_copy``) or feeds ``szdata add`` a text written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.fixture_package import record_facts
+from tests.test_gate_hostile import FILES, no_crash, rows, run, run_process, write_rows
+
+HEAD = "A title\n\nWriter: A | Editor: B | From: Shenzhen Daily | Updated: 2020-04-10\n\n"
+"""The head of a text ``szdata add`` reads a publication date from."""
+
+
+def _add(capsys, root: Path, tmp_path: Path, name: str, text: str | bytes, *extra: str):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return run(capsys, "add", str(path), "--by", "Test Person", "--path", str(root), *extra)
+
+
+# -- cells and numbers Python cannot hold ---------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["figures", "dates", "decisions"])
+def test_a_date_of_year_zero_is_not_a_date(package_copy: Path, capsys, table: str) -> None:
+    column = {"figures": "refers_to", "dates": "date", "decisions": "decided_on"}[table]
+    table_rows = rows(package_copy, table)
+    i = table_rows[0].index(column)
+    line = next(n for n, r in enumerate(table_rows) if n and r[i])
+    table_rows[line][i] = "0000" + table_rows[line][i][4:]
+    write_rows(package_copy, table, table_rows)
+    record_facts(package_copy, FILES[table])
+    status, out, err = run(capsys, "validate", "--json", "--path", str(package_copy))
+    no_crash(out, err)
+    assert status == 1
+    issues = [i for i in json.loads(out)["issues"] if i["rule"] == "structure.type"]
+    assert [(i["row"], i["column"]) for i in issues] == [(line + 1, column)]
+    for fmt in ("json", "jsonl", "csv"):
+        status, out, err = run(capsys, "show", table, "--format", fmt, "--path", str(package_copy))
+        no_crash(out, err)
+        assert status != 3
+
+
+def test_a_number_of_thousands_of_digits_is_no_figure(package_copy, capsys, tmp_path) -> None:
+    status, out, err = _add(
+        capsys, package_copy, tmp_path, "020_digits.txt", HEAD + f"It has {'1' * 4301} cases.\n"
+    )
+    no_crash(out, err)
+    assert status == 0, err
+    assert "020_digits" in (package_copy / FILES["articles"]).read_text(encoding="utf-8")
+    assert "1111" not in (package_copy / FILES["figures"]).read_text(encoding="utf-8")
+
+
+def test_a_decision_id_of_thousands_of_digits_is_no_crash(package_copy: Path, capsys) -> None:
+    table_rows = rows(package_copy, "decisions")
+    table_rows[1][0] = "D" + "9" * 5000
+    write_rows(package_copy, "decisions", table_rows)
+    record_facts(package_copy, FILES["decisions"])
+    for command in (["validate"], ["build", "--check"]):
+        status, out, err = run(capsys, *command, "--path", str(package_copy))
+        no_crash(out, err)
+        assert status in (0, 1), err
+
+
+# -- the descriptor: JSON that readers disagree on ------------------------------------------
+
+
+def _edit_descriptor(root: Path, old: str, new: str) -> None:
+    path = root / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            '"resources": [',
+            '"resources": [], "resources": [',
+            'the key "resources" is printed twice',
+        ),
+        (
+            '"path": "data/figures.csv"',
+            '"path": "data/dates.csv", "path": "data/figures.csv"',
+            "twice",
+        ),
+        ('"name": "szdata"', '"name": "sz\\ud800data"', "lone surrogate"),
+        ('"name": "szdata"', '"name": "szdata\\udc00"', "lone surrogate"),
+    ],
+    ids=["duplicate-resources", "duplicate-path", "lone-high-surrogate", "lone-low-surrogate"],
+)
+@pytest.mark.parametrize("command", [["validate"], ["build", "--check"], ["info"]], ids=" ".join)
+def test_json_readers_disagree_on_is_refused(
+    package_copy: Path, capsys, old: str, new: str, says: str, command: list[str]
+) -> None:
+    _edit_descriptor(package_copy, old, new)
+    status, out, err = run(capsys, *command, "--path", str(package_copy))
+    no_crash(out, err)
+    assert status == 2, (out, err)
+    assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_are_json(package_copy: Path, capsys) -> None:
+    _edit_descriptor(package_copy, '"title": "', '"title": "\\ud83d\\ude00 \\\\ud800 ')
+    status, out, err = run(capsys, "info", "--path", str(package_copy))
+    no_crash(out, err)
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("path", ["data/figures.csv/", "data//figures.csv", "./data/figures.csv"])
+def test_a_path_written_another_way_is_refused(package_copy: Path, capsys, path: str) -> None:
+    _edit_descriptor(package_copy, '"path": "data/figures.csv"', f'"path": "{path}"')
+    for command in (["validate"], ["build", "--check"]):
+        status, out, err = run(capsys, *command, "--path", str(package_copy))
+        no_crash(out, err)
+        assert status == 2 and "written one way" in err, (out, err)
+
+
+# -- validate refuses what the build refuses ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "value", "says"),
+    [
+        (2, "key", "000_7a64f3334c1b3195.nosuch", "which the table does not hold"),
+        (2, "column", "sha256", "which a decision cannot change"),
+        (2, "column", "start", "which a decision cannot change"),
+        (6, "column", "nosuch", "which table dates does not have"),
+        (8, "action", "remove", "which the table still holds"),
+    ],
+    ids=["unknown-key", "fixed-column", "span-column", "unknown-note-column", "remove-kept-row"],
+)
+def test_validate_refuses_a_decision_the_build_refuses(
+    package_copy: Path, capsys, line: int, column: str, value: str, says: str
+) -> None:
+    table_rows = rows(package_copy, "decisions")
+    table_rows[line - 1][table_rows[0].index(column)] = value
+    write_rows(package_copy, "decisions", table_rows)
+    record_facts(package_copy, FILES["decisions"])
+    status, out, err = run(capsys, "build", "--check", "--path", str(package_copy))
+    no_crash(out, err)
+    assert status != 0
+    status, out, err = run(capsys, "validate", "--json", "--path", str(package_copy))
+    no_crash(out, err)
+    assert status == 1
+    applies = [i for i in json.loads(out)["issues"] if i["rule"] == "decision.applies"]
+    assert [(i["row"], i["column"]) for i in applies] == [(line, "key")]
+    assert says in applies[0]["message"]
+
+
+# -- time: a line of spaces is read once ----------------------------------------------------
+
+
+@pytest.mark.parametrize("blank", [" ", "\t"])
+def test_a_megabyte_of_spaces_is_read_in_linear_time(tmp_path: Path, blank: str) -> None:
+    text = "A title\n\nWriter: A" + blank * 1_000_000 + "| Editor: B\n\n" + blank * 1_000_000
+    path = tmp_path / "spaces.txt"
+    path.write_text(text + "\nIt gave 5 masks.\n", encoding="utf-8")
+    code = (
+        "import sys, szdata; "
+        "a = szdata.parse(open(sys.argv[1], 'rb').read(), file_name='s.txt'); "
+        "print(len(a.figures))"
+    )
+    result = run_process_python(code, str(path), timeout=60)  # quadratic: hours
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+
+
+def run_process_python(code: str, *args: str, timeout: float):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "abc", ""])
+def test_a_lock_timeout_that_is_no_number_of_seconds_is_refused(
+    package_copy: Path, value: str
+) -> None:
+    result = run_process(
+        "review", "000_7a64f3334c1b3195", "--reopen", "--by", "T", "--path", str(package_copy),
+        env={"SZDATA_LOCK_TIMEOUT": value},
+    )  # fmt: skip
+    no_crash(result.stdout, result.stderr)
+    assert result.returncode == 2, result.stderr
+    assert "SZDATA_LOCK_TIMEOUT" in result.stderr
+
+
+# -- the files a command writes keep their permissions --------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX permissions")
+def test_rewritten_files_keep_their_mode_and_new_ones_follow_the_umask(
+    package_copy: Path, capsys, tmp_path: Path
+) -> None:
+    for rel in ("datapackage.json", FILES["articles"], "data/curation/reviews.csv"):
+        (package_copy / rel).chmod(0o664)
+    status, _out, err = _add(
+        capsys, package_copy, tmp_path, "021_modes.txt", HEAD + "It gave 5 masks.\n"
+    )
+    assert status == 0, err
+    for rel in ("datapackage.json", FILES["articles"], "data/curation/reviews.csv"):
+        assert stat.S_IMODE((package_copy / rel).stat().st_mode) == 0o664, rel
+    umask = os.umask(0o022)
+    os.umask(umask)
+    raw = package_copy / "data" / "raw" / "021_modes.txt"
+    assert stat.S_IMODE(raw.stat().st_mode) == 0o666 & ~umask
+
+
+# -- what `szdata add` says of a text it refuses --------------------------------------------
+
+
+def test_a_control_character_is_said_of_the_text_not_of_the_parser(
+    package_copy: Path, capsys, tmp_path: Path
+) -> None:
+    text = HEAD.replace("A title", "A title\x1b[2J here") + "It gave 5 masks.\n"
+    status, out, err = _add(capsys, package_copy, tmp_path, "022_esc.txt", text)
+    no_crash(out, err)
+    assert status == 1
+    assert "022_esc.txt:1:" in err and "text.control-chars" in err
+    assert "parser cannot read" not in err and "data/articles.csv" not in err
+
+
+def test_an_impossible_updated_date_is_named(package_copy: Path, capsys, tmp_path: Path) -> None:
+    text = HEAD.replace("2020-04-10", "2020-02-30") + "It gave 5 masks.\n"
+    status, out, err = _add(capsys, package_copy, tmp_path, "023_feb30.txt", text)
+    no_crash(out, err)
+    assert status == 1
+    assert "'2020-02-30' is not a calendar date" in err and "--published" in err
