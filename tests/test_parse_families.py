@@ -341,6 +341,27 @@ FIGURES = [
     ),
     ("half-of", "It covers half of the interest.", "half", (0.5, "fraction", None, "exact")),
     (
+        "percentage-points",
+        "Exports rose 4.6 percentage points.",
+        "4.6 percentage points",
+        (4.6, "percent", None, "exact"),
+    ),
+    ("a-dozen", "It sent a dozen ventilators.", "a dozen", (12, "count", "ventilators", "exact")),
+    ("two-dozen", "It sent two dozen masks.", "two dozen", (24, "count", "masks", "exact")),
+    ("a-hundred", "A hundred people came.", "A hundred", (100, "count", "people", "exact")),
+    (
+        "working-days",
+        "Apply within five working days.",
+        "five working days",
+        (5, "day", None, "exact"),
+    ),
+    (
+        "money-after-a-road",
+        "It fined a shop on Dongmen Road 200,000 yuan.",
+        "200,000 yuan",
+        (200000, "CNY", None, "exact"),
+    ),
+    (
         "nearly-half-of",
         "Nearly half of them are at home.",
         "Nearly half",
@@ -421,6 +442,9 @@ NOT_FIGURES = [
     ("clock-between", "It opens between 2 and 3 pm."),
     ("half-of-a-period", "In the first half of 2020 and the second half of March it grew."),
     ("half-an-hour", "It took half an hour at half-price."),
+    ("list-marks", "(1) Firms must register. (2) Canteens stay shut."),
+    ("grades", "Students in Grades 9 to 11 and Grade 3 return."),
+    ("dozens-of", "Dozens of volunteers came."),
 ]
 
 
@@ -487,6 +511,20 @@ DATES = [
     ),
     ("this-weekday-gone", "It opened this Monday.", "Monday", D(2020, 3, 16), "weekday_past"),
 ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It opens from 9 a.m. to 6 p.m., Monday to Friday.",
+        "Desks are staffed Mon-Fri and Saturday through Sunday.",
+        "Sales were 61.5% of the level of the same day last year.",
+    ],
+    ids=["weekday-span", "weekday-spans", "same-day-last-year"],
+)
+def test_no_date_in(sentence: str) -> None:
+    art = parse(f"Some news\n\nUpdated: 2020-03-20\n\n{sentence}", file_name="d.txt")
+    assert [d["quote"] for d in art.dates] == ["2020-03-20"]
 
 
 @pytest.mark.parametrize(

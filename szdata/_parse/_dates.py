@@ -90,7 +90,8 @@ DATE_REGEX = re.compile(
       | (?<![\w-])(?P<iy>{_YEAR})(?P<sep>[-/.])(?P<im>0?[1-9]|1[0-2])(?P=sep)(?P<id>{_DAY})(?![\w-])
       | (?:(?P<wmod>{_MODIFIER})\s+)?(?P<wd>{_WEEKDAY})(?![\w])
       | (?P<rel>(?i:{"|".join(_RELATIVE)}))(?![\w])
-      | (?P<after>(?i:{_DAY_PHRASE}))(?![\w]|\s+(?i:of|the|a|an|his|her|its|their)\b)
+      | (?P<after>(?i:{_DAY_PHRASE}))
+            (?![\w]|\s+(?i:of|the|a|an|his|her|its|their)\b|\s+(?i:last|next|this)\s+year\b)
     )
     """,
     re.VERBOSE,
@@ -145,7 +146,21 @@ def find_dates(
     out = []
     for m in found:
         out.extend(_read(m))
-    return out
+    return _without_weekday_spans(folded, out)
+
+
+_WEEKDAY_TO = re.compile(r"\s*(?:-|–|to|through|till|until)\s*", re.IGNORECASE)
+
+
+def _without_weekday_spans(folded: str, dates: list[DateMatch]) -> list[DateMatch]:
+    """``dates`` but the weekdays of a span of weekdays ("Monday to Friday", "Monday-Friday"): a
+    timetable, which says when something recurs, not a date."""
+    drop: set[int] = set()
+    for i in range(len(dates) - 1):
+        a, b = dates[i], dates[i + 1]
+        if a.kind == b.kind == "weekday" and _WEEKDAY_TO.fullmatch(folded, a.end, b.start):
+            drop.update((i, i + 1))
+    return [d for i, d in enumerate(dates) if i not in drop] if drop else dates
 
 
 def _read(m: re.Match[str]) -> list[DateMatch]:

@@ -278,7 +278,9 @@ _BLOCKERS = frozenset(
         "levels",
         "force",
         "grade",
+        "grades",
         "class",
+        "classes",
         "signal",
         "tier",
         "covid",
@@ -350,6 +352,8 @@ _NOT_A_COUNT_AFTER = re.compile(
 )
 """A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_LIST_MARK = re.compile(r"\d{1,2}")
+"""A number alone in parentheses that marks an entry of a list: "(1)", "(12)"."""
 _HALF_OF_WHAT = [
     "first",
     "second",
@@ -457,8 +461,9 @@ def find_figures(
             # not a range ("from 50 to 30", "8-10 am"): the first number alone
             m2 = single.match(folded, m.start(), end)
             if m2 is not None and not _CLOCK_RANGE.match(folded, m.end()):
-                m = m2
-                fig = _read(m, folded, units, skipped)
+                fig = _read(m2, folded, units, skipped)
+                if fig is not None:  # else neither end is one ("Grades 9 to 11")
+                    m = m2
         pos = max(m.end(), a_end)
         if fig is not None:
             out.append(fig)
@@ -538,7 +543,7 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         return None
     g = m.groupdict()
     an, unit_word, adj = g["an"], g["unit"], g["adj"]
-    if an is not None and (g["qual"] is None or not (unit_word or adj or g["ascale"])):
+    if an is not None and not g["ascale"] and (g["qual"] is None or not (unit_word or adj)):
         return None  # "a month" counts only after a qualifier: "More than a month"
     if g["half"] is not None:
         num_start, num_end = m.span("half")
@@ -563,8 +568,10 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     elif _names_a_service(text, e):
         return None  # "the 12345 hotline": a number that names a service
     before = text[max(0, num_start - 14) : num_start]
-    if _blocked(before):
-        return None
+    if _blocked(before) and not (unit_word or g["scale"] or g["cur"]):
+        return None  # "Line 11", "Grades 9 to 11"; but "Dongmen Road 200,000 yuan" is money
+    if text[s - 1 : s] == "(" and text[e : e + 1] == ")" and _LIST_MARK.fullmatch(text, s, e):
+        return None  # "(1) Companies ...": the mark of a list's entry
     number = g["num"] or ""
     if (
         g["qual"] is None

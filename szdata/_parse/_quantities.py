@@ -13,7 +13,7 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
     number    := digits with thousands separators and decimals   ("41,300", "2.6", "5000")
                | a run of number words                           ("Seventeen", "Eighty-three")
                | "a" | "an"  (one, only before a unit word)      ("More than a month")
-    scale     := "hundred" | "thousand" | "million" | "billion" | "trillion"
+    scale     := "dozen" | "hundred" | "thousand" | "million" | "billion" | "trillion"
     unit      := ["consecutive" | "straight" | "successive"]
                  ("%" | "℃" | a word of ``units.csv``)           ("yuan", "26 consecutive days")
                | "-" singular unit word ["-old"]                 ("14-day", "4,000-square-meter")
@@ -139,8 +139,11 @@ POST_QUALIFIER_PHRASES: dict[str, str] = {
 "37.3℃ or above" is ``at_least``, "aged 14 and under" ``up_to``. A qualifier printed before
 the number wins over one printed after it."""
 
-UNIT_ADJECTIVES: tuple[str, ...] = ("consecutive", "straight", "successive")
-"""Words that may stand between a number and its unit word: "26 consecutive days"."""
+UNIT_ADJECTIVES: tuple[str, ...] = (
+    "consecutive", "straight", "successive", "working", "business", "calendar",
+)  # fmt: skip
+"""Words that may stand between a number and its unit word: "26 consecutive days", "five
+working days"."""
 
 EXACT = "exact"
 
@@ -165,6 +168,7 @@ FRACTIONS: dict[str, int] = {
 }  # fmt: skip
 """Denominator word -> denominator: the words of the ``fraction`` unit in ``units.csv``."""
 SCALES: dict[str, int] = {
+    "dozen": 12,
     "hundred": 100,
     "thousand": 1_000,
     "million": 1_000_000,
@@ -181,8 +185,11 @@ _UNIT_RE = "|".join(_ONES[1:])
 _ATOM_WORD = rf"(?:(?:{_TENS_RE})-(?:{_UNIT_RE})|{_trie_alternation([*_ONES, *_TEENS, *_TENS])})"
 _ATOM = rf"{_ATOM_WORD}{_B}"
 _SCALE = rf"(?:{'|'.join(SCALES)}){_B}"
+_WORD_SCALE = rf"(?:{'|'.join(w for w in SCALES if w != 'dozen')}){_B}"
+"""The scales a run of number words holds ("two hundred and five"); "dozen" follows a
+number as its scale ("two dozen", "a dozen") but is no word of such a run."""
 
-WORD_NUMBER = rf"{_ATOM}(?:\s+(?:and\s+(?={_ATOM}))?(?:{_ATOM}|{_SCALE}))*"
+WORD_NUMBER = rf"{_ATOM}(?:\s+(?:and\s+(?={_ATOM}))?(?:{_ATOM}|{_WORD_SCALE}))*"
 """A run of number words: "Seventeen", "Eighty-three", "one hundred and twenty", "two million"."""
 
 DIGIT_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
