@@ -332,7 +332,7 @@ FIGURES = [
         (37.3, "celsius", None, "at_least"),
     ),
     ("or-more", "Teams of 5 or more people left.", "5 or more", (5, "count", "people", "at_least")),
-    ("and-under", "Children aged 14 and under.", "14 and under", (14, "count", None, "up_to")),
+    ("and-under", "Children of 14 and under.", "14 and under", (14, "count", None, "up_to")),
     (
         "consecutive",
         "No new cases for 26 consecutive days.",
@@ -347,6 +347,14 @@ FIGURES = [
         (4.6, "percent", None, "exact"),
     ),
     ("a-dozen", "It sent a dozen ventilators.", "a dozen", (12, "count", "ventilators", "exact")),
+    ("aged", "A man aged 42 bought masks.", "aged 42", (42, "year", "age", "exact")),
+    ("aged-over", "Teachers aged over 50 stay.", "aged over 50", (50, "year", "age", "more_than")),
+    (
+        "aged-or-above",
+        "Anyone aged 60 or above.",
+        "aged 60 or above",
+        (60, "year", "age", "at_least"),
+    ),
     ("two-dozen", "It sent two dozen masks.", "two dozen", (24, "count", "masks", "exact")),
     ("a-hundred", "A hundred people came.", "A hundred", (100, "count", "people", "exact")),
     (
@@ -445,6 +453,7 @@ NOT_FIGURES = [
     ("list-marks", "(1) Firms must register. (2) Canteens stay shut."),
     ("grades", "Students in Grades 9 to 11 and Grade 3 return."),
     ("dozens-of", "Dozens of volunteers came."),
+    ("aged-care", "Aged care homes opened."),
 ]
 
 

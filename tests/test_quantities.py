@@ -62,6 +62,8 @@ CASES = [
     ("3 straight weeks", 3, "exact", "weeks"),
     ("4,000-square-meter", 4000, "exact", "square-meter"),
     ("more than half", 0.5, "more_than", "half"),
+    ("aged 42", 42, "exact", "years"),
+    ("Aged over 50", 50, "more_than", "years"),
 ]
 
 

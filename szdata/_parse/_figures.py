@@ -36,6 +36,7 @@ from typing import NamedTuple
 from szdata._parse._dates import MONTH_NAMES as _MONTH_NAMES
 from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._parse._quantities import (
+    AGE_UNIT_WORD,
     DIGIT_NUMBER,
     FRACTION,
     FRACTIONS,
@@ -505,7 +506,27 @@ _PREFIX_LAST_WORDS = frozenset([*(p.split()[-1] for p in QUALIFIER_PHRASES), "be
 
 def _prefix_before(text: str, pos: int, floor: int) -> int | None:
     """The start of what opens a figure just before ``pos`` (spaces apart): a qualifier
-    phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range)."""
+    phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range), after
+    "aged" when an age is printed so ("aged over 50", "aged 42")."""
+    qs = _opening_before(text, pos, floor)
+    aged = _word_before(text, pos if qs is None else qs, floor, "aged")
+    return qs if aged is None else aged
+
+
+def _word_before(text: str, pos: int, floor: int, word: str) -> int | None:
+    """The start of ``word`` printed just before ``pos`` (spaces apart), a word of its own."""
+    window = text[max(floor, pos - len(word) - 8) : pos]
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or stripped[-len(word) :].casefold() != word:
+        return None
+    at = pos - len(window) + len(stripped) - len(word)
+    if at > floor and (text[at - 1].isalnum() or text[at - 1] in "_-'"):
+        return None
+    return at
+
+
+def _opening_before(text: str, pos: int, floor: int) -> int | None:
+    """A qualifier phrase or "between" just before ``pos`` (see :func:`_prefix_before`)."""
     window = text[max(floor, pos - 24) : pos]
     if not window[-1:].isspace():
         return None
@@ -633,12 +654,12 @@ def _figure(
         if unit is None:
             return None
     else:
-        word = g["unit"] or g["adj"] or g["cur"]
+        word = g["unit"] or g["adj"] or g["cur"] or (AGE_UNIT_WORD if g["aged"] else None)
         unit = "count" if word is None else units.unit_of(word)
     counted: str | None = None
     if unit == "count":
         counted = _counted(text, e)
-    elif unit == "year" and (g["old"] or _OLD_AFTER.match(text, e)):
+    elif unit == "year" and (g["old"] or g["aged"] or _OLD_AFTER.match(text, e)):
         counted = "age"
     top = None if q is None or q.value_max is None else to_float(q.value_max)
     return FigureMatch(s, e, value, unit, counted, qualifier, top)

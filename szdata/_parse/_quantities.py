@@ -2,7 +2,7 @@
 
 The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.fold`)::
 
-    quote     := [qualifier] ["from" | "between"] [currency] amount [unit] [post]
+    quote     := ["aged"] [qualifier] ["from" | "between"] [currency] amount [unit] [post]
                | [qualifier] fraction [post]                   ("one-fifth", "a third")
                | [qualifier] "half"                            ("nearly half" of them)
     amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
@@ -138,6 +138,10 @@ POST_QUALIFIER_PHRASES: dict[str, str] = {
 """Qualifier phrase printed after the number (and its unit) -> value of ``figures.qualifier``:
 "37.3℃ or above" is ``at_least``, "aged 14 and under" ``up_to``. A qualifier printed before
 the number wins over one printed after it."""
+
+AGE_UNIT_WORD = "years"
+"""The unit word of an age printed after "aged" ("aged 42", "aged between 18 and 60"),
+which prints none: a word of the ``year`` unit of ``units.csv``."""
 
 UNIT_ADJECTIVES: tuple[str, ...] = (
     "consecutive", "straight", "successive", "working", "business", "calendar",
@@ -364,7 +368,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     the parser adds its own look-behind; "a"/"an" must follow a space there). Groups:
     ``qual``, ``from``, ``cur``, ``fnum``/``fden`` (a fraction), ``num``, ``scale``,
     ``num2``, ``scale2`` (a range's upper end), ``btw`` ("between", before a range),
-    ``half`` ("half" of something, a fraction: "nearly half of them"),
+    ``half`` ("half" of something, a fraction: "nearly half of them"), ``aged`` (an age),
     ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``unit``, ``adj``,
     ``old``, ``post`` (a qualifier after the number).
     """
@@ -374,6 +378,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     units_re = units.pattern()
     half_of = r"(?=\s+of(?![\w-]))" if in_text else ""  # "half of them"; the quote ends there
     return rf"""
+        (?:(?P<aged>aged)\s+)?
         (?:(?P<qual>{QUALIFIER})\s+)?
         {from_}
         (?:(?P<btw>between)\s+)?
@@ -589,6 +594,8 @@ def read_match(m: re.Match[str]) -> ExactQuantity:
         raise ValueError("'between' stands only before a range ('between 30 and 50')")
     if unit_word is not None:
         unit_word = " ".join(unit_word.split())
+    elif g.get("aged"):
+        unit_word = AGE_UNIT_WORD  # "aged 42": an age, in years
     return ExactQuantity(value, top, qualifier, unit_word)
 
 

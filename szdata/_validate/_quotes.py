@@ -59,7 +59,7 @@ def fast_path_sound(units: UnitWords) -> bool:
     from szdata._parse import _quantities as q
 
     words = [*units.by_word, *q.QUALIFIER_PHRASES, *q.POST_QUALIFIER_PHRASES, *q.SCALES]
-    words += [*q.NUMBER_WORDS, *q.UNIT_ADJECTIVES, "between"]
+    words += [*q.NUMBER_WORDS, *q.UNIT_ADJECTIVES, "between", "aged"]
     # a word could take part of a number only with a digit in it, or if made of , and .
     if any(_DIGIT.search(w) or _PUNCTUATION.fullmatch(w) for w in words):
         return False
