@@ -38,6 +38,7 @@ from szdata._parse._dates import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from szdata._parse._quantities import (
     AGE_UNIT_WORD,
     DIGIT_NUMBER,
+    EXACT,
     FRACTION,
     FRACTIONS,
     NUMBER_WORDS,
@@ -509,7 +510,11 @@ def _prefix_before(text: str, pos: int, floor: int) -> int | None:
     phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range), after
     "aged" when an age is printed so ("aged over 50", "aged 42")."""
     qs = _opening_before(text, pos, floor)
-    aged = _word_before(text, pos if qs is None else qs, floor, "aged")
+    at = pos if qs is None else qs
+    near = text[max(floor, at - 16) : at]
+    if "ged" not in near and "GED" not in near:  # most numbers: no "aged" before them
+        return qs
+    aged = _word_before(text, at, floor, "aged")
     return qs if aged is None else aged
 
 
@@ -626,7 +631,8 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         and g["num"] is not None
         and (value := quick_value(number)) is not None
     ):  # a number alone: what read_match reads, without exact arithmetic
-        return _figure(s, e, value, None, units, g, text, qualifier_of(g))
+        plain = g["qual"] is None and g["post"] is None
+        return _figure(s, e, value, None, units, g, text, EXACT if plain else qualifier_of(g))
     try:
         q = read_match(m)
     except ValueError:
