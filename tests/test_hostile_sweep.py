@@ -250,3 +250,36 @@ def test_an_impossible_updated_date_is_named(package_copy: Path, capsys, tmp_pat
     no_crash(out, err)
     assert status == 1
     assert "'2020-02-30' is not a calendar date" in err and "--published" in err
+
+
+def test_an_address_that_is_no_web_address_is_refused_as_the_option(
+    package_copy: Path, capsys, tmp_path: Path
+) -> None:
+    text = "A title\n\nIt gave 5 masks.\n"
+    status, out, err = _add(
+        capsys, package_copy, tmp_path, "024_nodate.txt", text,
+        "--published", "2020-04-10", "--url", "javascript:alert(1)",
+        "--evidence", "http://www.example.org/a",
+    )  # fmt: skip
+    no_crash(out, err)
+    assert status == 2
+    assert "--url 'javascript:alert(1)' is not a web address" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_diff_names_a_table_committed_as_a_link(package_copy: Path, capsys) -> None:
+    from tests.test_diff import GIT, _commit, _git
+
+    if GIT is None:
+        pytest.skip("needs the git command")
+    _git(package_copy, "init", "-q")
+    _commit(package_copy, "the package")
+    figures = package_copy / FILES["figures"]
+    figures.rename(figures.with_name("figures.real.csv"))
+    figures.symlink_to("figures.real.csv")
+    _commit(package_copy, "a link")
+    status, out, err = run(capsys, "diff", "HEAD~1", "HEAD", "--path", str(package_copy))
+    no_crash(out, err)
+    assert status == 2
+    assert "data/figures.csv is a symbolic link at this revision" in err
+    assert "szdata-diff" not in err  # no temporary folder in the message

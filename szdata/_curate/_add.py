@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from szdata._core._errors import ParseError, SzdataError
+from szdata._core._address import is_web_address
+from szdata._core._errors import ParseError, SzdataError, UsageError
 from szdata._core._project import report_hint
 from szdata._core._typing import BUILT_TABLES
 
@@ -278,6 +279,11 @@ def add_articles(
     from szdata._disk._package import open_package
     from szdata._parse import Registry, parse
 
+    if url is not None and not is_web_address(url):
+        raise UsageError(
+            f"--url {url!r} is not a web address (hint: give the address the text was "
+            "published at, starting http:// or https://)"
+        )
     pkg = open_package(path)
     step = on_progress or (lambda _msg: None)
     problems: list[Problem] = []

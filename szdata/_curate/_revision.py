@@ -311,7 +311,13 @@ class _Revision:
         tmp = Path(tempfile.mkdtemp(prefix=f"szdata-diff-{name.lower()}-"))
         stack.callback(shutil.rmtree, tmp, True)
         with named(f"{name} {ref} ({commit[:12]})"):
-            found = _git.ls_tree(root, commit, prefix, [DESCRIPTOR], what=name)
+            links: set[str] = set()
+            found = _git.ls_tree(root, commit, prefix, [DESCRIPTOR], what=name, links=links)
+            if links:
+                raise PackageError(
+                    f"{DESCRIPTOR} is a symbolic link at this revision; szdata reads no link "
+                    "(hint: commit the file itself)"
+                )
             if DESCRIPTOR not in found:
                 raise PackageError(
                     f"no {DESCRIPTOR} in {prefix or 'the top folder'} at this revision "
@@ -325,7 +331,15 @@ class _Revision:
         """Copy the schemas and tables (stand-ins for ``same``) out of git; open the package."""
         with named(self.label):
             wanted = [*self.tables.values(), *self.schemas]
-            files = _git.ls_tree(self.root, self.commit, self.prefix, wanted, what=self.name)
+            links: set[str] = set()
+            files = _git.ls_tree(
+                self.root, self.commit, self.prefix, wanted, what=self.name, links=links
+            )
+            if links:
+                raise PackageError(
+                    f"{sorted(links)[0]} is a symbolic link at this revision; szdata reads no "
+                    "link (hint: commit the file itself)"
+                )
             stand_ins = {self.tables[t] for t in same}
             targets: dict[str, list[Path]] = {}
             for rel in dict.fromkeys(wanted):

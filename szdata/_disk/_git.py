@@ -192,12 +192,18 @@ class TreeEntry:
 
 
 def ls_tree(
-    root: str | Path, commit: str, prefix: str, paths: Iterable[str] = (), *, what: str = "--base"
+    root: str | Path,
+    commit: str,
+    prefix: str,
+    paths: Iterable[str] = (),
+    *,
+    what: str = "--base",
+    links: set[str] | None = None,
 ) -> dict[str, TreeEntry]:
     """The files of ``commit`` under the package root (or only ``paths`` of it), by path.
 
     Paths are relative to the package root; links and submodules are left out (szdata
-    never reads through a link).
+    never reads through a link): the paths of the links go to ``links``, when given.
 
     Raises
     ------
@@ -215,9 +221,12 @@ def ls_tree(
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
-        if kind == "blob" and mode != "120000" and path.startswith(prefix):
+        if kind == "blob" and path.startswith(prefix):
             rel = path[len(prefix) :]
-            out[rel] = TreeEntry(rel, mode, oid)
+            if mode != "120000":
+                out[rel] = TreeEntry(rel, mode, oid)
+            elif links is not None:
+                links.add(rel)
     return out
 
 
