@@ -776,6 +776,7 @@ NOT_INJECTED: dict[str, str] = {
     "provenance.unknown-file": "a warning about a file, not a row error",
     "provenance.temp-file": "a warning about a file, not a row error",
     "decision.value": "the generated package has no decisions",
+    "decision.applies": "the generated package has no decisions",
     "decision.not-re-read": "a warning, not an error; the generated package has no decisions",
     "structure.integrity": "a file-level rule: the generator records the bytes and hash of "
     "the files it writes, broken or not; tests/test_mutations.py breaks it",
