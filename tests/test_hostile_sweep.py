@@ -283,3 +283,21 @@ def test_diff_names_a_table_committed_as_a_link(package_copy: Path, capsys) -> N
     assert status == 2
     assert "data/figures.csv is a symbolic link at this revision" in err
     assert "szdata-diff" not in err  # no temporary folder in the message
+
+
+def test_a_text_another_add_wrote_meanwhile_is_said_so(package_copy: Path, tmp_path) -> None:
+    from szdata._core._errors import SzdataError
+    from szdata._curate._add import _added_meanwhile, _Text
+    from szdata._parse import parse
+
+    data = (HEAD + "It gave 5 masks.\n").encode("utf-8")
+    raw = package_copy / "data" / "raw"
+    present = {p.name for p in raw.glob("*.txt")}
+    (raw / "025_other.txt").write_bytes(data)  # what the other command wrote, under its lock
+    mine = _Text(tmp_path / "026_mine.txt", "026_mine.txt", data, parse(data, file_name="x.txt"))
+    with pytest.raises(SzdataError, match="the same text was added meanwhile as data/raw/025"):
+        _added_meanwhile(package_copy, present, [mine])
+    same = _Text(tmp_path / "025_other.txt", "025_other.txt", data, mine.parsed)
+    with pytest.raises(SzdataError, match=r"025_other\.txt was added meanwhile"):
+        _added_meanwhile(package_copy, present, [same])
+    _added_meanwhile(package_copy, present | {"025_other.txt"}, [mine])  # nothing new: no word

@@ -351,6 +351,7 @@ def add_articles(
         return AddResult(articles, [], dry_run)
 
     with draft(pkg.root, command="add") as d:
+        _added_meanwhile(pkg.root, present, texts)
         if not d.is_built():
             raise AddRefused(
                 "the committed tables are not what the build produces, so new rows cannot be told "
@@ -392,6 +393,38 @@ def add_articles(
         step("writing")
         written = d.commit()
     return AddResult(articles, written, dry_run)
+
+
+def _added_meanwhile(root: Path, present: set[str], texts: list[_Text]) -> None:
+    """Refuse, under the lock, the texts another command added since they were checked (two
+    ``add`` at once): as the same checks say it when the other command had ended before."""
+    from szdata._disk._cache import file_sha256
+    from szdata._disk._files import list_folder
+
+    new = [n for n in list_folder(root, RAW_DIR, suffix=".txt") if n not in present]
+    if not new:
+        return
+    digests = dict(zip(file_sha256(root, [f"{RAW_DIR}/{n}" for n in new]), new, strict=True))
+    problems = []
+    for t in texts:
+        if t.name in new:
+            problems.append(
+                Problem(
+                    t.shown,
+                    f"data/raw/{t.name} was added meanwhile by another command",
+                    "raw texts are never replaced: give the new text another file name",
+                )
+            )
+        elif (other := digests.get(_sha256(t.data))) is not None:
+            problems.append(
+                Problem(
+                    t.shown,
+                    f"the same text was added meanwhile as data/raw/{other}",
+                    "nothing to add: the text is there",
+                )
+            )
+    if problems:
+        raise AddRefused(problems)
 
 
 def _new_rows(d: Draft, built: BuildResult) -> dict[str, list[dict[str, str]]]:
