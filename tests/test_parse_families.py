@@ -348,6 +348,13 @@ FIGURES = [
     ),
     ("a-dozen", "It sent a dozen ventilators.", "a dozen", (12, "count", "ventilators", "exact")),
     ("aged", "A man aged 42 bought masks.", "aged 42", (42, "year", "age", "exact")),
+    ("share", "One in five of them stayed.", "One in five", (0.2, "fraction", None, "exact")),
+    (
+        "nearly-a-share",
+        "Nearly four in ten firms agreed.",
+        "Nearly four in ten",
+        (0.4, "fraction", None, "nearly"),
+    ),
     ("aged-over", "Teachers aged over 50 stay.", "aged over 50", (50, "year", "age", "more_than")),
     (
         "aged-or-above",

@@ -91,6 +91,8 @@ BAD = [
     "26 consecutive",
     "or more",
     "half of",
+    "five in one",
+    "one in",
 ]
 
 
@@ -112,6 +114,16 @@ RANGES = [
 @pytest.mark.parametrize(("quote", "low", "high", "unit_word"), RANGES, ids=[r[0] for r in RANGES])
 def test_ranges_read_both_ends(quote: str, low: float, high: float, unit_word: str | None) -> None:
     assert read_quantity(quote) == Quantity(float(low), "exact", unit_word, float(high))
+
+
+@pytest.mark.parametrize(
+    ("quote", "share"), [("one in five", 0.2), ("3 in 10", 0.3), ("nearly one in six", 1 / 6)]
+)
+def test_a_share_is_a_fraction(quote: str, share: float) -> None:
+    from szdata._parse._quantities import read_exact
+
+    q = read_exact(quote)
+    assert q.fraction and to_float(q.value) == share and q.value_max is None
 
 
 def test_a_hyphenated_unit_of_several_words_is_its_unit() -> None:

@@ -575,6 +575,8 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         num_start, num_end = m.span("half")
         if text[max(0, num_start - 12) : num_start].split()[-1:] in _NOT_BEFORE_HALF:
             return None  # "the first half of March": a part of a period, not a share
+    elif g["snum"] is not None:
+        num_start, num_end = m.span("snum")
     elif g["fden"] is not None:
         num_start, num_end = m.span("fnum")
         if g["fnum"].casefold() in ("a", "an") and not _OF_AFTER.match(text, e):
@@ -636,7 +638,7 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     try:
         q = read_match(m)
     except ValueError:
-        if g["num2"] is not None or g["fden"] is not None:
+        if g["num2"] is not None or g["fden"] is not None or g["snum"] is not None:
             return None
         value = _leading_words_value(number)
         if value is None:
@@ -655,7 +657,7 @@ def _figure(
     text: str,
     qualifier: str,
 ) -> FigureMatch | None:
-    if q is not None and (g["fden"] is not None or g["half"] is not None):
+    if q is not None and q.fraction:
         unit = units.fraction_unit
         if unit is None:
             return None

@@ -5,6 +5,7 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
     quote     := ["aged"] [qualifier] ["from" | "between"] [currency] amount [unit] [post]
                | [qualifier] fraction [post]                   ("one-fifth", "a third")
                | [qualifier] "half"                            ("nearly half" of them)
+               | [qualifier] number "in" number                ("one in five": a share)
     amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
                | number [scale] "and" number [scale]           (after "between" only)
     qualifier := "more than" | "over" | "nearly" | "about" | "around" | "almost"
@@ -210,6 +211,10 @@ POST_QUALIFIER = _trie_alternation(POST_QUALIFIER_PHRASES)
 
 _UNIT_ADJECTIVE = rf"(?:{'|'.join(UNIT_ADJECTIVES)})"
 
+_SHARE_NUMBER = rf"(?:\d{{1,3}}(?![\d,.])|{_ATOM})"
+"""A number of a share "N in M": up to three digits, or one number word ("one in five",
+"3 in 10"); "5 in 2020" is no share."""
+
 HYPHEN_WORD = rf"{_ATOM_WORD}(?![\w])(?=-)"
 """One number word glued to a hyphen, as in "five-day" or "one-fifth"."""
 
@@ -368,7 +373,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     the parser adds its own look-behind; "a"/"an" must follow a space there). Groups:
     ``qual``, ``from``, ``cur``, ``fnum``/``fden`` (a fraction), ``num``, ``scale``,
     ``num2``, ``scale2`` (a range's upper end), ``btw`` ("between", before a range),
-    ``half`` ("half" of something, a fraction: "nearly half of them"), ``aged`` (an age),
+    ``half`` ("half" of something, a fraction: "nearly half of them"), ``snum``/``sden``
+    (a share: "one in five"), ``aged`` (an age),
     ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``unit``, ``adj``,
     ``old``, ``post`` (a qualifier after the number).
     """
@@ -385,6 +391,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
         (?:
             (?P<fnum>{HYPHEN_WORD}|{_ATOM}|an?)(?:-|\s+)(?P<fden>{FRACTION})
           | (?P<half>half){half_of}
+          | (?P<snum>{_SHARE_NUMBER})\s+in\s+(?P<sden>{_SHARE_NUMBER})
+            (?![\w-]|\s*(?:%|{units_re})|\s+{SCALE})
           |
             (?:(?P<cur>{units.currency_pattern()})\s*)?
             (?:
@@ -510,6 +518,8 @@ class ExactQuantity:
     value_max: Fraction | None
     qualifier: str
     unit_word: str | None
+    fraction: bool = False
+    """A share of a whole ("one-fifth", "half", "one in five"): the ``fraction`` unit."""
 
     def quantity(self) -> Quantity:
         """The quantity with float values (each the nearest float to the exact value)."""
@@ -561,13 +571,18 @@ def read_match(m: re.Match[str]) -> ExactQuantity:
     g = m.groupdict()
     qualifier = qualifier_of(g)
     if g.get("half"):
-        return ExactQuantity(Fraction(1, 2), None, qualifier, g["half"])
+        return ExactQuantity(Fraction(1, 2), None, qualifier, g["half"], fraction=True)
+    if g.get("sden"):
+        part, whole = exact_value(g["snum"]), exact_value(g["sden"])
+        if not 0 < part < whole:
+            raise ValueError(f"a share {m.group()!r} needs a part below its whole")
+        return ExactQuantity(part / whole, None, qualifier, None, fraction=True)
     if g["fden"]:
         numerator = g["fnum"].casefold()
         if numerator in ("a", "an") and g["fden"].casefold().startswith("hal"):
             numerator = "one"  # "a half"
         value = exact_value(numerator) / FRACTIONS[g["fden"].casefold()]
-        return ExactQuantity(value, None, qualifier, g["fden"])
+        return ExactQuantity(value, None, qualifier, g["fden"], fraction=True)
     unit_word = g["unit"] or g["adj"] or g["cur"]
     num = g["num"] or g["hnum"] or g["an"]
     if g["an"] and not (g["unit"] or g["adj"] or g["ascale"]):

@@ -81,7 +81,7 @@ def _read_one(quote: str, units: UnitWords) -> _Read:
     except ValueError as exc:
         return None, None, None, str(exc), None
     try:
-        unit: str | None = units.unit_of(q.unit_word)
+        unit: str | None = units.fraction_unit if q.fraction else units.unit_of(q.unit_word)
     except KeyError:
         unit = None
     top = None if q.value_max is None else to_float(q.value_max)
