@@ -509,9 +509,11 @@ def _prefix_before(text: str, pos: int, floor: int) -> int | None:
     """The start of what opens a figure just before ``pos`` (spaces apart): a qualifier
     phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range), after
     "aged" when an age is printed so ("aged over 50", "aged 42")."""
+    if pos <= floor or not text[pos - 1].isspace():
+        return None  # glued to what precedes it: no word opens it
     qs = _opening_before(text, pos, floor)
     at = pos if qs is None else qs
-    near = text[max(floor, at - 16) : at]
+    near = text[at - 16 if at - 16 > floor else floor : at]
     if "ged" not in near and "GED" not in near:  # most numbers: no "aged" before them
         return qs
     aged = _word_before(text, at, floor, "aged")

@@ -391,7 +391,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
         (?:
             (?P<fnum>{HYPHEN_WORD}|{_ATOM}|an?)(?:-|\s+)(?P<fden>{FRACTION})
           | (?P<half>half){half_of}
-          | (?P<snum>{_SHARE_NUMBER})\s+in\s+(?P<sden>{_SHARE_NUMBER})
+          | (?=[\w-]+\s+in\s)(?P<snum>{_SHARE_NUMBER})\s+in\s+(?P<sden>{_SHARE_NUMBER})
             (?![\w-]|\s*(?:%|{units_re})|\s+{SCALE})
           |
             (?:(?P<cur>{units.currency_pattern()})\s*)?
@@ -464,10 +464,10 @@ def quick_value(number: str) -> float | None:
     >>> quick_value("41,300"), quick_value("2.6"), quick_value("Seventeen"), quick_value("x")
     (41300.0, 2.6, 17.0, None)
     """
+    if number.isascii() and number.isdigit():  # the common case
+        return _int_float(int(number)) if len(number) <= _LONGEST else None
     if len(number) > _LONGEST:
         return None  # exact_value refuses it
-    if number.isascii() and number.isdigit():  # the common case
-        return _int_float(int(number))
     text = " ".join(number.split()).casefold()
     if text in ("a", "an"):
         return 1.0
