@@ -350,6 +350,30 @@ FIGURES = [
     ("aged", "A man aged 42 bought masks.", "aged 42", (42, "year", "age", "exact")),
     ("share", "One in five of them stayed.", "One in five", (0.2, "fraction", None, "exact")),
     (
+        "larger-than",
+        "Shops larger than 300 square meters close.",
+        "larger than 300 square meters",
+        (300, "square_metre", None, "more_than"),
+    ),
+    (
+        "a-maximum-of",
+        "It admits a maximum of 5,000 visitors.",
+        "a maximum of 5,000",
+        (5000, "count", "visitors", "up_to"),
+    ),
+    (
+        "qualifier-in-brackets",
+        "It cost 265 yuan (about 37 US dollars).",
+        "about 37 US dollars",
+        (37, "USD", None, "about"),
+    ),
+    (
+        "glued-currency",
+        "It set aside RMB20 million.",
+        "RMB20 million",
+        (20e6, "CNY", None, "exact"),
+    ),
+    (
         "nearly-a-share",
         "Nearly four in ten firms agreed.",
         "Nearly four in ten",
@@ -461,6 +485,9 @@ NOT_FIGURES = [
     ("grades", "Students in Grades 9 to 11 and Grade 3 return."),
     ("dozens-of", "Dozens of volunteers came."),
     ("aged-care", "Aged care homes opened."),
+    ("street-numbers", "It is at 6030 Hongli Road and 2 Fuzhong Third Road."),
+    ("postal-code", "Write to the office, Shenzhen 518035."),
+    ("leading-zero", "The licence number ends in 0426."),
 ]
 
 

@@ -354,6 +354,12 @@ _NOT_A_COUNT_AFTER = re.compile(
 )
 """A clock time or a fraction follows ("10:30", "9 pm", "two thirds")."""
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_ADDRESS_AFTER = re.compile(
+    r"[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}(?:Road|Street|Avenue|Boulevard|Lane|Rd|St|Ave|Blvd)\b"
+)
+"""A street named after a number: "6030 Hongli Road", "2 Fuzhong Third Road"."""
+_POSTCODE_BEFORE = re.compile(r"(?:Shenzhen|Guangdong|China|Province)[,\s]+$")
+"""Where a six-digit number from 518 is Shenzhen's postal code: "Shenzhen 518035"."""
 _LIST_MARK = re.compile(r"\d{1,2}")
 """A number alone in parentheses that marks an entry of a list: "(1)", "(12)"."""
 _HALF_OF_WHAT = [
@@ -532,13 +538,17 @@ def _word_before(text: str, pos: int, floor: int, word: str) -> int | None:
     return at
 
 
+_OPENERS = "([{\"'“‘"
+"""What may open a qualifier phrase: "(about 37.4 billion dollars)"."""
+
+
 def _opening_before(text: str, pos: int, floor: int) -> int | None:
     """A qualifier phrase or "between" just before ``pos`` (see :func:`_prefix_before`)."""
     window = text[max(floor, pos - 24) : pos]
     if not window[-1:].isspace():
         return None
     last = window.rsplit(None, 1)  # the last word alone first: most are no qualifier's
-    word = last[-1].casefold() if last else ""
+    word = last[-1].lstrip(_OPENERS).casefold() if last else ""
     if word not in _PREFIX_LAST_WORDS:
         return None
     if word == "between":
@@ -548,9 +558,10 @@ def _opening_before(text: str, pos: int, floor: int) -> int | None:
         return qs
     words = window.split()
     for n in range(min(_QUALIFIER_WORDS, len(words)), 0, -1):
-        phrase = " ".join(words[-n:]).casefold()
+        phrase_words = [words[-n].lstrip(_OPENERS), *words[len(words) - n + 1 :]]
+        phrase = " ".join(phrase_words).casefold()
         if phrase in QUALIFIER_PHRASES:
-            qs = pos - len(window) + _rfind_words(window, words[-n:])
+            qs = pos - len(window) + _rfind_words(window, phrase_words)
             if qs > floor and (text[qs - 1].isalnum() or text[qs - 1] in "_-'"):
                 continue
             return qs
@@ -595,6 +606,8 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     if unit_word is None and adj is None:
         if _NOT_A_COUNT_AFTER.match(text, e) or _names_a_service(text, e):
             return None  # "10:30", "9 pm", "two thirds"; "the 12345 hotline"
+        if _ADDRESS_AFTER.match(text, e):
+            return None  # "6030 Hongli Road": a street number
     elif _names_a_service(text, e):
         return None  # "the 12345 hotline": a number that names a service
     before = text[max(0, num_start - 14) : num_start]
@@ -603,6 +616,10 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
     if text[s - 1 : s] == "(" and text[e : e + 1] == ")" and _LIST_MARK.fullmatch(text, s, e):
         return None  # "(1) Companies ...": the mark of a list's entry
     number = g["num"] or ""
+    if g["num2"] is None and _leading_zero(number):
+        return None  # "ends in 0426", "0755": an identifier, not an amount
+    if len(number) == 6 and number.startswith("518") and _POSTCODE_BEFORE.search(before):
+        return None  # "Shenzhen 518035": a postal code
     if (
         g["qual"] is None
         and g["scale"] is None

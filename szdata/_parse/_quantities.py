@@ -83,19 +83,31 @@ QUALIFIER_PHRASES: dict[str, str] = {
     "upwards of": "more_than",
     "above": "more_than",
     "higher than": "more_than",
+    "greater than": "more_than",
+    "larger than": "more_than",
+    "bigger than": "more_than",
+    "taller than": "more_than",
+    "longer than": "more_than",
     "less than": "less_than",
     "lower than": "less_than",
     "fewer than": "less_than",
     "under": "less_than",
     "below": "less_than",
+    "smaller than": "less_than",
+    "shorter than": "less_than",
     "at least": "at_least",
     "no less than": "at_least",
+    "a minimum of": "at_least",
+    "at or above": "at_least",
     "no fewer than": "at_least",
     "not less than": "at_least",
     "not fewer than": "at_least",
     "up to": "up_to",
     "at most": "up_to",
     "no more than": "up_to",
+    "no longer than": "up_to",
+    "a maximum of": "up_to",
+    "at or below": "up_to",
     "not more than": "up_to",
     "no higher than": "up_to",
     "not higher than": "up_to",
@@ -342,10 +354,10 @@ class UnitWords:
 
     def currency_pattern(self) -> str:
         """The :attr:`currency_words` as one regular expression (a word ending in a letter
-        ends there; a symbol such as ``US$`` may touch the number)."""
+        ends there, or touches its number: "RMB20 million"; so may a symbol such as ``US$``)."""
         alpha = [w for w in self.currency_words if w[-1].isalnum()]
         symbols = [w for w in self.currency_words if not w[-1].isalnum()]
-        parts = [rf"(?:{trie_regex(alpha)})(?![\w])"]
+        parts = [rf"(?:{trie_regex(alpha)})(?![A-Za-z_])"]  # "RMB20 million" too
         if symbols:
             parts.insert(0, f"(?:{trie_regex(symbols)})")
         return "|".join(parts)
