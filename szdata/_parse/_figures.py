@@ -508,32 +508,32 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
 
 
 _QUALIFIER_WORDS = max(len(p.split()) for p in QUALIFIER_PHRASES)
-_PREFIX_LAST_WORDS = frozenset([*(p.split()[-1] for p in QUALIFIER_PHRASES), "between"])
+_PREFIX_LAST_WORDS = frozenset([*(p.split()[-1] for p in QUALIFIER_PHRASES), "between", "aged"])
 
 
 def _prefix_before(text: str, pos: int, floor: int) -> int | None:
     """The start of what opens a figure just before ``pos`` (spaces apart): a qualifier
     phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range), after
     "aged" when an age is printed so ("aged over 50", "aged 42")."""
-    if pos <= floor or not text[pos - 1].isspace():
+    window = text[pos - 24 if pos - 24 > floor else floor : pos]
+    if not window[-1:].isspace():
         return None  # glued to what precedes it: no word opens it
-    qs = _opening_before(text, pos, floor)
-    at = pos if qs is None else qs
-    near = text[at - 16 if at - 16 > floor else floor : at]
-    if "ged" not in near and "GED" not in near:  # most numbers: no "aged" before them
-        return qs
-    aged = _word_before(text, at, floor, "aged")
+    last = window.rsplit(None, 1)  # the last word alone first: most open no figure
+    word = last[-1].lstrip(_OPENERS).casefold() if last else ""
+    if word not in _PREFIX_LAST_WORDS:
+        return None
+    if word == "aged":
+        return _word_start(text, pos - len(window) + len(window.rstrip()) - 4, floor)
+    qs = _opening_before(text, pos, floor, window, word)
+    if qs is None:
+        return None
+    aged = _word_start(text, qs - 5, floor) if text[qs - 5 : qs - 1].casefold() == "aged" else None
     return qs if aged is None else aged
 
 
-def _word_before(text: str, pos: int, floor: int, word: str) -> int | None:
-    """The start of ``word`` printed just before ``pos`` (spaces apart), a word of its own."""
-    window = text[max(floor, pos - len(word) - 8) : pos]
-    stripped = window.rstrip()
-    if len(stripped) == len(window) or stripped[-len(word) :].casefold() != word:
-        return None
-    at = pos - len(window) + len(stripped) - len(word)
-    if at > floor and (text[at - 1].isalnum() or text[at - 1] in "_-'"):
+def _word_start(text: str, at: int, floor: int) -> int | None:
+    """``at``, where a word starts (nothing of a word just before it), or ``None``."""
+    if at < floor or (at > floor and (text[at - 1].isalnum() or text[at - 1] in "_-'")):
         return None
     return at
 
@@ -542,15 +542,9 @@ _OPENERS = "([{\"'“‘"
 """What may open a qualifier phrase: "(about 37.4 billion dollars)"."""
 
 
-def _opening_before(text: str, pos: int, floor: int) -> int | None:
-    """A qualifier phrase or "between" just before ``pos`` (see :func:`_prefix_before`)."""
-    window = text[max(floor, pos - 24) : pos]
-    if not window[-1:].isspace():
-        return None
-    last = window.rsplit(None, 1)  # the last word alone first: most are no qualifier's
-    word = last[-1].lstrip(_OPENERS).casefold() if last else ""
-    if word not in _PREFIX_LAST_WORDS:
-        return None
+def _opening_before(text: str, pos: int, floor: int, window: str, word: str) -> int | None:
+    """A qualifier phrase or "between" ending at ``pos``, whose last word is ``word`` (see
+    :func:`_prefix_before`)."""
     if word == "between":
         qs = pos - len(window) + len(window.rstrip()) - len(word)
         if qs > floor and (text[qs - 1].isalnum() or text[qs - 1] in "_-'"):
