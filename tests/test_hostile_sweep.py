@@ -301,3 +301,96 @@ def test_a_text_another_add_wrote_meanwhile_is_said_so(package_copy: Path, tmp_p
     with pytest.raises(SzdataError, match=r"025_other\.txt was added meanwhile"):
         _added_meanwhile(package_copy, present, [same])
     _added_meanwhile(package_copy, present | {"025_other.txt"}, [mine])  # nothing new: no word
+
+
+# -- the other commands ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["out", "data", "pkg"], ids=["holds-it", "its-data", "itself"])
+def test_a_site_never_replaces_or_enters_the_package(
+    package_copy: Path, capsys, tmp_path: Path, where: str
+) -> None:
+    out = {"out": package_copy.parent, "data": package_copy / "data", "pkg": package_copy}[where]
+    before = sorted(str(p) for p in package_copy.rglob("*"))
+    status, out_text, err = run(
+        capsys, "site", str(out), "--force", "--no-exports", "--path", str(package_copy)
+    )
+    no_crash(out_text, err)
+    assert status != 0 and "szdata never replaces or writes into those" in err
+    assert sorted(str(p) for p in package_copy.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-n", "9" * 40],
+        ["-w", "start>" + "9" * 40],
+        ["-c", "value,value"],
+        ["-c", ",,"],
+        ["-c", ""],
+    ],
+    ids=["huge-limit", "huge-integer", "column-twice", "no-column", "empty-columns"],
+)
+def test_show_refuses_odd_options_as_usage(package_copy: Path, capsys, args: list[str]) -> None:
+    status, out, err = run(
+        capsys, "show", "figures", *args, "-f", "csv", "--path", str(package_copy)
+    )
+    no_crash(out, err)
+    assert status == 2, (out, err)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--by", "a\nb"), ("--by", "a\x1b[31mb"), ("--note", "ok\x07")]
+)
+def test_review_refuses_what_the_text_rules_refuse(
+    package_copy: Path, capsys, option: str, value: str
+) -> None:
+    status, out, err = run(
+        capsys, "review", "000_7a64f3334c1b3195", "--accept", "--by", "Me",
+        option, value, "--path", str(package_copy),
+    )  # fmt: skip
+    no_crash(out, err)
+    assert status == 2 and "text.control-chars" in err
+
+
+def test_review_refuses_a_text_changed_since_its_rows_were_built(
+    package_copy: Path, capsys
+) -> None:
+    with (package_copy / "data" / "raw" / "000_7a64f3334c1b3195.txt").open("ab") as fh:
+        fh.write(b"x")
+    status, out, err = run(
+        capsys, "review", "000_7a64f3334c1b3195", "--accept", "--by", "Me",
+        "--path", str(package_copy),
+    )  # fmt: skip
+    no_crash(out, err)
+    assert status == 2 and "is not the one its rows were built from" in err
+
+
+@pytest.mark.parametrize(
+    ("target", "note", "says"),
+    [
+        ("figures:000_7a64f3334c1b3195.f198", "value=twenty", "is not a number"),
+        ("articles:000_7a64f3334c1b3195", "sha256=zzz", "does not match the pattern"),
+        ("dates:000_7a64f3334c1b3195.d275", "date=notadate", "is not a date"),
+    ],
+    ids=["number", "hash", "date"],
+)
+def test_a_note_records_a_value_its_column_can_hold(
+    package_copy: Path, capsys, target: str, note: str, says: str
+) -> None:
+    status, out, err = run(
+        capsys, "correct", target, "--note", note, "--reason", "r",
+        "--evidence", "http://www.example.org/a", "--by", "Me", "--path", str(package_copy),
+    )  # fmt: skip
+    no_crash(out, err)
+    assert status == 1 and "decision.value" in err and says in err
+
+
+def test_a_carriage_return_in_a_set_value_names_the_option(package_copy: Path, capsys) -> None:
+    status, out, err = run(
+        capsys, "correct", "figures:000_7a64f3334c1b3195.f198", "--set", "counted=a\rb",
+        "--reason", "r", "--evidence", "http://www.example.org/a", "--by", "Me",
+        "--path", str(package_copy),
+    )  # fmt: skip
+    no_crash(out, err)
+    assert status == 2 and "--set:" in err and "text.control-chars" in err

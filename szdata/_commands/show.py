@@ -78,8 +78,8 @@ def _typed(field: Field, text: str, where: str) -> Any:
     kind = field.type
     word = _TYPE_WORDS.get(kind, kind)
     try:
-        if kind == "integer" and _INTEGER.fullmatch(text):
-            return int(text)
+        if kind == "integer" and _INTEGER.fullmatch(text) and -(2**63) <= int(text) < 2**63:
+            return int(text)  # the columns are 64-bit integers
         if kind == "number" and _NUMBER.fullmatch(text):
             return float(text)
         if kind == "date" and _DATE.fullmatch(text):
@@ -250,6 +250,7 @@ def register(app: typer.Typer) -> None:
                 "--limit",
                 "-n",
                 min=0,
+                max=2**63 - 1,
                 help=f"Show at most N rows (0: all; default: {TABLE_LIMIT} in a table, all "
                 "otherwise).",
                 show_default=False,
@@ -298,8 +299,15 @@ def register(app: typer.Typer) -> None:
         mask = matching_rows(typed, text, parse_where(where or [], schema))
         typed, text = typed.filter(mask), text.filter(mask)
         matched = typed.height
-        if columns:
+        if columns is not None:
             wanted = [c.strip() for c in columns.split(",") if c.strip()]
+            if not wanted:
+                raise UsageError(
+                    f"--columns {columns!r} names no column; columns: {', '.join(typed.columns)}"
+                )
+            repeated = sorted({c for c in wanted if wanted.count(c) > 1})
+            if repeated:
+                raise UsageError(f"--columns names {', '.join(repeated)} more than once")
             unknown = [c for c in wanted if c not in typed.columns]
             if unknown:
                 raise UsageError(

@@ -235,6 +235,7 @@ def _changes(
 ) -> list[tuple[str, str, str]]:
     """``(column, parsed_value, curated_value)`` of each decision to record."""
     from szdata._schemas._curation import correctable_columns
+    from szdata._validate._text import cell_problems
 
     if kind == "add":
         if row is not None:
@@ -258,6 +259,8 @@ def _changes(
                 f"column {column!r} of {table} cannot be {what} (columns: {', '.join(allowed)}; "
                 "the span, quote and ids come from the raw text)"
             )
+        for rule, message in cell_problems(column, value):
+            raise UsageError(f"--{kind}: {message} [{rule}]")
         before = row.get(column) or ""
         if kind == "set" and value == before:
             raise UsageError(f"{table} {key} already has {column} = {value!r}: nothing to correct")

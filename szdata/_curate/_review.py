@@ -20,6 +20,31 @@ from szdata._core._errors import UsageError
 ReviewStatus = Literal["reviewed", "unreviewed"]
 
 
+def _check_cells(**cells: str) -> None:
+    """Refuse a ``--reviewer`` or ``--note`` that the text rules refuse in ``reviews.csv``."""
+    from szdata._validate._text import cell_problems
+
+    for option, value in cells.items():
+        for rule, message in cell_problems(option, value):
+            raise UsageError(f"--{option}: {message} [{rule}]")
+
+
+def _check_texts_built(root: Path, articles: dict[str, tuple[str, str]]) -> None:
+    """Refuse to accept an article whose raw text is not the one its rows were built from:
+    the review would record the old text's hash, and be stale at once."""
+    from szdata._disk._cache import file_sha256
+
+    ids = list(articles)
+    found = file_sha256(root, [articles[a][1] for a in ids])
+    for article_id, digest in zip(ids, found, strict=True):
+        if digest != articles[article_id][0]:
+            raise UsageError(
+                f"the raw text of {article_id} is not the one its rows were built from "
+                "(hint: run `szdata build --check` to see why; a raw text is kept as "
+                "published, so restore it, or rebuild and check its rows before accepting)"
+            )
+
+
 def set_review(
     article_ids: Sequence[str],
     *,
@@ -69,20 +94,24 @@ def set_review(
 
     if status == "reviewed" and not (reviewer and reviewer.strip()):
         raise UsageError("accepting an article needs --reviewer NAME (who checked its rows)")
+    _check_cells(reviewer=(reviewer or "").strip(), note=(note or "").strip())
     if not article_ids:
         return []
     day = (today or dt.date.today()).isoformat()
     root = open_package(path).root
     with draft(root, command="review") as d:
         pkg = d.package()
-        ids = table_frame(pkg, "articles").select("article_id", "sha256").fill_null("")
-        hashes = dict(ids.iter_rows())
+        ids = table_frame(pkg, "articles").select("article_id", "sha256", "raw_path")
+        rows_of = {a: (h or "", p or "") for a, h, p in ids.iter_rows()}
+        hashes = {a: h for a, (h, _) in rows_of.items()}
         unknown = [a for a in article_ids if a not in hashes]
         if unknown:
             raise UsageError(
                 f"no article {unknown[0]!r} in the package (hint: `szdata show articles "
                 "--columns article_id,title` lists them)"
             )
+        if status == "reviewed":
+            _check_texts_built(d.copy, {a: rows_of[a] for a in article_ids})
         header = pkg.schema("reviews").field_names
         rows = table_records(pkg, "reviews")
         by_id = {r["article_id"]: r for r in rows}

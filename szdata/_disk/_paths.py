@@ -13,8 +13,10 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from szdata._core._errors import PackageError
@@ -131,3 +133,27 @@ def surely_safe(values: list[Any]) -> bool:
         return False
     joined = "\n" + "\n".join(values) + "\n"
     return not any(part in joined for part in _UNSAFE_PARTS) and not _CONTROL.search(joined)
+
+
+def overlaps_package(target: Path, root: Path, *, parts: tuple[str, ...] | None = None) -> bool:
+    """Whether writing or replacing ``target`` would touch the package at ``root``: it is
+    the package's folder, a folder that holds it (replacing that one would delete the
+    package), or inside it; with ``parts``, inside one of those parts of it only (a site
+    may be written next to ``data/`` in a checkout, never into it).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> [overlaps_package(Path(p), Path("/w/pkg")) for p in ("/w/pkg/data", "/w", "/w/site")]
+    [True, True, False]
+    >>> overlaps_package(Path("/w/pkg/site"), Path("/w/pkg"), parts=("data", "schemas"))
+    False
+    """
+    target, root = Path(os.path.abspath(target)), Path(os.path.abspath(root))
+    candidates = {target, target.resolve()} if target.exists() else {target}
+    for r in {root, root.resolve()}:
+        inside = [r / p for p in parts] if parts is not None else [r]
+        for t in candidates:
+            if t == r or t in r.parents or any(t == i or i in t.parents for i in inside):
+                return True
+    return False

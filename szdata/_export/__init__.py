@@ -70,6 +70,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from szdata._core._errors import PackageError, UsageError
+from szdata._disk._paths import overlaps_package
 from szdata._schemas._schema import Field, ForeignKey, TableSchema
 
 if TYPE_CHECKING:
@@ -447,7 +448,9 @@ def checked_target(
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> checked_target(d / "x.sqlite", "sqlite", d / "pkg", overwrite=False).name
     'x.sqlite'
-    >>> checked_target(d, "parquet", d / "pkg", overwrite=True, option="--force")
+    >>> other = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (other / "notes.txt").write_text("mine")
+    >>> checked_target(other, "parquet", d / "pkg", overwrite=True, option="--force")
     Traceback (most recent call last):
     ...
     szdata._core._errors.UsageError: ... is a folder that szdata did not write ...
@@ -456,10 +459,10 @@ def checked_target(
     kind = "folder" if format == "parquet" else "file"
     example = target / f"szdata{EXTENSIONS[format] or '-parquet'}"
     root = package_root.resolve()
-    resolved = target.resolve()
-    if resolved == root or root in resolved.parents:
+    if overlaps_package(target, root):
         raise UsageError(
-            f"{target} is inside the package at {root}; an export is written outside the "
+            f"{target} is inside the package at {root}, or holds it; an export is written "
+            "outside the "
             f"package, so that the package holds only its own files (hint: e.g. "
             f"{root.parent / ('szdata' + (EXTENSIONS[format] or '-parquet'))})"
         )

@@ -104,13 +104,19 @@ def build_site(
     ['.szdata-site', 'articles', 'decisions.html', 'index.html', 'package', 'static']
     """
     from szdata._disk._package import open_package
+    from szdata._disk._paths import overlaps_package
     from szdata._site._data import load_site_data, read_tables
     from szdata._site._decisions import attach_decisions
     from szdata._site._queue import validate_package
 
     out = Path(out).expanduser().absolute()
-    _check_out(out, force=force)
     pkg = open_package(path)
+    if overlaps_package(out, pkg.root, parts=("data", "schemas", "datapackage.json")):
+        raise SiteError(
+            f"{out} is the package's folder, a folder that holds it, or inside its data: "
+            f"szdata never replaces or writes into those (hint: e.g. {pkg.root / 'site'})"
+        )
+    _check_out(out, force=force)
     changes = None
     if base is not None:  # an unknown revision is refused before anything is written
         from szdata._site._changes import compute_changes

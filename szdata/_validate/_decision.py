@@ -91,17 +91,20 @@ def value_problem(field, value: str) -> str | None:
 
 
 def _check_values(ctx: Context, decisions) -> list[Issue]:
-    """``decision.value``: a ``set`` decision's value is one its column can hold."""
+    """``decision.value``: the value a ``set`` gives, or a ``note`` records, is one its column
+    can hold (a note says what the text should have printed)."""
     import polars as pl
 
     if not has_columns(decisions, "table", "key", "action", "column", "curated_value"):
         return []
     sets = decisions.typed.filter(
-        (pl.col("action") == "set") & pl.col("column").is_not_null() & pl.col("table").is_not_null()
+        pl.col("action").is_in(["set", "note"])
+        & pl.col("column").is_not_null()
+        & pl.col("table").is_not_null()
     )
     issues = []
-    for line, did, table, column, value in sets.select(
-        LINE, "decision_id", "table", "column", pl.col("curated_value").fill_null("")
+    for line, did, action, table, column, value in sets.select(
+        LINE, "decision_id", "action", "table", "column", pl.col("curated_value").fill_null("")
     ).iter_rows():
         if table not in ctx.package.table_names():
             continue
@@ -116,7 +119,8 @@ def _check_values(ctx: Context, decisions) -> list[Issue]:
                     line,
                     "curated_value",
                     value,
-                    f"{did} sets {table}.{column} to {value!r}, which {problem}",
+                    f"{did} {'sets' if action == 'set' else 'notes'} {table}.{column} as "
+                    f"{value!r}, which {problem}",
                 )
             )
     return issues

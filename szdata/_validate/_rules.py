@@ -427,8 +427,8 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "decision.value",
-        "a `set` decision's curated_value is a value its column can hold: its type, enum and "
-        "pattern, and a web address (http:// or https://) for an address",
+        "a `set` or `note` decision's curated_value is a value its column can hold: its type, "
+        "enum and pattern, and a web address (http:// or https://) for an address",
         "write the value as the column's schema says (`szdata correct` checks it before recording)",
     ),
     Rule(

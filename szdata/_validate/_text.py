@@ -101,3 +101,24 @@ def _text_checks(name: str, cell: str, curated: bool) -> list[MaskCheck]:
             ),
         ),
     ]
+
+
+def cell_problems(column: str, value: str) -> list[tuple[str, str]]:
+    """``(rule, message)`` of each text rule a curated cell ``value`` of ``column`` breaks:
+    the rules of :func:`text_issues`, for a value a command is about to write.
+
+    Examples
+    --------
+    >>> cell_problems("reviewer", "A. Reviewer")
+    []
+    >>> cell_problems("reviewer", "a\\nb")[0][0]
+    'text.control-chars'
+    """
+    import polars as pl
+
+    frame = pl.DataFrame({column: [value]}, schema={column: pl.String})
+    out = []
+    for check in _text_checks(column, column, True):
+        if frame.select(check.mask.fill_null(False)).item():
+            out.append((check.rule, check.message(value)))
+    return out
