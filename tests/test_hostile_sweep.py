@@ -394,3 +394,20 @@ def test_a_carriage_return_in_a_set_value_names_the_option(package_copy: Path, c
     )  # fmt: skip
     no_crash(out, err)
     assert status == 2 and "--set:" in err and "text.control-chars" in err
+
+
+@pytest.mark.parametrize("value", [" 5 ", "\u0661\u0660", "1_000", "1e3", "-5", "0"])
+def test_a_size_limit_is_ascii_digits(package_copy: Path, value: str) -> None:
+    result = run_process(
+        "validate", "--path", str(package_copy), env={"SZDATA_MAX_RAW_BYTES": value}
+    )
+    no_crash(result.stdout, result.stderr)
+    assert result.returncode == 2 and "SZDATA_MAX_RAW_BYTES" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "on"), [("", True), ("0", True), ("false", True), ("1", False)])
+def test_no_cache_reads_as_a_switch(monkeypatch, value: str, on: bool) -> None:
+    from szdata._disk import _cache
+
+    monkeypatch.setenv("SZDATA_NO_CACHE", value)
+    assert (_cache.cache_dir() is not None) is on

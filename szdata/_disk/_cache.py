@@ -8,8 +8,8 @@ regardless.
 
 It lives outside the package, in ``$SZDATA_CACHE_DIR``, else ``$XDG_CACHE_HOME/szdata``,
 else ``~/.cache/szdata`` (so nothing in the repository needs ignoring), one file per
-entry. ``SZDATA_NO_CACHE=1`` turns it off. Writing is best effort: a read-only or full
-disk only means no cache.
+entry. ``SZDATA_NO_CACHE=1`` turns it off (``0``, ``false``, ``no``, ``off`` or empty
+leave it on). Writing is best effort: a read-only or full disk only means no cache.
 
 Examples
 --------
@@ -64,7 +64,7 @@ def cache_dir() -> Path | None:
 
 @functools.lru_cache(maxsize=8)
 def _cache_dir(off: str, base: str | None, xdg: str | None) -> Path | None:
-    if off not in ("", "0"):
+    if off.strip().casefold() not in ("", "0", "false", "no", "off"):
         return None
     if base:
         return Path(base)

@@ -141,16 +141,9 @@ def max_raw_bytes() -> int:
     UsageError
         When ``SZDATA_MAX_RAW_BYTES`` is not a positive whole number.
     """
-    value = os.environ.get("SZDATA_MAX_RAW_BYTES")
-    if value is None:
-        return MAX_RAW_BYTES
-    if not value.strip().isdigit() or int(value) <= 0:
-        from szdata._core._errors import UsageError
+    from szdata._disk._limits import limit
 
-        raise UsageError(
-            f"SZDATA_MAX_RAW_BYTES={value!r} is not a positive number of bytes (e.g. 33554432)"
-        )
-    return int(value)
+    return limit("SZDATA_MAX_RAW_BYTES", MAX_RAW_BYTES)
 
 
 def _kind(mode: int) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -59,8 +60,8 @@ def _timeout(timeout: float | None) -> float:
     value = os.environ.get("SZDATA_LOCK_TIMEOUT")
     if value is None:
         return DEFAULT_TIMEOUT
-    try:
-        seconds = float(value)
+    try:  # ASCII digits and a point, as numbers are written in the tables
+        seconds = float(value) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value) else math.nan
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds < 0:

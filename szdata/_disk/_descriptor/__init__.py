@@ -25,9 +25,9 @@ from szdata._disk._descriptor._json import (
     MAX_DEPTH,
     MAX_DESCRIPTOR_BYTES,
     MAX_SCHEMA_BYTES,
-    limit,
     read_json_data,
 )
+from szdata._disk._limits import limit
 
 __all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package"]
 

@@ -17,13 +17,12 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from szdata._core._errors import DescriptorError, PackageError, UsageError
+from szdata._core._errors import DescriptorError, PackageError
 
 MAX_DEPTH = 64
 """The deepest nesting of arrays and objects accepted in a descriptor or a schema."""
@@ -36,27 +35,6 @@ MAX_SCHEMA_BYTES = 4 * 1024 * 1024
 """The largest Table Schema file read (4 MiB; ``SZDATA_MAX_SCHEMA_BYTES`` overrides it)."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
-
-
-def limit(name: str, default: int) -> int:
-    """The size limit in force: the environment variable ``name``, or ``default``.
-
-    Raises
-    ------
-    UsageError
-        When the variable is set to something other than a positive whole number.
-
-    Examples
-    --------
-    >>> limit("SZDATA_NO_SUCH_LIMIT", 10)
-    10
-    """
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    if not value.strip().isdigit() or int(value) <= 0:
-        raise UsageError(f"{name}={value!r} is not a positive number of bytes (e.g. {default})")
-    return int(value)
 
 
 def json_path(parts: Iterable[Any]) -> str:
