@@ -46,7 +46,7 @@ from szdata._core._typing import BUILT_TABLES
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
 from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import LINE, table_records
-from szdata._schemas._curation import added_row_problem, correctable_columns
+from szdata._schemas._curation import added_row, correctable_columns, records_deletion
 
 if TYPE_CHECKING:
     from szdata._disk._package import Package
@@ -699,8 +699,8 @@ def _apply_decision(
         _add(d, schema.field_names, pk, rows, index)
         return
     if key not in index:
-        if _records_deletion(d):
-            return
+        if records_deletion(table, action, column, d.get("curated_value") or ""):
+            return  # why a raw text was deleted: its row is gone
         raise BuildError(
             f"decision {did} ({action} {table} {key}) names a row the parser no longer "
             f"produces (hint: the text or the parser changed; update or remove {did})"
@@ -727,26 +727,14 @@ def _apply_decision(
         raise BuildError(f"decision {did}: table {table} has no column {column!r}")
 
 
-def _records_deletion(d: dict[str, str]) -> bool:
-    """Whether ``d`` records why a raw text was deleted: a ``note`` on ``articles.sha256``
-    with an empty ``curated_value`` (see ``provenance.raw-append-only``); its row is gone."""
-    return (d["table"], d["action"], d.get("column") or "", d.get("curated_value") or "") == (
-        "articles",
-        "note",
-        "sha256",
-        "",
-    )
-
-
 def _add(
     d: dict[str, str], columns: list[str], pk: str, rows: list[Row], index: dict[str, int]
 ) -> None:
     did = d["decision_id"]
-    problem = added_row_problem(d.get("curated_value") or "", columns, pk, d["key"])
-    if problem is not None:
-        raise BuildError(f"decision {did}: {problem}")
-    new = json.loads(d.get("curated_value") or "")
-    new.setdefault(pk, d["key"])
+    try:
+        new = added_row(d.get("curated_value") or "", columns, pk, d["key"])
+    except ValueError as exc:
+        raise BuildError(f"decision {did}: {exc}") from None
     if d["key"] in index:
         raise BuildError(
             f"decision {did}: row {d['key']} already exists (the parser finds it): "

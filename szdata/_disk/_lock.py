@@ -26,7 +26,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import sys
@@ -60,15 +59,12 @@ def _timeout(timeout: float | None) -> float:
     value = os.environ.get("SZDATA_LOCK_TIMEOUT")
     if value is None:
         return DEFAULT_TIMEOUT
-    try:  # ASCII digits and a point, as numbers are written in the tables
-        seconds = float(value) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value) else math.nan
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
+    if not re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value):  # as numbers are written in tables
         raise UsageError(
             f"SZDATA_LOCK_TIMEOUT={value!r} is not a number of seconds from 0 "
             f"(e.g. {DEFAULT_TIMEOUT:g})"
         )
+    seconds = float(value)
     return seconds
 
 

@@ -179,7 +179,7 @@ def _check_applies(ctx: Context, decisions) -> list[Issue]:
     ``add`` holds a JSON object of the row."""
     import polars as pl
 
-    from szdata._schemas._curation import added_row_problem, correctable_columns
+    from szdata._schemas._curation import added_row, correctable_columns, records_deletion
 
     if not has_columns(decisions, "decision_id", "table", "key", "action", "column"):
         return []
@@ -208,8 +208,8 @@ def _check_applies(ctx: Context, decisions) -> list[Issue]:
         if action == "remove" and key in held[table]:
             problem = f"removes {table} row {key!r}, which the table still holds"
         elif action in ("set", "note", "add") and key not in held[table]:
-            if (table, action, column or "", curated) == ("articles", "note", "sha256", ""):
-                continue  # records why a raw text was deleted: its row is gone
+            if records_deletion(table, action, column or "", curated):
+                continue  # why a raw text was deleted: its row is gone
             problem = f"names {table} row {key!r}, which the table does not hold"
         elif action == "set" and column not in correctable_columns(schema):
             problem = (
@@ -219,7 +219,10 @@ def _check_applies(ctx: Context, decisions) -> list[Issue]:
         elif action == "note" and column and column not in schema.field_names:
             problem = f"notes column {column!r}, which table {table} does not have"
         elif action == "add":
-            problem = added_row_problem(curated, schema.field_names, schema.primary_key[0], key)
+            try:
+                added_row(curated, schema.field_names, schema.primary_key[0], key)
+            except ValueError as exc:
+                problem = str(exc)
         if problem is not None:
             issues.append(decisions.issue("decision.applies", line, "key", key, f"{did} {problem}"))
     return issues
