@@ -65,3 +65,59 @@ def test_only_the_folder_given_is_shown_beneath(package_copy: Path, tmp_path: Pa
         assert list(read_files(below, [table])) == [None]  # a table is never read beneath
         assert list(read_files(below, [f"{RAW}/none.txt"])) == [None]
     assert list_folder(below, RAW) == []  # and nothing once the block is left
+
+
+def test_the_texts_beneath_a_draft_are_looked_at_once_while_it_lasts(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beneath a draft (the lock held) a raw text is hashed and listed once: a second look
+    costs no system call; out of the block every look is made again."""
+    name = _raw_names(package_copy)[0]
+    rel = f"{RAW}/{name}"
+    below = tmp_path / "draft"
+    (below / RAW).mkdir(parents=True)
+    with underlay(below, RAW, package_copy):
+        first = _cache.file_sha256(below, [rel])
+        listed = walk_folder(below, "data")
+        looked: list[str] = []
+        real_lstat, real_scandir = os.lstat, os.scandir
+        monkeypatch.setattr(os, "lstat", lambda p, *a, **k: looked.append(str(p)) or real_lstat(p))
+        monkeypatch.setattr(
+            os, "scandir", lambda p, *a, **k: looked.append(str(p)) or real_scandir(p)
+        )
+        assert _cache.file_sha256(below, [rel]) == first
+        assert walk_folder(below, "data") == listed
+        assert not [p for p in looked if str(package_copy) in p]  # nothing of the package
+        monkeypatch.undo()
+    looked.clear()
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: looked.append(str(p)) or real_lstat(p))
+    assert _cache.file_sha256(package_copy, [rel]) == first  # the package's own: looked at
+    assert looked
+
+
+def test_a_text_unreadable_beneath_a_draft_is_looked_at_again(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    below = tmp_path / "draft"
+    (below / RAW).mkdir(parents=True)
+    rel = f"{RAW}/late.txt"
+    with underlay(below, RAW, package_copy):
+        assert _cache.file_sha256(below, [rel]) == [None]
+        (package_copy / rel).write_bytes(b"A text.\n")
+        assert _cache.file_sha256(below, [rel]) == [_cache.hashlib.sha256(b"A text.\n").hexdigest()]
+
+
+@pytest.mark.parametrize("durable", [True, False], ids=["package-files", "draft-files"])
+def test_staged_files_are_synced_unless_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+) -> None:
+    """A package's files reach the disk before they replace the old ones; a draft's, in a
+    temporary folder, need not (no power cut needs to find them whole)."""
+    from szdata._disk import _atomic
+
+    synced: list[int] = []
+    monkeypatch.setattr(_atomic.os, "fsync", synced.append)
+    with _atomic.StagedFiles(durable=durable) as staged:
+        staged.write(tmp_path / "a.csv", b"a\n1\n")
+    assert (tmp_path / "a.csv").read_bytes() == b"a\n1\n"
+    assert bool(synced) is durable

@@ -197,12 +197,15 @@ def build(path: str | Path | None = None, *, check: bool = False) -> BuildResult
         return build_package(pkg, check=False)
 
 
-def build_package(pkg: Package, *, check: bool, cache: bool = False) -> BuildResult:
+def build_package(
+    pkg: Package, *, check: bool, cache: bool = False, durable: bool = True
+) -> BuildResult:
     """:func:`build` on an open package, without taking its lock (the caller holds it).
 
     With ``cache``, each text's parse may come from the parse cache
     (:mod:`szdata._curate._parses`): for the drafts of ``add``, ``correct`` and ``review``,
-    never for ``szdata build`` itself.
+    never for ``szdata build`` itself. ``durable=False``: the files written are not synced
+    to disk (a draft's, in a temporary folder).
     """
     tables, warnings = build_tables(pkg, cache=cache)
     contents = {
@@ -223,7 +226,7 @@ def build_package(pkg: Package, *, check: bool, cache: bool = False) -> BuildRes
         return result
     from szdata._disk._atomic import StagedFiles
 
-    with StagedFiles() as staged:
+    with StagedFiles(durable=durable) as staged:
         for rel in result.changed:
             staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
     result.written = True
@@ -329,7 +332,7 @@ def article_of(key: str) -> str:
     return key.split(".", 1)[0]
 
 
-def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
+def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) -> BuildResult | None:
     """Build ``pkg`` by rebuilding the rows of ``articles`` alone, and write the files.
 
     ``szdata add`` appends raw texts, their review rows and decisions about them; ``review``
@@ -343,7 +346,7 @@ def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
 
     Returns ``None``, having written nothing, when the committed tables cannot be spliced
     line by line (a cell over several lines): then build everything. A test compares the
-    files with those of a whole build.
+    files with those of a whole build. ``durable``: as for :func:`build_package`.
     """
     import polars as pl
 
@@ -414,7 +417,7 @@ def build_touched(pkg: Package, articles: list[str]) -> BuildResult | None:
     if result.changed:
         from szdata._disk._atomic import StagedFiles
 
-        with StagedFiles() as staged:
+        with StagedFiles(durable=durable) as staged:
             for rel in result.changed:
                 staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
         result.written = True

@@ -113,9 +113,10 @@ class Draft:
         """
         from szdata._curate._build import build_package, build_touched
 
-        result = build_touched(self.package(), touched) if touched else None
+        # the draft is a temporary folder: its files need no syncing to disk
+        result = build_touched(self.package(), touched, durable=False) if touched else None
         if result is None:
-            result = build_package(self.package(), check=False)
+            result = build_package(self.package(), check=False, durable=False)
         self._package = None
         self.files.update(result.contents)
         self.written.update(result.changed)

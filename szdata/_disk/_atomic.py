@@ -41,7 +41,7 @@ def _umask() -> int:
     return mask
 
 
-def _write_temp(target: Path, data: bytes) -> Path:
+def _write_temp(target: Path, data: bytes, *, durable: bool = True) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
@@ -49,8 +49,9 @@ def _write_temp(target: Path, data: bytes) -> Path:
             os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
@@ -118,13 +119,16 @@ class StagedFiles:
     ['a.txt', 'b.txt']
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = True) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._durable = durable
+        """Each file synced to disk before it is moved into place; ``False`` for the files of
+        a temporary folder (a draft's), which no power cut needs to find whole."""
 
     def write(self, path: str | Path, data: bytes) -> None:
         """Stage ``data`` for ``path``."""
         target = Path(path)
-        self._pending.append((_write_temp(target, data), target))
+        self._pending.append((_write_temp(target, data, durable=self._durable), target))
 
     @property
     def targets(self) -> list[Path]:

@@ -125,14 +125,23 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     """
     import stat
 
-    from szdata._disk._files import Beneath, read_files
+    from szdata._disk._files import Beneath, frozen_memo, read_files
 
     out: list[str | None] = []
     todo: list[tuple[int, str, tuple[int, int, int, int, int]]] = []
     places = Beneath(root)  # a draft's raw texts are the package's (an underlay)
+    frozen: list[tuple[int, str, dict[object, object]]] = []
     for n, rel in enumerate(rels):
+        where = places.where(rel)
+        memo = None if where is places.root else frozen_memo(where)
+        if memo is not None:  # beneath a draft: looked at once while the draft lasts
+            known = memo.get(("sha256", rel), False)
+            if known is not False:
+                out.append(known)  # type: ignore[arg-type]
+                continue
+            frozen.append((n, rel, memo))
         try:
-            st = os.lstat(os.path.join(places.where(rel), rel))
+            st = os.lstat(os.path.join(where, rel))
         except OSError:
             out.append(None)
             continue
@@ -149,6 +158,9 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
         for (n, _rel, key), data in zip(todo, found, strict=True):
             if data is not None:
                 out[n] = _SHA256[key] = hashlib.sha256(data).hexdigest()
+    for n, rel, memo in frozen:
+        if out[n] is not None:  # a file that could not be read is looked at again
+            memo[("sha256", rel)] = out[n]
     return out
 
 

@@ -52,6 +52,10 @@ _UNDERLAYS: dict[str, tuple[str, Path]] = {}
 """The folders that show another package's folder beneath their own files (:func:`underlay`):
 by root (as given, and resolved), the folder (relative) and the root read beneath it."""
 
+_FROZEN: dict[str, dict[object, object]] = {}
+"""What was learnt of the files beneath an underlay while it lasts (:func:`frozen_memo`), by
+the root read beneath it (as given)."""
+
 
 @contextlib.contextmanager
 def underlay(root: str | Path, folder: str, base: str | Path) -> Iterator[None]:
@@ -80,6 +84,10 @@ def underlay(root: str | Path, folder: str, base: str | Path) -> Iterator[None]:
     top = Path(root)
     keys = {os.fspath(top), os.fspath(top.resolve())}
     entry = (folder.strip("/"), Path(base))
+    below = os.fspath(entry[1])
+    owned = below not in _FROZEN
+    if owned:
+        _FROZEN[below] = {}
     for key in keys:
         _UNDERLAYS[key] = entry
     try:
@@ -87,6 +95,20 @@ def underlay(root: str | Path, folder: str, base: str | Path) -> Iterator[None]:
     finally:
         for key in keys:
             _UNDERLAYS.pop(key, None)
+        if owned:
+            _FROZEN.pop(below, None)
+
+
+def frozen_memo(base: str | Path) -> dict[object, object] | None:
+    """A memo of what was learnt of the files of ``base`` beneath an :func:`underlay`, for
+    as long as it lasts; ``None`` when ``base`` is beneath none.
+
+    Those files are frozen meanwhile: the draft that reads them holds the package's lock,
+    and no command changes or removes a raw text. So a command that hashes or lists them
+    several times (the keys of its caches, before and after its build) looks at the 10,000
+    files of a large package once, not at each time.
+    """
+    return _FROZEN.get(os.fspath(base)) if _FROZEN else None
 
 
 def _name_in(folder: str, rel: str) -> str:
@@ -497,7 +519,18 @@ def walk_folder(root: str | Path, rel: str) -> list[tuple[str, str]]:
     shown = _shown_beneath(root, rel)
     if shown is not None:
         own = {name for name, _ in found}
-        cut = len(shown[0]) + 1
-        below = [(n, k) for n, k in walk_folder(shown[1], shown[0]) if "/" not in n[cut:]]
-        found += [(n, k) for n, k in below if n not in own]
+        found += [(n, k) for n, k in _walk_beneath(*shown) if n not in own]
     return sorted(found)
+
+
+def _walk_beneath(folder: str, base: Path) -> list[tuple[str, str]]:
+    """The entries right in ``base/folder`` (an underlay's), walked once while it lasts."""
+    memo = frozen_memo(base)
+    key = ("walk", folder)
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[return-value]
+    cut = len(folder) + 1
+    found = [(n, k) for n, k in walk_folder(base, folder) if "/" not in n[cut:]]
+    if memo is not None:
+        memo[key] = found
+    return found

@@ -219,13 +219,14 @@ def narrow(table: LoadedTable, focus: frozenset[str]) -> list[Issue]:
         )
         what = "primary key" if rule == "structure.primary-key" else columns[0]
         complete = pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
+        mine = table.typed.filter(inside).filter(complete)
+        # the other rows holding a key of these articles' rows: looked up, not grouped
         others = (
             table.typed.filter(~inside)
-            .filter(complete)
+            .join(mine.select(columns).unique(), on=columns, how="semi")
             .group_by(columns)
             .agg(pl.col(LINE).min().alias("__other"))
         )
-        mine = table.typed.filter(inside).filter(complete)
         for row in mine.join(others, on=columns, how="inner").iter_rows(named=True):
             shown = row[columns[0]] if len(columns) == 1 else tuple(row[c] for c in columns)
             issues.append(
