@@ -453,6 +453,10 @@ def find_figures(
             if i == len(spans):
                 break
             a_start, a_end = spans[i]
+        over = skipped.end_over(a_start)
+        if over is not None:  # in a date or the header: no figure starts there, or before it
+            pos = max(over, a_end)
+            continue
         m = None
         qual_start = _prefix_before(folded, a_start, start)
         if qual_start is not None:
@@ -709,6 +713,11 @@ class _Spans:
         """Whether some span ``(a, b)`` has ``a < end`` and ``start < b``."""
         i = bisect.bisect_left(self.starts, end)
         return i > 0 and self.reach[i - 1] > start
+
+    def end_over(self, pos: int) -> int | None:
+        """The furthest end of the spans that hold ``pos``, or ``None`` when none does."""
+        i = bisect.bisect_right(self.starts, pos)
+        return self.reach[i - 1] if i > 0 and self.reach[i - 1] > pos else None
 
 
 def _blocked(before: str) -> bool:
