@@ -89,6 +89,8 @@ class BuildResult:
     touched: dict[str, list[dict[str, str]]] | None = None
     """For :func:`build_touched`: the rows of the articles rebuilt, per table, as text
     (``""`` for an empty cell); ``None`` after a whole build."""
+    sha256: dict[str, str] = field(default_factory=dict, repr=False)
+    """The SHA-256 of each file's built content, by file (once the build recorded them)."""
 
     def old(self, rel: str) -> str:
         """The content of ``rel`` before the build (the built content when unchanged)."""
@@ -222,7 +224,7 @@ def build_package(
             result._old[rel] = old
     if check or not result.changed:
         if not result.changed:
-            _remember_built(pkg, contents)
+            _remember_built(pkg, result)
         return result
     from szdata._disk._atomic import StagedFiles
 
@@ -230,7 +232,7 @@ def build_package(
         for rel in result.changed:
             staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
     result.written = True
-    _remember_built(pkg, contents)
+    _remember_built(pkg, result)
     return result
 
 
@@ -277,19 +279,21 @@ def _code_version() -> str:
     return _cache.digest(Path(__file__).read_bytes())
 
 
-def _remember_built(pkg: Package, contents: dict[str, str]) -> None:
+def _remember_built(pkg: Package, result: BuildResult) -> None:
     """Record that a package with the inputs of ``pkg`` (and the built descriptor) builds
-    ``contents``: the digests of its built tables, by :func:`_inputs_key`."""
+    ``result.contents``: the digests of its built tables, by :func:`_inputs_key`. The
+    digest of every file built is kept in ``result.sha256``."""
     from szdata._disk import _cache
 
-    key = _inputs_key(pkg, contents[DESCRIPTOR].encode("utf-8"))
+    result.sha256 = {
+        rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for rel, text in result.contents.items()
+    }
+    descriptor = result.contents[DESCRIPTOR].encode("utf-8")
+    key = _inputs_key(pkg, descriptor)
     if key is None:
         return
-    digests = {
-        rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
-        for rel, text in contents.items()
-        if rel != DESCRIPTOR
-    }
+    digests = {rel: d for rel, d in result.sha256.items() if rel != DESCRIPTOR}
     _cache.put("builds", key, json.dumps(digests, sort_keys=True).encode("utf-8"))
 
 
@@ -421,7 +425,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
             for rel in result.changed:
                 staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
         result.written = True
-    _remember_built(pkg, contents)
+    _remember_built(pkg, result)
     return result
 
 

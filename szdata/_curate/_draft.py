@@ -59,6 +59,8 @@ class Draft:
     """The draft opened as a package, until a file of it is written."""
     written: set[str] = field(default_factory=set)
     """The files written into the draft (the others are the package's, byte for byte)."""
+    _sha256: dict[str, str] = field(default_factory=dict, repr=False)
+    """The SHA-256 of the files the last build wrote, by file, until a file is written again."""
 
     def read(self, rel: str) -> bytes:
         """The draft's bytes of ``rel``."""
@@ -73,6 +75,7 @@ class Draft:
         target.write_bytes(data)
         self.files.add(rel)
         self.written.add(rel)
+        self._sha256.pop(rel, None)
         self._package = None
 
     def package(self) -> Package:
@@ -120,6 +123,7 @@ class Draft:
         self._package = None
         self.files.update(result.contents)
         self.written.update(result.changed)
+        self._sha256 = dict(result.sha256)
         return result
 
     def known_valid(self) -> bool:
@@ -145,7 +149,7 @@ class Draft:
         if report.ok:
             from szdata._validate._verdicts import remember_clean
 
-            remember_clean(self.package())
+            remember_clean(self.package(), self._sha256)  # the files built, not hashed again
         return report
 
     def changed(self) -> list[str]:

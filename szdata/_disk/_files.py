@@ -453,7 +453,14 @@ def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
                 names.append(entry.name)
     shown = _shown_beneath(root, rel)
     if shown is not None and shown[0] == rel.strip("/"):
-        names = list({*names, *list_folder(shown[1], rel, suffix=suffix)})
+        memo = frozen_memo(shown[1])
+        key = ("list", shown[0], suffix)
+        below = memo.get(key) if memo is not None else None
+        if below is None:  # listed once while the underlay lasts
+            below = list_folder(shown[1], rel, suffix=suffix)
+            if memo is not None:
+                memo[key] = below
+        names = list({*names, *below})  # type: ignore[misc]
     return sorted(names)
 
 
