@@ -226,13 +226,8 @@ def build_package(
         if not result.changed:
             _remember_built(pkg, result)
         return result
-    from szdata._disk._atomic import StagedFiles
 
-    with StagedFiles(durable=durable) as staged:
-        for rel in result.changed:
-            staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
-    result.written = True
-    _remember_built(pkg, result)
+    _remember_built(pkg, result, written=_write(pkg, result, durable))
     return result
 
 
@@ -279,18 +274,34 @@ def _code_version() -> str:
     return _cache.digest(Path(__file__).read_bytes())
 
 
-def _remember_built(pkg: Package, result: BuildResult) -> None:
+def _write(pkg: Package, result: BuildResult, durable: bool) -> dict[str, bytes]:
+    """Write the files of ``result`` that changed, together; their bytes, by file."""
+    from szdata._disk._atomic import StagedFiles
+
+    data = {rel: result.contents[rel].encode("utf-8") for rel in result.changed}
+    with StagedFiles(durable=durable) as staged:
+        for rel in result.changed:
+            staged.write(pkg.root / rel, data[rel])
+    result.written = True
+    return data
+
+
+def _remember_built(
+    pkg: Package, result: BuildResult, *, written: dict[str, bytes] | None = None
+) -> None:
     """Record that a package with the inputs of ``pkg`` (and the built descriptor) builds
     ``result.contents``: the digests of its built tables, by :func:`_inputs_key`. The
-    digest of every file built is kept in ``result.sha256``."""
+    digest of every file built is kept in ``result.sha256``. ``written``: the bytes of the
+    files written, by file (not encoded again)."""
     from szdata._disk import _cache
 
-    result.sha256 = {
-        rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
+    written = written or {}
+    data = {
+        rel: written[rel] if rel in written else text.encode("utf-8")
         for rel, text in result.contents.items()
     }
-    descriptor = result.contents[DESCRIPTOR].encode("utf-8")
-    key = _inputs_key(pkg, descriptor)
+    result.sha256 = {rel: hashlib.sha256(b).hexdigest() for rel, b in data.items()}
+    key = _inputs_key(pkg, data[DESCRIPTOR])
     if key is None:
         return
     digests = {rel: d for rel, d in result.sha256.items() if rel != DESCRIPTOR}
@@ -418,14 +429,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
         if old != text:
             result.changed.append(rel)
             result._old[rel] = old
-    if result.changed:
-        from szdata._disk._atomic import StagedFiles
-
-        with StagedFiles(durable=durable) as staged:
-            for rel in result.changed:
-                staged.write(pkg.root / rel, contents[rel].encode("utf-8"))
-        result.written = True
-    _remember_built(pkg, result)
+    _remember_built(pkg, result, written=_write(pkg, result, durable) if result.changed else {})
     return result
 
 
@@ -779,7 +783,9 @@ def reviewed_articles(reviews: list[dict[str, str]], articles: list[Row]) -> set
 
 
 def _fill_review_status(pkg: Package, tables: dict[str, list[Row]]) -> None:
-    reviewed = reviewed_articles(table_records(pkg, "reviews"), tables["articles"])
+    ids = {str(a["article_id"]) for a in tables["articles"]}  # the reviews of these alone
+    reviews = table_records(pkg, "reviews", where=("article_id", ids))
+    reviewed = reviewed_articles(reviews, tables["articles"])
     for rows in tables.values():
         for r in rows:
             r["review_status"] = "reviewed" if r["article_id"] in reviewed else "unreviewed"

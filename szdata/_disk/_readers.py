@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 LINE = "__line"
 """The column holding the line each record starts on (the header is line 1)."""
 
+Where = tuple[str, "str | frozenset[str] | set[str]"]
+"""A column, and the text (or the texts) its records must hold (:meth:`CsvTable.records`)."""
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -127,18 +130,23 @@ class CsvTable:
         _refuse_issues(self, expected)
         return self
 
-    def records(self, *, where: tuple[str, str] | None = None) -> list[dict[str, str]]:
+    def records(self, *, where: Where | None = None) -> list[dict[str, str]]:
         """The records as dictionaries of text, empty cells as ``""`` (for small files).
 
         ``where``: only the records whose column (the first item) holds the text (the
-        second), found by polars: one row of a large table costs no dictionary per row.
+        second), or one of the texts (a set of them), found by polars: one row of a large
+        table costs no dictionary per row.
         """
         import polars as pl
 
         names = self.header
         frame = self.frame.select(names)
         if where is not None:
-            frame = frame.filter(pl.col(where[0]) == where[1])
+            column, wanted = where
+            if isinstance(wanted, str):
+                frame = frame.filter(pl.col(column) == wanted)
+            else:
+                frame = frame.filter(pl.col(column).is_in(sorted(wanted)))
         return [
             {n: "" if v is None else v for n, v in zip(names, row, strict=True)}
             for row in frame.iter_rows()
@@ -220,10 +228,11 @@ def read_table(package: Package, name: str) -> CsvTable:
 
 
 def table_records(
-    package: Package, name: str, *, where: tuple[str, str] | None = None
+    package: Package, name: str, *, where: Where | None = None
 ) -> list[dict[str, str]]:
     """The records of table ``name`` as text (``""`` for empty cells), for small tables,
-    or those whose column ``where[0]`` holds ``where[1]`` (:meth:`CsvTable.records`).
+    or those whose column ``where[0]`` holds ``where[1]`` (a text, or a set of texts:
+    :meth:`CsvTable.records`).
 
     Raises
     ------
