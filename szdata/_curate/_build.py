@@ -327,11 +327,9 @@ def known_built(pkg: Package) -> bool:
         rels = sorted(digests)
         if rels != sorted(pkg.resource(t)["path"] for t in BUILT_TABLES):
             return False
-        found = read_files(pkg.root, rels, missing_ok=True)
-        return all(
-            d is not None and hashlib.sha256(d).hexdigest() == digests[r]
-            for r, d in zip(rels, found, strict=True)
-        )
+        # hashed once per process (the validation's record of the package hashes them too)
+        found = _cache.file_sha256(pkg.root, rels)
+        return all(d is not None and d == digests[r] for r, d in zip(rels, found, strict=True))
     except (ValueError, TypeError, AttributeError):
         return False
 
