@@ -349,3 +349,74 @@ def test_a_package_whose_tables_are_stale_is_refused(pkg: Path, capsys) -> None:
     assert status == 1, out
     assert "not what the build produces" in out and "szdata build --check" in out
     assert _snapshot(pkg) == before
+
+
+@pytest.mark.parametrize(
+    ("tail", "eol"),
+    [("\n", "\n"), ("\r\n", "\r\n"), ("", "\n")],
+    ids=["lf", "crlf", "no-final-newline"],
+)
+def test_rows_are_appended_after_the_lines_as_they_are(
+    package_copy: Path, tail: str, eol: str
+) -> None:
+    """A curated table gains its new rows after its last line, every line kept byte for
+    byte (a quoted cell stays quoted), with the file's own line ending."""
+    from szdata._curate._rows import with_rows
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    path = pkg.path_of("reviews")
+    header = ",".join(pkg.schema("reviews").field_names)
+    kept = f'{header}{eol}"a_1",unreviewed,,,,"quoted, kept"{tail}'
+    path.write_bytes(kept.encode())
+    row = {"article_id": "b_2", "status": "unreviewed", "note": "new"}
+    data = with_rows(pkg, "reviews", append=[row])
+    assert data.startswith(kept.rstrip("\r\n").encode())
+    assert data.decode().endswith(f"{eol}b_2,unreviewed,,,,new{eol}")
+
+
+def test_rows_are_not_appended_to_a_broken_table(package_copy: Path) -> None:
+    from szdata._core._errors import PackageError
+    from szdata._curate._rows import with_rows
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    pkg.path_of("reviews").write_bytes(b"article_id,status\na_1,unreviewed\n")
+    with pytest.raises(PackageError, match="header"):
+        with_rows(pkg, "reviews", append=[{"article_id": "b", "status": "unreviewed"}])
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_a_row_is_replaced_in_its_line_alone(package_copy: Path, eol: str) -> None:
+    from szdata._curate._rows import with_rows
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    path = pkg.path_of("reviews")
+    header = ",".join(pkg.schema("reviews").field_names)
+    lines = [
+        header,
+        '"a_1",unreviewed,,,,"quoted, kept"',
+        "b_2,unreviewed,,,,old",
+        "c_3,reviewed,,,,x",
+    ]
+    path.write_bytes((eol.join(lines) + eol).encode())
+    new = {"article_id": "b_2", "status": "reviewed", "reviewer": "R", "note": "new"}
+    data = with_rows(pkg, "reviews", replace={"b_2": new}).decode()
+    lines[2] = "b_2,reviewed,R,,,new"
+    assert data == eol.join(lines) + eol
+    with pytest.raises(KeyError):
+        with_rows(pkg, "reviews", replace={"z_9": new})
+
+
+def test_a_row_over_several_lines_is_replaced_by_writing_every_row(package_copy: Path) -> None:
+    from szdata._curate._rows import with_rows
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    path = pkg.path_of("reviews")
+    header = ",".join(pkg.schema("reviews").field_names)
+    path.write_bytes(f'{header}\na_1,unreviewed,,,,"two\nlines"\nb_2,unreviewed,,,,x\n'.encode())
+    new = {"article_id": "a_1", "status": "unreviewed", "note": "one line"}
+    data = with_rows(pkg, "reviews", replace={"a_1": new}).decode()
+    assert data == f"{header}\na_1,unreviewed,,,,one line\nb_2,unreviewed,,,,x\n"

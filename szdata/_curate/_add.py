@@ -12,10 +12,8 @@ Running it twice adds nothing the second time.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 import shlex
@@ -205,15 +203,6 @@ def next_decision_id(existing: Iterable[str], offset: int = 0) -> str:
     """
     numbers = [int(d[1:]) for d in existing if d[1:].isdigit() and len(d) < 19]
     return f"D{max(numbers, default=0) + 1 + offset:04d}"
-
-
-def decision_rows_csv(header: list[str], rows: list[dict[str, str]]) -> bytes:
-    """Rows of ``decisions.csv`` (or any small table) as CSV bytes, with the header."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, header, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
 
 
 def add_articles(
@@ -459,30 +448,22 @@ def _new_rows(d: Draft, built: BuildResult) -> dict[str, list[dict[str, str]]]:
 
 def _write_texts(d: Draft, texts: list[_Text], decisions: list[dict[str, str]]) -> None:
     """Write the texts, their review rows and the decisions into the draft."""
-    from szdata._disk._readers import table_records
+    from szdata._curate._rows import with_rows
 
     pkg = d.package()
     for text in texts:
         d.write(f"{RAW_DIR}/{text.name}", text.data)
-    reviews = table_records(pkg, "reviews")
-    for text in texts:
-        reviews.append(
-            {
-                "article_id": text.article_id,
-                "status": "unreviewed",
-                "note": "added by szdata add; not yet checked against the text",
-            }
-        )
-    d.write(
-        pkg.resource("reviews")["path"],
-        decision_rows_csv(pkg.schema("reviews").field_names, reviews),
-    )
+    reviews = [
+        {
+            "article_id": text.article_id,
+            "status": "unreviewed",
+            "note": "added by szdata add; not yet checked against the text",
+        }
+        for text in texts
+    ]
+    d.write(pkg.resource("reviews")["path"], with_rows(pkg, "reviews", append=reviews))
     if decisions:
-        rows = table_records(pkg, "decisions") + decisions
-        d.write(
-            pkg.resource("decisions")["path"],
-            decision_rows_csv(pkg.schema("decisions").field_names, rows),
-        )
+        d.write(pkg.resource("decisions")["path"], with_rows(pkg, "decisions", append=decisions))
 
 
 def _date_decisions(

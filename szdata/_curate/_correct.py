@@ -156,8 +156,9 @@ def correct(
     CorrectionRefused
         When the package would not build or validate with the decision.
     """
-    from szdata._curate._add import curator_name, decision_rows_csv, next_decision_id
+    from szdata._curate._add import curator_name, next_decision_id
     from szdata._curate._draft import draft
+    from szdata._curate._rows import with_rows
     from szdata._disk._package import open_package
     from szdata._disk._readers import table_records
 
@@ -213,10 +214,7 @@ def correct(
             }
             for n, (column, before, after) in enumerate(changes)
         ]
-        d.write(
-            pkg.resource("decisions")["path"],
-            decision_rows_csv(pkg.schema("decisions").field_names, recorded + decisions),
-        )
+        d.write(pkg.resource("decisions")["path"], with_rows(pkg, "decisions", append=decisions))
         _build_and_validate(d, decisions, valid)
         if dry_run:
             return CorrectResult(decisions, [], True)

@@ -8,9 +8,7 @@ package's write lock (:mod:`szdata._curate._draft`): both files change together 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -89,6 +87,7 @@ def set_review(
     """
     from szdata._curate._build import known_built
     from szdata._curate._draft import draft
+    from szdata._curate._rows import with_rows
     from szdata._disk._package import open_package
     from szdata._disk._readers import table_frame, table_records
 
@@ -113,8 +112,12 @@ def set_review(
         if status == "reviewed":
             _check_texts_built(d.copy, {a: rows_of[a] for a in article_ids})
         header = pkg.schema("reviews").field_names
-        rows = table_records(pkg, "reviews")
-        by_id = {r["article_id"]: r for r in rows}
+        by_id = {
+            r["article_id"]: r
+            for r in table_records(pkg, "reviews", where=("article_id", set(article_ids)))
+        }
+        replaced: dict[str, dict[str, str]] = {}
+        added: list[dict[str, str]] = []
         changed: list[str] = []
         for article_id in dict.fromkeys(article_ids):
             accepted = status == "reviewed"
@@ -128,20 +131,17 @@ def set_review(
             }
             old = by_id.get(article_id)
             if old is None:
-                rows.append(new)
+                added.append(new)
                 changed.append(article_id)
             elif any(old.get(k, "") != v for k, v in new.items() if k != "reviewed_on"):
-                old.update(new)
+                replaced[article_id] = new
                 changed.append(article_id)
         if not changed:
             return []
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, header, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
         # when the draft is known to be built, only the reviewed articles' rows change
         built = known_built(pkg)
-        d.write(pkg.resource("reviews")["path"], buf.getvalue().encode("utf-8"))
+        reviews = with_rows(pkg, "reviews", replace=replaced, append=added)  # their lines alone
+        d.write(pkg.resource("reviews")["path"], reviews)
         d.build(touched=changed if built else None)
         d.commit()
     return changed
