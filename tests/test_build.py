@@ -272,3 +272,46 @@ def test_cli_scores_on_a_bad_label_is_a_usage_error(
 )
 def test_cell(value: object, text: str) -> None:
     assert cell(value) == text
+
+
+def test_the_descriptor_keeps_the_committed_blocks_of_untouched_articles(
+    package_copy: Path,
+) -> None:
+    """A build of some articles puts the other articles' raw-text resources and sources in
+    as the committed descriptor prints them: the very text a whole build prints."""
+    from szdata._curate import _build
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    text = (package_copy / "datapackage.json").read_text(encoding="utf-8")
+    ids = [r["article_id"] for r in _build.table_records(pkg, "articles")]
+    assert len(ids) >= 2
+    tables, _ = _build.build_tables(pkg)
+    contents = {
+        pkg.path_of(t).relative_to(pkg.root).as_posix(): _build._csv(pkg, t, tables[t])
+        for t in _build.BUILT_TABLES
+    }
+    whole = _build._descriptor(pkg, tables["articles"], contents)
+    kept = _build._kept_blocks(text, ids, set(ids[1:]))
+    assert kept is not None and set(kept.at) == set(ids[1:])
+    assert _build._descriptor(pkg, tables["articles"], contents, kept=kept) == whole
+    assert whole == text  # the package is built
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: json.dumps(json.loads(t), indent=4),  # not as the build prints it
+        lambda t: t.replace('"name": "raw-', '"name": "raw-x', 1),  # another article's block
+        lambda t: t.replace('\n  "sources": [', '\n  "origins": [', 1),  # no sources
+    ],
+    ids=["indent", "other-name", "no-sources"],
+)
+def test_a_descriptor_not_as_printed_is_printed_whole(package_copy: Path, edit) -> None:
+    from szdata._curate import _build
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    text = (package_copy / "datapackage.json").read_text(encoding="utf-8")
+    ids = [r["article_id"] for r in _build.table_records(pkg, "articles")]
+    assert _build._kept_blocks(edit(text), ids, set(ids)) is None

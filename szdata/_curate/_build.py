@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -399,6 +400,8 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
             return None
         committed[rel] = old
         keys = ["" if k is None else k for k in column]
+        if t == "articles":
+            committed_ids = keys
         new_text = _csv(pkg, t, tables[t])
         rebuilt[t] = list(csv.DictReader(io.StringIO(new_text, newline="")))
         new_lines = new_text.splitlines(keepends=True)[1:]
@@ -419,7 +422,9 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
         contents[rel] = "".join(out)
     every = [*committed_articles.iter_rows(named=True), *tables["articles"]]
     every.sort(key=_order)
-    contents[DESCRIPTOR] = _descriptor(pkg, every, contents)
+    committed[DESCRIPTOR] = _committed(pkg, DESCRIPTOR)
+    kept = _kept_blocks(committed[DESCRIPTOR], committed_ids, set(committed_ids) - only)
+    contents[DESCRIPTOR] = _descriptor(pkg, every, contents, kept=kept)
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings, touched=rebuilt)
     _key_columns(pkg, result)
     for rel, text in contents.items():
@@ -897,12 +902,22 @@ def _with_facts(res: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str:
+def _descriptor(
+    pkg: Package,
+    articles: list[Row],
+    built: dict[str, str],
+    *,
+    kept: _KeptBlocks | None = None,
+) -> str:
     """``datapackage.json`` with its raw-text resources, sources and file facts rebuilt.
 
     Every table's ``hash`` and ``bytes`` are those of the file the build leaves: the built
     content for a built table (``built``, by relative path), the committed file for a
     curated one. Everything else a maintainer wrote is kept.
+
+    ``kept``: the raw-text resource and the source of the articles whose rows did not
+    change, as the committed descriptor prints them (:func:`_kept_blocks`): put in as they
+    are, not built and printed again (10,000 of them for one ``add``).
     """
     # the descriptor as opened (checked, shared read-only): its keys are replaced, never changed
     desc = dict(pkg.descriptor)
@@ -910,53 +925,114 @@ def _descriptor(pkg: Package, articles: list[Row], built: dict[str, str]) -> str
     tables = [r for r in desc.get("resources", []) if not is_raw_resource(r)]
     curated = [r["path"] for r in tables if r["path"] not in built]
     on_disk = dict(zip(curated, read_files(pkg.root, curated, missing_ok=True), strict=True))
-    resources = []
+    resources: list[Any] = []
     for res in tables:
         data = built[res["path"]].encode("utf-8") if res["path"] in built else on_disk[res["path"]]
         facts = file_facts(data or b"")
         resources.append(_with_facts(res, {**facts, "licenses": TABLE_LICENSES}))
+    sources: list[Any] = []
     for art in articles:
-        aid = art["article_id"]
-        resources.append(
-            {
-                "name": RAW_PREFIX + aid.replace("_", "-"),
-                "path": art["raw_path"],
-                "format": "txt",
-                "mediatype": "text/plain",
-                "encoding": "utf-8",
-                "hash": f"sha256:{art['sha256']}",
-                "bytes": art["bytes"],
-                "licenses": RAW_LICENSES,
-                "title": f"Raw text of article {aid}",
-                "description": (
-                    "The article as published, byte for byte, kept as evidence. "
-                    "Entry kept in step with `articles` by `szdata build`."
-                ),
-            }
-        )
-    desc["resources"] = resources
-    sources = []
-    for art in articles:
-        publisher = (
-            orgs.get(art.get("publisher_id") or "") or art.get("source_printed") or "Unknown"
-        )
-        title = f"{publisher}: {art['title']}, {cell(art.get('published'))}"
-        source: dict[str, str] = {"title": title}
-        if art.get("url"):
-            if not is_web_address(art["url"]):  # never into the descriptor
-                raise BuildError(
-                    f"article {art['article_id']}: url {art['url']!r} is not a web address "
-                    "(http:// or https://) [structure.format-uri] (hint: correct the decision "
-                    "that sets it; an address is where the text was posted)"
-                )
-            source["path"] = art["url"]
+        at = None if kept is None else kept.at.get(art["article_id"])
+        if at is not None:  # a mark, replaced by the committed text once printed
+            resources.append(f"{_MARK}R{at}")
+            sources.append(f"{_MARK}S{at}")
         else:
-            source["title"] += "; address not known"
-        sources.append(source)
+            resources.append(_raw_resource(art))
+            sources.append(_source(art, orgs))
+    desc["resources"] = resources
     desc["sources"] = sources
     from szdata._validate._json import dumps_indented  # json.dumps(indent=2), 3x faster
 
-    return dumps_indented(desc, 2) + "\n"
+    text = dumps_indented(desc, 2) + "\n"
+    if kept is None:
+        return text
+    blocks = {"R": kept.resources, "S": kept.sources}
+    return _MARKED.sub(lambda m: blocks[m[1]][int(m[2])], text)
+
+
+def _raw_resource(art: Row) -> dict[str, Any]:
+    """The resource of an article's raw text."""
+    aid = art["article_id"]
+    return {
+        "name": RAW_PREFIX + aid.replace("_", "-"),
+        "path": art["raw_path"],
+        "format": "txt",
+        "mediatype": "text/plain",
+        "encoding": "utf-8",
+        "hash": f"sha256:{art['sha256']}",
+        "bytes": art["bytes"],
+        "licenses": RAW_LICENSES,
+        "title": f"Raw text of article {aid}",
+        "description": (
+            "The article as published, byte for byte, kept as evidence. "
+            "Entry kept in step with `articles` by `szdata build`."
+        ),
+    }
+
+
+def _source(art: Row, orgs: dict[str, str]) -> dict[str, str]:
+    """The source an article lists: its publisher, title, date and address."""
+    publisher = orgs.get(art.get("publisher_id") or "") or art.get("source_printed") or "Unknown"
+    title = f"{publisher}: {art['title']}, {cell(art.get('published'))}"
+    source: dict[str, str] = {"title": title}
+    if art.get("url"):
+        if not is_web_address(art["url"]):  # never into the descriptor
+            raise BuildError(
+                f"article {art['article_id']}: url {art['url']!r} is not a web address "
+                "(http:// or https://) [structure.format-uri] (hint: correct the decision "
+                "that sets it; an address is where the text was posted)"
+            )
+        source["path"] = art["url"]
+    else:
+        source["title"] += "; address not known"
+    return source
+
+
+_MARK = "\x01"
+"""Starts the text that stands for a committed block while the descriptor is printed: a
+control character, which no value of a descriptor holds (JSON prints it escaped)."""
+_MARKED = re.compile(r'"\\u0001([RS])([0-9]+)"')
+
+
+@dataclass(frozen=True)
+class _KeptBlocks:
+    """The raw-text resources and sources of the committed descriptor, as printed."""
+
+    at: dict[str, int]
+    """The position of each article kept, in both lists, by article id."""
+    resources: list[str]
+    sources: list[str]
+
+
+_ELEMENT = re.compile(r"\n    (\{.*?\n    \})", re.DOTALL)
+"""An element of an array of the descriptor's top object, as :func:`dumps_indented` prints
+it: no string holds a line break, so its first line ending at this indentation ends it."""
+
+
+def _kept_blocks(old: str, committed: list[str], kept: set[str]) -> _KeptBlocks | None:
+    """The blocks of the articles ``kept`` in the committed descriptor ``old``, which lists
+    the raw texts and sources of the articles ``committed`` (in its order).
+
+    ``None`` when the text is not as the build prints it (then everything is printed).
+    """
+    parts = {}
+    for key in ("resources", "sources"):
+        start = old.find(f'\n  "{key}": [')
+        end = old.find("\n  ]", start)
+        if start < 0 or end < 0:
+            return None
+        parts[key] = _ELEMENT.findall(old, start, end)
+    raws = parts["resources"][len(parts["resources"]) - len(committed) :]
+    if len(raws) != len(committed) or len(parts["sources"]) != len(committed):
+        return None
+    at: dict[str, int] = {}
+    for n, aid in enumerate(committed):
+        if aid in kept:
+            name = RAW_PREFIX + aid.replace("_", "-")
+            if not raws[n].startswith(f'{{\n      "name": "{name}",'):
+                return None  # not the committed article's block: print them all
+            at[aid] = n
+    return _KeptBlocks(at, raws, parts["sources"])
 
 
 def _organization_names(pkg: Package) -> dict[str, str]:
