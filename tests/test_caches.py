@@ -365,3 +365,45 @@ def test_a_cached_descriptor_verdict_still_checks_the_files_on_disk(
     descriptor.write_text(json.dumps(bad), encoding="utf-8")
     with pytest.raises(DescriptorError, match=r"sources\[0\]\.path"):
         open_package(package_copy)
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+@pytest.mark.parametrize("table", ["articles", "reviews", "items", "figures", "dates", "mentions"])
+def test_a_focus_reads_its_lines_as_the_whole_table_reads_them(
+    package_copy: Path, table: str, crlf: bool
+) -> None:
+    """The lines of the focused articles alone, and the keys of every row, give the frames
+    and the issues that reading the whole table and keeping their rows gives."""
+    from szdata._disk._package import open_package
+    from szdata._validate import _load
+
+    path = open_package(package_copy).path_of(table)
+    lines = path.read_bytes().split(b"\n")
+    ours = next(i for i, line in enumerate(lines) if BRIEFING.encode() in line)
+    short = b'"' not in lines[ours]
+    if short:  # a cell short: reported at its line
+        lines[ours] = lines[ours].rsplit(b",", 1)[0]
+    data = b"\n".join(lines)
+    path.write_bytes(data.replace(b"\n", b"\r\n") if crlf else data)
+    pkg = open_package(package_copy)
+    focus = frozenset([BRIEFING])
+    focused = _load._read_focused(pkg, table, focus)
+    assert focused is not None
+    whole, issues = _load.read_table(pkg, table)
+    issues += _load.narrow(whole, focus)
+    got, got_issues = focused
+    assert got.text is not None and whole.text is not None
+    assert got.text.equals(whole.text) and got.typed.equals(whole.typed)
+    assert (got.sha256, got.size) == (whole.sha256, whole.size)
+    assert [i.to_dict() for i in got_issues] == [i.to_dict() for i in issues]
+    assert any(i.row == ours + 1 for i in got_issues) is short
+
+
+def test_a_focus_reads_a_table_with_a_record_over_two_lines_whole(package_copy: Path) -> None:
+    from szdata._disk._package import open_package
+    from szdata._validate import _load
+
+    path = open_package(package_copy).path_of("reviews")
+    data = path.read_bytes().replace(b'"Every figure', b'"Every\nfigure', 1)
+    path.write_bytes(data)
+    assert _load._read_focused(open_package(package_copy), "reviews", frozenset([BRIEFING])) is None

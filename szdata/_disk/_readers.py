@@ -34,8 +34,10 @@ Examples
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import sys
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -301,6 +303,64 @@ def read_csv_column(data: bytes, column: str) -> list[str | None] | None:
     except pl.exceptions.PolarsError:
         return None
     return frame.to_series(0).to_list()
+
+
+def read_csv_rows(
+    data: bytes, *, file: str, column: str, wanted: Collection[str], keep: Sequence[str]
+) -> tuple[CsvTable, pl.DataFrame] | None:
+    """The records of a CSV file whose ``column`` holds one of ``wanted``, read and checked
+    as :func:`read_csv_bytes` reads a file, with their line numbers in the file; and the
+    columns ``keep`` of every record, with :data:`LINE`.
+
+    For a table of which only some records changed since it was found valid (a draft's:
+    :func:`szdata._validate.validate_articles`), so that 10,000 articles' rows are not all
+    read and checked again for one. The table's ``sha256`` and ``size`` are the whole
+    file's. ``None`` when that cannot be done line by line (a record over several lines,
+    a header with quotes, a file polars refuses): then read the whole file.
+
+    Examples
+    --------
+    >>> data = b'id,a\\nx,1\\ny,"2,5"\\nx,3\\n'
+    >>> table, every = read_csv_rows(data, file="t.csv", column="id", wanted={"y"}, keep=["id"])
+    >>> table.frame.rows(), every.rows()
+    ([('y', '2,5', 3)], [('x', 2), ('y', 3), ('x', 4)])
+    """
+    import hashlib
+
+    import polars as pl
+
+    eol = data.find(b"\n")
+    header_bytes = (data if eol < 0 else data[:eol]).rstrip(b"\r")
+    if b'"' in header_bytes or data.startswith(BOM):
+        return None
+    try:
+        header = header_bytes.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    columns = list(dict.fromkeys([column, *keep]))
+    if not set(columns) <= set(header) or len(set(header)) != len(header):
+        return None
+    try:
+        every = _polars_read(data, header, extra=False, columns=columns)
+    except pl.exceptions.PolarsError:
+        return None
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the last line ending
+    if len(lines) != every.height + 1:
+        return None  # a record over several lines, or a blank line
+    every = every.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
+    picked = every.filter(pl.col(column).is_in(sorted(wanted)))[LINE].to_list()
+    part = read_csv_bytes(
+        b"\n".join([lines[0], *(lines[n - 1] for n in picked)]) + b"\n", file=file
+    )
+    if part.frame.height != len(picked) or part.header != header:
+        return None
+    at = [1, 1, *picked]  # a line of the part -> its line in the file
+    part.frame = part.frame.with_columns(pl.Series(LINE, picked, dtype=pl.Int64))
+    part.issues = [dataclasses.replace(i, line=at[i.line]) for i in part.issues]
+    part.sha256, part.size = hashlib.sha256(data).hexdigest(), len(data)
+    return part, every.select(*keep, LINE)
 
 
 class _Sha256:

@@ -166,9 +166,13 @@ def load(
     ctx = Context(package=package, tables={}, focus=focus)
     try:
         for name in package.table_names():
-            table, found = read_table(package, name)
-            if focus is not None:
-                found.extend(narrow(table, focus))
+            focused = None if focus is None else _read_focused(package, name, focus)
+            if focused is not None:
+                table, found = focused
+            else:
+                table, found = read_table(package, name)
+                if focus is not None:
+                    found.extend(narrow(table, focus))
             ctx.tables[name] = table
             ctx.issues.extend(found)
             if loaded is not None:
@@ -191,38 +195,70 @@ def _article_expr(table: LoadedTable) -> pl.Expr | None:
     return None
 
 
-def narrow(table: LoadedTable, focus: frozenset[str]) -> list[Issue]:
-    """Keep only the rows of ``table`` about the articles ``focus``; the issues of their keys.
-
-    For the drafts of ``add``, ``correct`` and ``review``, whose changes are the rows of
-    some articles (:func:`szdata._validate.validate_articles`): every rule is about one row
-    or one article, but for the primary keys and ``unique`` fields, whose values must not
-    repeat another article's: those are checked here, on the whole table, before it is
-    narrowed. A table about no article (organizations, units, ...) is kept whole.
-    """
+def _read_focused(
+    package: Package, name: str, focus: frozenset[str]
+) -> tuple[LoadedTable, list[Issue]] | None:
+    """Table ``name`` as :func:`read_table` and :func:`narrow` leave it, reading only the
+    lines of the articles ``focus`` and the keys of the other rows; ``None`` when the table
+    is about no article or cannot be read line by line (then read it whole)."""
     import polars as pl
 
-    if not table.usable:
-        return []
-    assert table.text is not None and table.typed is not None
-    article = _article_expr(table)
-    if article is None:
-        return []
-    inside = table.typed.select(article.is_in(list(focus)).fill_null(False)).to_series()
-    issues: list[Issue] = []
-    schema = table.schema
+    from szdata._disk._files import read_file
+    from szdata._disk._readers import read_csv_rows
+    from szdata._schemas._typed import cast_expr
+
+    schema = package.schema(name)
+    if "article_id" not in schema.field_names:
+        return None
+    keys = _key_sets(schema)
+    columns = list(dict.fromkeys(["article_id", *(c for k in keys for c in k)]))
+    rel = package.resource(name)["path"]
+    got = read_csv_rows(
+        read_file(package.root, rel), file=rel, column="article_id", wanted=focus, keep=columns
+    )
+    if got is None:
+        return None
+    read, every = got
+    table = LoadedTable(
+        name=name, file=read.file, schema=schema, sha256=read.sha256, size=read.size
+    )
+    issues = [table.issue(i.rule, i.line, i.column, i.value, i.message) for i in read.issues]
+    wrong = read.header_issue(schema.field_names)
+    if wrong is not None:
+        header = table.issue(wrong.rule, wrong.line, wrong.column, wrong.value, wrong.message)
+        return table, [header, *issues]
+    table.text = read.frame
+    table.typed = typed_frame(read.frame, schema)
+    every = every.select(LINE, *(cast_expr(schema.field(c)) for c in columns))
+    inside = pl.col("article_id").is_in(list(focus)).fill_null(False)
+    issues.extend(_key_issues(table, every, every.select(inside).to_series()))
+    return table, issues
+
+
+def _key_sets(schema: TableSchema) -> list[list[str]]:
+    """The primary key's columns, then each ``unique`` column: values no two rows share."""
     keys = [list(schema.primary_key)] if schema.primary_key else []
     keys += [[f.name] for f in schema.fields if f.unique and list(schema.primary_key) != [f.name]]
-    for columns in keys:
+    return keys
+
+
+def _key_issues(table: LoadedTable, every: pl.DataFrame, inside: pl.Series) -> list[Issue]:
+    """The keys of the rows ``inside`` of ``every`` (rows of ``table`` with their key
+    columns and lines, typed) that another row of ``every`` repeats."""
+    import polars as pl
+
+    issues: list[Issue] = []
+    schema = table.schema
+    for columns in _key_sets(schema):
         rule = (
             "structure.primary-key" if columns == list(schema.primary_key) else "structure.unique"
         )
         what = "primary key" if rule == "structure.primary-key" else columns[0]
         complete = pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
-        mine = table.typed.filter(inside).filter(complete)
+        mine = every.filter(inside).filter(complete)
         # the other rows holding a key of these articles' rows: looked up, not grouped
         others = (
-            table.typed.filter(~inside)
+            every.filter(~inside)
             .join(mine.select(columns).unique(), on=columns, how="semi")
             .group_by(columns)
             .agg(pl.col(LINE).min().alias("__other"))
@@ -238,6 +274,27 @@ def narrow(table: LoadedTable, focus: frozenset[str]) -> list[Issue]:
                     f"{what} {shown!r} repeats line {row['__other']}",
                 )
             )
+    return issues
+
+
+def narrow(table: LoadedTable, focus: frozenset[str]) -> list[Issue]:
+    """Keep only the rows of ``table`` about the articles ``focus``; the issues of their keys.
+
+    For the drafts of ``add``, ``correct`` and ``review``, whose changes are the rows of
+    some articles (:func:`szdata._validate.validate_articles`): every rule is about one row
+    or one article, but for the primary keys and ``unique`` fields, whose values must not
+    repeat another article's: those are checked here, on the whole table, before it is
+    narrowed. A table about no article (organizations, units, ...) is kept whole.
+    """
+
+    if not table.usable:
+        return []
+    assert table.text is not None and table.typed is not None
+    article = _article_expr(table)
+    if article is None:
+        return []
+    inside = table.typed.select(article.is_in(list(focus)).fill_null(False)).to_series()
+    issues = _key_issues(table, table.typed, inside)
     # rechunked: the text and typed frames are put side by side (polars 2.1 panics on
     # frames of unequal chunks there)
     table.text = table.text.filter(inside).rechunk()
