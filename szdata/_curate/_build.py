@@ -35,7 +35,6 @@ import functools
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -371,35 +370,33 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     contents: dict[str, str] = {}
     committed: dict[str, str] = {}
     rebuilt: dict[str, list[dict[str, str]]] = {}
+    committed_ids: list[str] = []
+    articles_file = (pkg.path_of("articles").relative_to(pkg.root).as_posix(), b"")
     for t in BUILT_TABLES:
         rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
         (data,) = read_files(pkg.root, [rel], missing_ok=True)
         if data is None:
             return None
-        if t == "articles":  # every cell of the other articles, for the descriptor
-            read = read_csv_bytes(data, file=rel).check(pkg.schema(t).field_names)
-            kept = read.frame.drop(LINE).filter(~pl.col("article_id").is_in(list(only)))
-            committed_articles = kept.with_columns(
-                pl.col("bytes").cast(pl.Int64, strict=False),
-                pl.col("chars").cast(pl.Int64, strict=False),
-            )
         # the file is the build's (the caller knows it): where each article's rows are
         column = read_csv_column(data, "article_id")
         try:
             old = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        if t == "articles":
+            articles_file = (rel, data)
         del data
         lines = old.splitlines(keepends=True)
         if (
             column is None
             or len(column) != len(lines) - 1
+            or None in column
             or not old.endswith("\n")
             or lines[0].rstrip("\r\n").split(",") != pkg.schema(t).field_names
         ):
             return None
         committed[rel] = old
-        keys = ["" if k is None else k for k in column]
+        keys: list[str] = column  # type: ignore[assignment]  # no empty cell
         if t == "articles":
             committed_ids = keys
         new_text = _csv(pkg, t, tables[t])
@@ -420,10 +417,23 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
             at = end
         out.extend(lines[1 + at :])
         contents[rel] = "".join(out)
-    every = [*committed_articles.iter_rows(named=True), *tables["articles"]]
-    every.sort(key=_order)
     committed[DESCRIPTOR] = _committed(pkg, DESCRIPTOR)
     kept = _kept_blocks(committed[DESCRIPTOR], committed_ids, set(committed_ids) - only)
+    if kept is not None:  # the descriptor needs no cell of the other articles but their id
+        others: list[Row] = [{"article_id": a} for a in committed_ids if a not in only]
+    else:  # every cell of the other articles
+        rel, data = articles_file
+        read = read_csv_bytes(data, file=rel).check(pkg.schema("articles").field_names)
+        frame = read.frame.drop(LINE).filter(~pl.col("article_id").is_in(list(only)))
+        others = list(
+            frame.with_columns(
+                pl.col("bytes").cast(pl.Int64, strict=False),
+                pl.col("chars").cast(pl.Int64, strict=False),
+            ).iter_rows(named=True)
+        )
+    del articles_file
+    every = [*others, *tables["articles"]]
+    every.sort(key=_order)
     contents[DESCRIPTOR] = _descriptor(pkg, every, contents, kept=kept)
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings, touched=rebuilt)
     _key_columns(pkg, result)
@@ -930,24 +940,44 @@ def _descriptor(
         data = built[res["path"]].encode("utf-8") if res["path"] in built else on_disk[res["path"]]
         facts = file_facts(data or b"")
         resources.append(_with_facts(res, {**facts, "licenses": TABLE_LICENSES}))
-    sources: list[Any] = []
-    for art in articles:
-        at = None if kept is None else kept.at.get(art["article_id"])
-        if at is not None:  # a mark, replaced by the committed text once printed
-            resources.append(f"{_MARK}R{at}")
-            sources.append(f"{_MARK}S{at}")
-        else:
-            resources.append(_raw_resource(art))
-            sources.append(_source(art, orgs))
-    desc["resources"] = resources
-    desc["sources"] = sources
     from szdata._validate._json import dumps_indented  # json.dumps(indent=2), 3x faster
 
+    if kept is None or not articles:
+        desc["resources"] = resources + [_raw_resource(art) for art in articles]
+        desc["sources"] = [_source(art, orgs) for art in articles]
+        return dumps_indented(desc, 2) + "\n"
+    raws: list[str] = []
+    sources: list[str] = []
+    for art in articles:
+        at = kept.at.get(art["article_id"])
+        if at is not None:  # as the committed descriptor prints it
+            raws.append(kept.resources[at])
+            sources.append(kept.sources[at])
+        else:
+            raws.append(_element(_raw_resource(art)))
+            sources.append(_element(_source(art, orgs)))
+    # printed with a mark in place of each list of blocks, then the blocks put in
+    desc["resources"] = [*resources, _MARK + "R"]
+    desc["sources"] = [_MARK + "S"]
     text = dumps_indented(desc, 2) + "\n"
-    if kept is None:
-        return text
-    blocks = {"R": kept.resources, "S": kept.sources}
-    return _MARKED.sub(lambda m: blocks[m[1]][int(m[2])], text)
+    marks = sorted(
+        (text.index(f'{_PRINTED_MARK}{kind}"'), blocks)
+        for kind, blocks in (("R", raws), ("S", sources))
+    )
+    out, at = [], 0
+    for start, blocks in marks:
+        out += [text[at:start], _BETWEEN.join(blocks)]
+        at = start + len(_PRINTED_MARK) + 2
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _element(item: dict[str, Any]) -> str:
+    """``item`` as :func:`dumps_indented` prints an element of an array of the top object."""
+    from szdata._validate._json import dumps_indented
+
+    text = dumps_indented({"": [item]}, 2)
+    return text[text.index("[") + len("[" + _BETWEEN[1:]) : text.rindex("\n  ]")]
 
 
 def _raw_resource(art: Row) -> dict[str, Any]:
@@ -989,9 +1019,11 @@ def _source(art: Row, orgs: dict[str, str]) -> dict[str, str]:
 
 
 _MARK = "\x01"
-"""Starts the text that stands for a committed block while the descriptor is printed: a
+"""Starts the text that stands for the committed blocks while the descriptor is printed: a
 control character, which no value of a descriptor holds (JSON prints it escaped)."""
-_MARKED = re.compile(r'"\\u0001([RS])([0-9]+)"')
+_PRINTED_MARK = '"\\u0001'
+_BETWEEN = ",\n    "
+"""Between two elements of an array of the descriptor's top object, as printed."""
 
 
 @dataclass(frozen=True)
@@ -1004,11 +1036,6 @@ class _KeptBlocks:
     sources: list[str]
 
 
-_ELEMENT = re.compile(r"\n    (\{.*?\n    \})", re.DOTALL)
-"""An element of an array of the descriptor's top object, as :func:`dumps_indented` prints
-it: no string holds a line break, so its first line ending at this indentation ends it."""
-
-
 def _kept_blocks(old: str, committed: list[str], kept: set[str]) -> _KeptBlocks | None:
     """The blocks of the articles ``kept`` in the committed descriptor ``old``, which lists
     the raw texts and sources of the articles ``committed`` (in its order).
@@ -1017,11 +1044,19 @@ def _kept_blocks(old: str, committed: list[str], kept: set[str]) -> _KeptBlocks 
     """
     parts = {}
     for key in ("resources", "sources"):
-        start = old.find(f'\n  "{key}": [')
+        head = f'\n  "{key}": [\n    '
+        start = old.find(head)
         end = old.find("\n  ]", start)
         if start < 0 or end < 0:
             return None
-        parts[key] = _ELEMENT.findall(old, start, end)
+        # no string holds a line break: an element ends where a line at its indentation
+        # closes it
+        pieces = old[start + len(head) : end].split("\n    }" + _BETWEEN + "{")
+        last = len(pieces) - 1
+        parts[key] = [
+            ("{" if n else "") + piece + ("\n    }" if n < last else "")
+            for n, piece in enumerate(pieces)
+        ]
     raws = parts["resources"][len(parts["resources"]) - len(committed) :]
     if len(raws) != len(committed) or len(parts["sources"]) != len(committed):
         return None
