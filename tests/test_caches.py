@@ -407,3 +407,39 @@ def test_a_focus_reads_a_table_with_a_record_over_two_lines_whole(package_copy: 
     data = path.read_bytes().replace(b'"Every figure', b'"Every\nfigure', 1)
     path.write_bytes(data)
     assert _load._read_focused(open_package(package_copy), "reviews", frozenset([BRIEFING])) is None
+
+
+def test_a_report_is_reused_without_opening_the_package(
+    cache: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged package's report comes back before its descriptor is parsed and checked
+    (100,000 resources at a million figures); a changed byte opens and checks it again."""
+    import szdata
+    from szdata._disk import _package
+
+    first = szdata.validate(package_copy)
+
+    def no_open(*_a: object, **_k: object) -> None:
+        raise AssertionError("the package was opened")
+
+    monkeypatch.setattr(_package, "open_package", no_open)
+    again = szdata.validate(package_copy)
+    assert [i.to_dict() for i in again.issues] == [i.to_dict() for i in first.issues]
+    descriptor = package_copy / "datapackage.json"
+    descriptor.write_bytes(descriptor.read_bytes() + b"\n")
+    with pytest.raises(AssertionError, match="opened"):
+        szdata.validate(package_copy)
+
+
+def test_a_linked_descriptor_is_refused_even_after_a_report(
+    cache: Path, package_copy: Path, tmp_path: Path
+) -> None:
+    import szdata
+
+    assert szdata.validate(package_copy).ok
+    descriptor = package_copy / "datapackage.json"
+    moved = tmp_path / "elsewhere.json"
+    descriptor.rename(moved)
+    descriptor.symlink_to(moved)
+    with pytest.raises(szdata.PackageError, match="symbolic link"):
+        szdata.validate(package_copy)

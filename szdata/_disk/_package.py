@@ -234,16 +234,32 @@ def open_package(path: str | Path | None = None) -> Package:
     >>> "figures" in pkg.table_names()
     True
     """
-    if path is None:
-        root = default_root()
-        descriptor_path = root / DESCRIPTOR
-    else:
-        p = Path(path).expanduser()
-        descriptor_path = p / DESCRIPTOR if p.is_dir() else p
-        root = descriptor_path.parent
-    if not descriptor_path.is_file():
-        raise PackageError(f"no data package descriptor at {descriptor_path}")
+    descriptor_path = descriptor_of(path)
+    root = descriptor_path.parent
     from szdata._disk._descriptor import check_package
 
     descriptor, schemas = check_package(root, descriptor_path.name)
     return Package(root=root.resolve(), descriptor=descriptor, schema_descriptors=schemas)
+
+
+def descriptor_of(path: str | Path | None = None) -> Path:
+    """The descriptor :func:`open_package` opens for ``path``, not read yet.
+
+    Raises
+    ------
+    PackageError
+        When there is no descriptor there.
+
+    Examples
+    --------
+    >>> descriptor_of().name
+    'datapackage.json'
+    """
+    if path is None:
+        descriptor_path = default_root() / DESCRIPTOR
+    else:
+        p = Path(path).expanduser()
+        descriptor_path = p / DESCRIPTOR if p.is_dir() else p
+    if not descriptor_path.is_file():
+        raise PackageError(f"no data package descriptor at {descriptor_path}")
+    return descriptor_path

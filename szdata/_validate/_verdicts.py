@@ -16,7 +16,7 @@ Examples
 --------
 >>> from szdata._disk._package import open_package
 >>> pkg = open_package()
->>> _key(pkg, strict=False) != _key(pkg, strict=True)  # a report per --strict, per day, ...
+>>> _key(pkg.root, strict=False) != _key(pkg.root, strict=True)  # per --strict, per day, ...
 True
 """
 
@@ -61,10 +61,10 @@ def _code_version() -> str:
     return _cache.digest(h.hexdigest(), platform.python_version(), *libraries)
 
 
-def _key(package: Package, strict: bool) -> str | None:
+def _key(root: Path, strict: bool) -> str | None:
     from szdata._disk._files import read_files
 
-    (descriptor,) = read_files(package.root, ["datapackage.json"], missing_ok=True)
+    (descriptor,) = read_files(root, ["datapackage.json"], missing_ok=True)
     if descriptor is None:
         return None
     limits = sorted(
@@ -80,26 +80,24 @@ def _key(package: Package, strict: bool) -> str | None:
     )
 
 
-def _files_digest(
-    package: Package, files: list[str], known: dict[str, str] | None = None
-) -> str | None:
+def _files_digest(root: Path, files: list[str], known: dict[str, str] | None = None) -> str | None:
     """The digest of the SHA-256 of each file (``known``: some already computed)."""
     known = known or {}
     todo = [f for f in files if f not in known]
     hashes: dict[str, str | None] = dict(known)
     try:
-        hashes.update(zip(todo, _cache.file_sha256(package.root, todo), strict=True))
+        hashes.update(zip(todo, _cache.file_sha256(root, todo), strict=True))
     except Exception:  # an unreadable file: validate, which says why
         return None
     if any(hashes[rel] is None for rel in files):
         return None
-    listing = _listing(package)
+    listing = _listing(root)
     if listing is None:
         return None
     return _cache.digest(*(f"{rel}\0{hashes[rel]}" for rel in files), listing)
 
 
-def _listing(package: Package) -> str | None:
+def _listing(root: Path) -> str | None:
     """The digest of what is on disk besides the files read: every entry under ``data/`` and
     ``schemas/`` with its kind, and the temporary files at the root (what the rules on the
     package's folder read: ``provenance.raw-unlisted``, ``provenance.temp-file``, ...)."""
@@ -110,17 +108,24 @@ def _listing(package: Package) -> str | None:
         parts = [
             f"{rel}\0{kind}"
             for folder in ("data", "schemas")
-            for rel, kind in walk_folder(package.root, folder)
+            for rel, kind in walk_folder(root, folder)
         ]
-        parts += sorted(n for n in os.listdir(package.root) if n.endswith(TEMP_SUFFIX))
+        parts += sorted(n for n in os.listdir(root) if n.endswith(TEMP_SUFFIX))
     except Exception:  # a folder that cannot be listed: validate, which says why
         return None
     return _cache.digest(*parts)
 
 
-def recall(package: Package, *, strict: bool) -> Report | None:
-    """The report of these very files, if they were validated before; else ``None``."""
-    key = _key(package, strict)
+def recall(root: Path, *, strict: bool) -> Report | None:
+    """The report of the package at ``root`` if its very files were validated before; else
+    ``None``. The package need not be opened: the descriptor's bytes are in the key, so a
+    report is only ever stored for bytes that opened (and their checks passed)."""
+    from szdata._core._errors import SzdataError
+
+    try:
+        key = _key(root, strict)
+    except SzdataError:  # a descriptor that cannot be read: opening the package says why
+        return None
     data = None if key is None else _cache.get(_KIND, key)
     if data is None:
         return None
@@ -129,12 +134,12 @@ def recall(package: Package, *, strict: bool) -> Report | None:
         files = entry["files"]
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             return None
-        if _files_digest(package, files) != entry["digest"]:
+        if _files_digest(root, files) != entry["digest"]:
             return None
         report = entry["report"]
         issues = [Issue(**i) for i in report["issues"]]
         summary = dict(report["package"])
-        summary["root"] = str(package.root)  # the same files may be in another folder
+        summary["root"] = str(root)  # the same files may be in another folder
         return Report(issues=issues, package=summary, strict=bool(report["strict"]))
     except (ValueError, KeyError, TypeError):
         return None
@@ -144,7 +149,7 @@ def remember(package: Package, ctx: Context, report: Report) -> None:
     """Store ``report`` under the digest of everything it depends on (see the module)."""
     if _cache.cache_dir() is None:
         return
-    key = _key(package, report.strict)
+    key = _key(package.root, report.strict)
     if key is None:
         return
     files = {"datapackage.json"}
@@ -166,7 +171,7 @@ def remember(package: Package, ctx: Context, report: Report) -> None:
                 files.add(rel)
                 known[rel] = digest
     ordered = sorted(files)
-    digest = _files_digest(package, ordered, known)
+    digest = _files_digest(package.root, ordered, known)
     if digest is None:
         return
     entry: dict[str, Any] = {"files": ordered, "digest": digest, "report": report.to_dict()}
@@ -192,7 +197,7 @@ def known_clean(package: Package) -> bool:
     From a report :func:`remember` stored (with no error), or a pass :func:`remember_clean`
     recorded. The files are read and hashed to know.
     """
-    key = _key(package, strict=False)
+    key = _key(package.root, strict=False)
     if key is None:
         return False
     for kind in ("clean", _KIND):
@@ -206,7 +211,7 @@ def known_clean(package: Package) -> bool:
                 continue
             if kind == _KIND and entry["report"]["errors"] != 0:
                 continue
-            if _files_digest(package, files) == entry["digest"]:
+            if _files_digest(package.root, files) == entry["digest"]:
                 return True
         except (ValueError, KeyError, TypeError):
             continue
@@ -218,11 +223,11 @@ def remember_clean(package: Package, known: dict[str, str] | None = None) -> Non
     of a package known clean, :func:`szdata._validate.validate_articles`)."""
     if _cache.cache_dir() is None:
         return
-    key = _key(package, strict=False)
+    key = _key(package.root, strict=False)
     if key is None:
         return
     files = _all_files(package)
-    digest = _files_digest(package, files, known)
+    digest = _files_digest(package.root, files, known)
     if digest is not None:
         entry = {"files": files, "digest": digest}
         _cache.put("clean", key, json.dumps(entry).encode("utf-8"))
