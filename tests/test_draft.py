@@ -121,3 +121,34 @@ def test_staged_files_are_synced_unless_temporary(
         staged.write(tmp_path / "a.csv", b"a\n1\n")
     assert (tmp_path / "a.csv").read_bytes() == b"a\n1\n"
     assert bool(synced) is durable
+
+
+def test_a_draft_links_the_package_tables_and_never_writes_through_them(
+    package_copy: Path,
+) -> None:
+    """The draft's tables are the package's files, linked (no 45 MB copy); writing one in
+    the draft, or building the draft, replaces the draft's file and leaves the package's."""
+    pkg = open_package(package_copy)
+    table = pkg.resource("figures")["path"]
+    reviews = pkg.resource("reviews")["path"]
+    before = {rel: (package_copy / rel).read_bytes() for rel in (table, reviews)}
+    with draft(package_copy, command="test") as d:
+        assert os.path.samefile(d.copy / table, package_copy / table)
+        d.write(reviews, before[reviews] + b"")  # replaced, not written through
+        lines = before[table].decode().splitlines(keepends=True)
+        d.write(table, "".join(lines[:-1]).encode())  # a row fewer: the build puts it back
+        d.build()
+        assert not os.path.samefile(d.copy / table, package_copy / table)
+        assert {rel: (package_copy / rel).read_bytes() for rel in before} == before
+
+
+def test_a_table_reached_through_a_link_is_refused_by_a_draft(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    pkg = open_package(package_copy)
+    table = package_copy / pkg.resource("figures")["path"]
+    moved = tmp_path / "figures.csv"
+    table.rename(moved)
+    table.symlink_to(moved)
+    with pytest.raises(PackageError, match="symbolic link"), draft(package_copy, command="test"):
+        pass

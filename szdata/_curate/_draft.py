@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -176,8 +178,29 @@ class Draft:
         return [self.root / rel for rel in changed]
 
 
+def _linked(root: Path, real_root: str, rel: str, target: Path) -> bool:
+    """Whether ``root/rel``, a regular file with no link on its way, was linked at
+    ``target`` (``False``: copy it)."""
+    source = os.path.join(root, rel)
+    try:
+        if os.path.realpath(source) != os.path.join(real_root, rel):
+            return False  # a link on the way: read it, which refuses it
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another file system, or links not allowed: copy
+        return False
+    return True
+
+
 def _mirror(pkg: Package, dest: Path) -> set[str]:
     """Copy the package's descriptor, schemas and tables into ``dest``; the files of the draft.
+
+    A regular file reached through no link is linked rather than copied (45 MB of tables at
+    10,000 articles), when ``dest`` is on its file system: the draft never writes through a
+    file, it replaces it (:meth:`Draft.write`, and the build's staged files), so the
+    package's file is never changed by the draft. Anything else is read as every read in
+    the package is, refusing a link, a pipe or a folder.
 
     The raw texts are not copied: the draft reads them beneath its own ``data/raw/``, from
     the package (:func:`~szdata._disk._files.underlay`), where they stay as they are for as
@@ -186,11 +209,13 @@ def _mirror(pkg: Package, dest: Path) -> set[str]:
     does.
     """
     files: set[str] = set()
+    real_root = os.path.realpath(pkg.root)
 
     def copy(rel: str) -> None:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(read_file(pkg.root, rel))
+        if not _linked(pkg.root, real_root, rel, target):
+            target.write_bytes(read_file(pkg.root, rel))
         files.add(rel)
 
     copy(DESCRIPTOR)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from szdata._disk._package import Package
+    from szdata._disk._readers import CsvTable
     from szdata._schemas._schema import TableSchema
     from szdata._validate._raw import RawReader
 
@@ -135,8 +136,12 @@ def read_table(package: Package, name: str) -> tuple[LoadedTable, list[Issue]]:
     """
     from szdata._disk._readers import read_table as read_csv_table
 
-    schema = package.schema(name)
-    read = read_csv_table(package, name)
+    return _loaded(name, package.schema(name), read_csv_table(package, name))
+
+
+def _loaded(name: str, schema: TableSchema, read: CsvTable) -> tuple[LoadedTable, list[Issue]]:
+    """Table ``name`` as ``read``, typed by ``schema`` when its header is the schema's; with
+    the syntax issues of the reading."""
     table = LoadedTable(
         name=name, file=read.file, schema=schema, sha256=read.sha256, size=read.size
     )
@@ -219,16 +224,9 @@ def _read_focused(
     if got is None:
         return None
     read, every = got
-    table = LoadedTable(
-        name=name, file=read.file, schema=schema, sha256=read.sha256, size=read.size
-    )
-    issues = [table.issue(i.rule, i.line, i.column, i.value, i.message) for i in read.issues]
-    wrong = read.header_issue(schema.field_names)
-    if wrong is not None:
-        header = table.issue(wrong.rule, wrong.line, wrong.column, wrong.value, wrong.message)
-        return table, [header, *issues]
-    table.text = read.frame
-    table.typed = typed_frame(read.frame, schema)
+    table, issues = _loaded(name, schema, read)
+    if not table.usable:
+        return table, issues
     every = every.select(LINE, *(cast_expr(schema.field(c)) for c in columns))
     inside = pl.col("article_id").is_in(list(focus)).fill_null(False)
     issues.extend(_key_issues(table, every, every.select(inside).to_series()))
