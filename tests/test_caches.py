@@ -11,6 +11,7 @@ new article's rows and still leaves exactly what a whole build produces.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -443,3 +444,76 @@ def test_a_linked_descriptor_is_refused_even_after_a_report(
     descriptor.symlink_to(moved)
     with pytest.raises(szdata.PackageError, match="symbolic link"):
         szdata.validate(package_copy)
+
+
+def _settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as settled (the tests do not wait two seconds)."""
+    monkeypatch.setattr(_cache, "_SETTLED_NS", -(10**12))
+
+
+def test_a_settled_file_is_hashed_once_across_processes(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's digest is remembered with its inode, size and times: another process that
+    finds them unchanged reads no byte of it; a change of the file hashes it again."""
+    _settled_at_once(monkeypatch)
+    (tmp_path / "raw").mkdir()
+    text = tmp_path / "raw" / "a.txt"
+    text.write_bytes(b"first text\n")
+    (first,) = _cache.file_sha256(tmp_path, ["raw/a.txt"])
+    assert _entries(cache, "digests")
+    _cache._SHA256.clear()  # another process
+
+    def no_read(*_a: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(_cache, "_read_and_hash", no_read)
+    assert _cache.file_sha256(tmp_path, ["raw/a.txt"]) == [first]
+    monkeypatch.undo()
+    _settled_at_once(monkeypatch)
+    was = text.stat().st_mtime_ns
+    text.write_bytes(b"other text\n")  # the same size: its times tell
+    os.utime(text, ns=(was, was + 1_000_000_000))  # even within one tick of the clock
+    _cache._SHA256.clear()
+    assert _cache.file_sha256(tmp_path, ["raw/a.txt"]) == [
+        _cache.hashlib.sha256(b"other text\n").hexdigest()
+    ]
+
+
+def test_a_file_changed_just_now_is_not_remembered(cache: Path, tmp_path: Path) -> None:
+    """Its times could stay the same through another change within the same clock tick."""
+    (tmp_path / "a.txt").write_bytes(b"a text\n")
+    assert _cache.file_sha256(tmp_path, ["a.txt"])[0] is not None
+    assert not _entries(cache, "digests")
+
+
+@pytest.mark.parametrize(
+    "entry", [b"not json", b"[1, 2]", b'{"a.txt": [1, 2, 3, 4, "zz"]}', b'{"a.txt": "x"}']
+)
+def test_a_tampered_digest_record_is_ignored(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: bytes
+) -> None:
+    _settled_at_once(monkeypatch)
+    (tmp_path / "a.txt").write_bytes(b"a text\n")
+    expected = _cache.file_sha256(tmp_path, ["a.txt"])
+    for path in _entries(cache, "digests"):
+        head = path.read_bytes().split(b"\n", 2)
+        path.write_bytes(b"\n".join([*head[:2], entry]))
+    _cache._SHA256.clear()
+    assert _cache.file_sha256(tmp_path, ["a.txt"]) == expected
+
+
+def test_a_record_of_other_times_is_not_used(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record made for the same name with other metadata (another inode, another file)
+    gives no digest: the file is read."""
+    _settled_at_once(monkeypatch)
+    (tmp_path / "a.txt").write_bytes(b"a text\n")
+    _cache.file_sha256(tmp_path, ["a.txt"])
+    (tmp_path / "a.txt").unlink()
+    (tmp_path / "a.txt").write_bytes(b"another text\n")  # a new file, maybe the same inode
+    _cache._SHA256.clear()
+    assert _cache.file_sha256(tmp_path, ["a.txt"]) == [
+        _cache.hashlib.sha256(b"another text\n").hexdigest()
+    ]

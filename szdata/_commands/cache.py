@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("cache")
     def cache(clear: ClearOption = False, as_json: JsonOption = False) -> None:
-        """Show what the cache of derived results holds (parses, builds, verdicts), or clear it.
+        """Show what the cache of derived results holds (parses, reports, digests...), or clear it.
 
         The cache lives outside any package ($SZDATA_CACHE_DIR, else $XDG_CACHE_HOME/szdata,
         else ~/.cache/szdata); SZDATA_NO_CACHE=1 turns it off. An entry only saves work: a

@@ -33,6 +33,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _MAGIC = b"szdata-cache 1\n"
 """Every entry starts with this line, then the key it was written under, then the data."""
@@ -120,7 +121,8 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
 
     A file is read and hashed once per process while it keeps its inode, size and times (a
     command hashes a package's raw texts for several keys; a draft reads the package's
-    own, :func:`~szdata._disk._files.underlay`).
+    own, :func:`~szdata._disk._files.underlay`), and once at all while it keeps them and
+    the cache is on (:class:`_FolderDigests`: as git's index knows a file unchanged).
     ``rels`` are relative paths already checked safe.
     """
     import stat
@@ -128,9 +130,10 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     from szdata._disk._files import Beneath, frozen_memo
 
     out: list[str | None] = []
-    todo: list[tuple[int, str, tuple[int, int, int, int, int]]] = []
+    todo: list[tuple[int, str, tuple[int, int, int, int, int], str]] = []
     places = Beneath(root)  # a draft's raw texts are the package's (an underlay)
     frozen: list[tuple[int, str, dict[object, object]]] = []
+    folders = _FolderDigests.opener()
     for n, rel in enumerate(rels):
         where = places.where(rel)
         memo = None if where is places.root else frozen_memo(where)
@@ -140,8 +143,9 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
                 out.append(known)  # type: ignore[arg-type]
                 continue
             frozen.append((n, rel, memo))
+        path = os.path.join(where, rel)
         try:
-            st = os.lstat(os.path.join(where, rel))
+            st = os.lstat(path)
         except OSError:
             out.append(None)
             continue
@@ -150,18 +154,115 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
             continue
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         known = _SHA256.get(key)
+        if known is None and folders is not None:
+            known = folders(path, st.st_dev).get(path, key)
+            if known is not None:
+                _SHA256[key] = known
         out.append(known)
         if known is None:
-            todo.append((n, rel, key))
+            todo.append((n, rel, key, path))
     if todo:
-        digests = _read_and_hash(root, [rel for _, rel, _ in todo])
-        for (n, _rel, key), found in zip(todo, digests, strict=True):
+        digests = _read_and_hash(root, [rel for _, rel, _, _ in todo])
+        for (n, _rel, key, path), found in zip(todo, digests, strict=True):
             if found is not None:
                 out[n] = _SHA256[key] = found
+                if folders is not None:
+                    folders(path, key[0]).put(path, key, found)
+    if folders is not None:
+        folders.save()
     for n, rel, memo in frozen:
         if out[n] is not None:  # a file that could not be read is looked at again
             memo[("sha256", rel)] = out[n]
     return out
+
+
+_SETTLED_NS = 2_000_000_000
+"""How long ago a file must have last changed for its digest to be remembered across
+processes (2 s): a file changed again within the same tick of the file system's clock
+could keep its times, as git's "racy" files; those are hashed every time."""
+
+
+class _FolderDigests:
+    """The SHA-256 of the files of one folder, by name, with the inode, size and times each
+    had when hashed; in the cache (kind ``digests``), one entry per folder.
+
+    A digest is used only for a file that has the very inode, size, modification and change
+    times it had (the change time cannot be set back by a user), and is kept only for a
+    file that had not changed for :data:`_SETTLED_NS` when it was hashed. So a validation
+    of 10,000 unchanged raw texts reads their metadata, not their bytes. An entry that is
+    not what :meth:`save` writes is ignored (the files are hashed again).
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        data = get("digests", key)
+        if data is None:
+            return
+        import json
+
+        try:
+            entries = json.loads(data)
+        except ValueError:
+            return
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    @classmethod
+    def opener(cls) -> _Opener | None:
+        """The folders' digests of one call, opened as asked; ``None`` when caching is off."""
+        return None if cache_dir() is None else _Opener()
+
+    def get(self, path: str, key: tuple[int, int, int, int, int]) -> str | None:
+        """The digest of the file at ``path`` if it is as it was when hashed."""
+        entry = self.entries.get(os.path.basename(path))
+        if (
+            type(entry) is list
+            and len(entry) == 5
+            and entry[:4] == list(key[1:])
+            and type(entry[4]) is str
+            and _HEX64.fullmatch(entry[4])
+        ):
+            return entry[4]
+        return None
+
+    def put(self, path: str, key: tuple[int, int, int, int, int], sha: str) -> None:
+        """Remember the digest of a file that had settled (see the class)."""
+        import time
+
+        if max(key[3], key[4]) < time.time_ns() - _SETTLED_NS:
+            self.entries[os.path.basename(path)] = [*key[1:], sha]
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            import json
+
+            put("digests", self.key, json.dumps(self.entries, separators=(",", ":")).encode())
+            self.dirty = False
+
+
+class _Opener:
+    """The :class:`_FolderDigests` of the folders one call looks at."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, _FolderDigests] = {}
+
+    def __call__(self, path: str, device: int) -> _FolderDigests:
+        folder = os.path.dirname(path)
+        found = self.folders.get(folder)
+        if found is None:
+            key = digest("digests", str(device), os.path.realpath(folder))
+            found = self.folders[folder] = _FolderDigests(key)
+        return found
+
+    def save(self) -> None:
+        for folder in self.folders.values():
+            folder.save()
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def _read_and_hash(root: str | Path, rels: list[str]) -> list[str | None]:
