@@ -15,7 +15,9 @@ child process, the runs of a command and of its baseline taking turns:
   (the report of unchanged files reused, :mod:`szdata._validate._verdicts`).
 
 The caches (:mod:`szdata._disk._cache`) live in a folder of the run, warmed as a curator's
-are: by the build of the package, then by each command's first run (not timed).
+are: by the build of the package, then by each command's first run (not timed). The copies
+of a command's runs are made first and left to settle (:data:`SETTLE`), as a checkout's
+files were written before the command.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import shutil
 import statistics
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,13 @@ def _copy(src: Path, dest: Path) -> Path:
         shutil.rmtree(dest)
     shutil.copytree(src, dest, copy_function=os.link, ignore=shutil.ignore_patterns(".szdata.lock"))
     return dest
+
+
+SETTLE = 2.5
+"""Seconds the copies of a package are left alone before the commands run on them. A link
+made to a file changes its change time; a curator's checkout was written long before the
+command, and the digests of its files are remembered only once they have settled
+(:data:`szdata._disk._cache._SETTLED_NS`)."""
 
 
 def _szdata(*args: str) -> list[str]:
@@ -117,12 +127,22 @@ def time_commands(
     for name in ("add", "review", "correct"):
         times: dict[str, list[float]] = {label: [] for label in packages}
         cpu: dict[str, list[float]] = {label: [] for label in packages}
+        copies = {
+            (label, n): _copy(src, workdir / f"run-{label}-{n}")
+            for n in range(repeat + 1)
+            for label, src in packages.items()
+        }
+        time.sleep(SETTLE)  # as a checkout's files are: written before, not just now
         for n in range(repeat + 1):  # the first run of each warms the caches, untimed
             for label, src in packages.items():
                 article, figure = first_ids(src)
-                copy = _copy(src, workdir / f"run-{label}")
-                argv = commands(copy, article, figure)[name]
+                # every run in one folder, as a curator's checkout stays where it is; no
+                # copy is removed meanwhile (an unlinked link changes its file's times)
+                place = workdir / f"run-{label}"
+                copies[label, n].rename(place)
+                argv = commands(place, article, figure)[name]
                 r = run_child(argv, env=env)
+                copies[label, n] = place.rename(workdir / f"ran-{label}-{n}")
                 if r.returncode != 0:
                     raise RuntimeError(
                         f"{name} on {label} exited {r.returncode}:\n{r.stderr[-1500:]}"
@@ -140,8 +160,8 @@ def time_commands(
             f"  {name}: "
             + ", ".join(f"{label} {out[label][name]['seconds']:.2f} s" for label in packages)
         )
-    for label in packages:
-        shutil.rmtree(workdir / f"run-{label}", ignore_errors=True)
+        for copy in copies.values():
+            shutil.rmtree(copy, ignore_errors=True)
     return out
 
 
