@@ -498,8 +498,9 @@ def render(
         "",
         "The floor reads every table with polars and every raw text (`import polars` "
         "included); `szdata validate` runs every check (cold: `SZDATA_NO_CACHE=1`); warm: "
-        "the same files validated before, whose report is reused after reading and hashing "
-        "every file (`szdata._validate._verdicts`).",
+        "the same files validated before, whose report is reused once every file is known "
+        "unchanged: its bytes hashed, or its inode, size and times those it had when hashed "
+        "(`szdata._validate._verdicts`, `szdata._disk._cache`).",
         "",
         "| figures | table rows | CSV | floor: tables + raw texts | `szdata validate` | "
         "validate / floor | warm (unchanged files) | warm / floor | peak memory | "
