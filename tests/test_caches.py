@@ -517,3 +517,34 @@ def test_a_record_of_other_times_is_not_used(
     assert _cache.file_sha256(tmp_path, ["a.txt"]) == [
         _cache.hashlib.sha256(b"another text\n").hexdigest()
     ]
+
+
+def test_a_descriptor_the_build_printed_is_read_without_the_strict_pass(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys printed twice and lone surrogates are looked for in a descriptor from outside,
+    not in one this process printed from its objects; a byte changed since is looked at."""
+    from szdata._disk import _descriptor
+    from szdata._disk._descriptor import _json
+
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    monkeypatch.setattr(_descriptor, "_PRINTED", set())  # none printed by another test
+    seen: list[bool] = []
+    real = _json.loads
+
+    def loads(data: bytes, file: str, *, strict: bool = True) -> object:
+        if file == "datapackage.json":
+            seen.append(strict)
+        return real(data, file, strict=strict)
+
+    monkeypatch.setattr(_json, "loads", loads)
+    data = (package_copy / "datapackage.json").read_bytes()
+    _descriptor._CHECKED.clear()
+    open_package(package_copy)
+    _descriptor.printed(data)
+    _descriptor._CHECKED.clear()
+    open_package(package_copy)
+    (package_copy / "datapackage.json").write_bytes(data + b"\n")
+    _descriptor._CHECKED.clear()
+    open_package(package_copy)
+    assert seen == [True, False, True]

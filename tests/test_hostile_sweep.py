@@ -285,22 +285,33 @@ def test_diff_names_a_table_committed_as_a_link(package_copy: Path, capsys) -> N
     assert "szdata-diff" not in err  # no temporary folder in the message
 
 
-def test_a_text_another_add_wrote_meanwhile_is_said_so(package_copy: Path, tmp_path) -> None:
+def test_a_text_another_add_wrote_before_the_lock_is_seen_under_it(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ``add`` of one text at once: the package's texts are listed and hashed once the
+    lock is taken, so the second sees what the first wrote while it waited."""
+    import contextlib
+
     from szdata._core._errors import SzdataError
-    from szdata._curate._add import _added_meanwhile, _Text
-    from szdata._parse import parse
+    from szdata._curate._add import add_articles
+    from szdata._disk import _lock
 
     data = (HEAD + "It gave 5 masks.\n").encode("utf-8")
-    raw = package_copy / "data" / "raw"
-    present = {p.name for p in raw.glob("*.txt")}
-    (raw / "025_other.txt").write_bytes(data)  # what the other command wrote, under its lock
-    mine = _Text(tmp_path / "026_mine.txt", "026_mine.txt", data, parse(data, file_name="x.txt"))
-    with pytest.raises(SzdataError, match="the same text was added meanwhile as data/raw/025"):
-        _added_meanwhile(package_copy, present, [mine])
-    same = _Text(tmp_path / "025_other.txt", "025_other.txt", data, mine.parsed)
-    with pytest.raises(SzdataError, match=r"025_other\.txt was added meanwhile"):
-        _added_meanwhile(package_copy, present, [same])
-    _added_meanwhile(package_copy, present | {"025_other.txt"}, [mine])  # nothing new: no word
+    mine = tmp_path / "026_mine.txt"
+    mine.write_bytes(data)
+    real = _lock.package_lock
+
+    @contextlib.contextmanager
+    def lock_after_another_add(root, **kw):  # the other command's text, before our lock
+        (package_copy / "data" / "raw" / "025_other.txt").write_bytes(data)
+        with real(root, **kw) as held:
+            yield held
+
+    monkeypatch.setattr(_lock, "package_lock", lock_after_another_add)
+    with pytest.raises(
+        SzdataError, match="the same text is already in the package as data/raw/025"
+    ):
+        add_articles([mine], path=package_copy, by="A Tester", dry_run=True)
 
 
 # -- the other commands ----------------------------------------------------------------------

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from szdata._curate._build import BuildResult
     from szdata._curate._draft import Draft
     from szdata._disk._package import Package
-    from szdata._parse import ParsedArticle
+    from szdata._parse import ParsedArticle, Registry
     from szdata._validate import Issue
 
 RAW_DIR = "data/raw"
@@ -263,10 +263,8 @@ def add_articles(
     []
     """
     from szdata._curate._draft import draft
-    from szdata._disk._cache import file_sha256
-    from szdata._disk._files import list_folder, read_files
     from szdata._disk._package import open_package
-    from szdata._parse import Registry, parse
+    from szdata._parse import Registry
 
     if url is not None and not is_web_address(url):
         raise UsageError(
@@ -275,72 +273,21 @@ def add_articles(
         )
     pkg = open_package(path)
     step = on_progress or (lambda _msg: None)
-    problems: list[Problem] = []
-    names = list_folder(pkg.root, RAW_DIR, suffix=".txt")
-    rels = [f"{RAW_DIR}/{n}" for n in names]
-    # hashed once for the whole command (the draft's links and the build's keys share it)
-    digests = file_sha256(pkg.root, rels)
-    # what is not a regular file is refused here as every read of a raw text refuses it
-    for _ in read_files(pkg.root, [r for r, d in zip(rels, digests, strict=True) if d is None]):
-        pass
-    present = set(names)
-    by_hash = {d: n for n, d in zip(names, digests, strict=True) if d is not None}
     registry = Registry.load(pkg)
-
-    articles: list[AddedArticle] = []
-    texts: list[_Text] = []
-    for given in raw_files:
-        src = Path(given)
-        shown = str(given)
-        data = _read_input(src, shown)
-        if isinstance(data, Problem):
-            problems.append(data)
-            continue
-        if src.name in present:
-            (existing,) = read_files(pkg.root, [f"{RAW_DIR}/{src.name}"])
-            if existing == data:
-                articles.append(AddedArticle(src, src.name[:-4], "already-present"))
-                step(f"{src.name}: already in the package")
-                continue
-            problems.append(
-                Problem(
-                    shown,
-                    f"data/raw/{src.name} already holds a different text",
-                    "raw texts are never replaced: give the new text another file name",
-                )
-            )
-            continue
-        digest = _sha256(data)
-        if digest in by_hash:
-            problems.append(
-                Problem(
-                    shown,
-                    f"the same text is already in the package as data/raw/{by_hash[digest]}",
-                    "nothing to add: the text is there",
-                )
-            )
-            continue
-        if any(t.name == src.name for t in texts):
-            problems.append(Problem(shown, f"{src.name} is given twice", "give it once"))
-            continue
-        try:
-            parsed = parse(data, file_name=src.name, registry=registry, reference_date=published)
-        except ParseError as exc:
-            problems.append(Problem(shown, str(exc), exc.hint or "save the text as published"))
-            continue
-        texts.append(_Text(src, shown, data, parsed))
-        by_hash[digest] = src.name
-        step(f"{src.name}: parsed")
-
-    decisions, decided = _date_decisions(pkg, texts, published, url, evidence, by, today, problems)
-    decisions += _remove_decisions(texts, remove, reason, by, pkg, today, problems, len(decisions))
-    if problems:
-        raise AddRefused(problems)
-    if not texts:
-        return AddResult(articles, [], dry_run)
-
     with draft(pkg.root, command="add") as d:
-        _added_meanwhile(pkg.root, present, texts)
+        # under the lock, no other command adds a text meanwhile; the package's texts are
+        # listed and hashed beneath the draft, once for the whole command
+        articles, texts, problems = _read_texts(d.copy, raw_files, registry, published, step)
+        decisions, decided = _date_decisions(
+            pkg, texts, published, url, evidence, by, today, problems
+        )
+        decisions += _remove_decisions(
+            texts, remove, reason, by, pkg, today, problems, len(decisions)
+        )
+        if problems:
+            raise AddRefused(problems)
+        if not texts:
+            return AddResult(articles, [], dry_run)
         if not d.is_built():
             raise AddRefused(
                 "the committed tables are not what the build produces, so new rows cannot be told "
@@ -384,36 +331,73 @@ def add_articles(
     return AddResult(articles, written, dry_run)
 
 
-def _added_meanwhile(root: Path, present: set[str], texts: list[_Text]) -> None:
-    """Refuse, under the lock, the texts another command added since they were checked (two
-    ``add`` at once): as the same checks say it when the other command had ended before."""
+def _read_texts(
+    root: Path,
+    raw_files: Sequence[str | Path],
+    registry: Registry,
+    published: dt.date | None,
+    step: Callable[[str], None],
+) -> tuple[list[AddedArticle], list[_Text], list[Problem]]:
+    """Read and parse the texts given, against the raw texts of the package at ``root``:
+    the articles already there, the texts to add, and the problems found."""
     from szdata._disk._cache import file_sha256
-    from szdata._disk._files import list_folder
+    from szdata._disk._files import list_folder, read_files
+    from szdata._parse import parse
 
-    new = [n for n in list_folder(root, RAW_DIR, suffix=".txt") if n not in present]
-    if not new:
-        return
-    digests = dict(zip(file_sha256(root, [f"{RAW_DIR}/{n}" for n in new]), new, strict=True))
-    problems = []
-    for t in texts:
-        if t.name in new:
+    problems: list[Problem] = []
+    names = list_folder(root, RAW_DIR, suffix=".txt")
+    rels = [f"{RAW_DIR}/{n}" for n in names]
+    digests = file_sha256(root, rels)
+    # what is not a regular file is refused here as every read of a raw text refuses it
+    for _ in read_files(root, [r for r, d in zip(rels, digests, strict=True) if d is None]):
+        pass
+    present = set(names)
+    by_hash = {d: n for n, d in zip(names, digests, strict=True) if d is not None}
+    articles: list[AddedArticle] = []
+    texts: list[_Text] = []
+    for given in raw_files:
+        src = Path(given)
+        shown = str(given)
+        data = _read_input(src, shown)
+        if isinstance(data, Problem):
+            problems.append(data)
+            continue
+        if src.name in present:
+            (existing,) = read_files(root, [f"{RAW_DIR}/{src.name}"])
+            if existing == data:
+                articles.append(AddedArticle(src, src.name[:-4], "already-present"))
+                step(f"{src.name}: already in the package")
+                continue
             problems.append(
                 Problem(
-                    t.shown,
-                    f"data/raw/{t.name} was added meanwhile by another command",
+                    shown,
+                    f"data/raw/{src.name} already holds a different text",
                     "raw texts are never replaced: give the new text another file name",
                 )
             )
-        elif (other := digests.get(_sha256(t.data))) is not None:
+            continue
+        digest = _sha256(data)
+        if digest in by_hash:
             problems.append(
                 Problem(
-                    t.shown,
-                    f"the same text was added meanwhile as data/raw/{other}",
+                    shown,
+                    f"the same text is already in the package as data/raw/{by_hash[digest]}",
                     "nothing to add: the text is there",
                 )
             )
-    if problems:
-        raise AddRefused(problems)
+            continue
+        if any(t.name == src.name for t in texts):
+            problems.append(Problem(shown, f"{src.name} is given twice", "give it once"))
+            continue
+        try:
+            parsed = parse(data, file_name=src.name, registry=registry, reference_date=published)
+        except ParseError as exc:
+            problems.append(Problem(shown, str(exc), exc.hint or "save the text as published"))
+            continue
+        texts.append(_Text(src, shown, data, parsed))
+        by_hash[digest] = src.name
+        step(f"{src.name}: parsed")
+    return articles, texts, problems
 
 
 def _new_rows(d: Draft, built: BuildResult) -> dict[str, list[dict[str, str]]]:

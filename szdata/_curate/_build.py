@@ -301,6 +301,9 @@ def _remember_built(
         for rel, text in result.contents.items()
     }
     result.sha256 = {rel: hashlib.sha256(b).hexdigest() for rel, b in data.items()}
+    from szdata._disk._descriptor import printed
+
+    printed(data[DESCRIPTOR])  # printed from objects: no key twice, no lone surrogate
     key = _inputs_key(pkg, data[DESCRIPTOR])
     if key is None:
         return

@@ -29,7 +29,7 @@ from szdata._disk._descriptor._json import (
 )
 from szdata._disk._limits import limit
 
-__all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package"]
+__all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package", "printed"]
 
 
 def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -67,7 +67,8 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         return known
     verdict = _Verdict("descriptor", data)
     # duplicate keys and lone surrogates: decided by the bytes, checked until they pass once
-    descriptor = loads(data, rel, strict=not verdict.passed)
+    # (a descriptor this process printed from its objects holds neither)
+    descriptor = loads(data, rel, strict=not verdict.passed and not _printed_here(data))
     read: dict[str, bytes] = {}
 
     def document() -> None:  # what the descriptor's bytes alone decide, in this order
@@ -145,6 +146,29 @@ def _checked_before(
         check_table_files(result[0], rel, root)
         return result
     return None
+
+
+_PRINTED: set[bytes] = set()
+"""The SHA-256 of the descriptors this process printed (:func:`printed`)."""
+
+
+def printed(data: bytes) -> None:
+    """Record that this process printed the descriptor ``data`` (a build): a key printed
+    twice or a lone surrogate cannot be in it, since a dict holds a key once, no UTF-8
+    encoding holds a lone surrogate, and the entries a build keeps as the committed
+    descriptor prints them were read strictly when it was opened (or had passed before).
+    Its other checks are run as for any descriptor."""
+    import hashlib
+
+    _PRINTED.add(hashlib.sha256(data).digest())
+
+
+def _printed_here(data: bytes) -> bool:
+    if not _PRINTED:
+        return False
+    import hashlib
+
+    return hashlib.sha256(data).digest() in _PRINTED
 
 
 class _Verdict:
