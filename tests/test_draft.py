@@ -152,3 +152,32 @@ def test_a_table_reached_through_a_link_is_refused_by_a_draft(
     table.symlink_to(moved)
     with pytest.raises(PackageError, match="symbolic link"), draft(package_copy, command="test"):
         pass
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["same-file-system", "another"])
+def test_a_draft_moves_its_files_into_the_package(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    """A committed file is the draft's own, linked into the package and synced (no second
+    copy of 45 MB); on another file system its bytes are written. Either way the package
+    gets the draft's bytes and keeps the file's permissions."""
+    from szdata._disk import _atomic
+
+    if not links:
+
+        def no_link(*_a: object, **_k: object) -> None:
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(_atomic.os, "link", no_link)
+    reviews = open_package(package_copy).resource("reviews")["path"]
+    target = package_copy / reviews
+    target.chmod(0o640)
+    new = target.read_bytes() + b"zz_new,unreviewed,,,,\n"
+    with draft(package_copy, command="test") as d:
+        d.write(reviews, new)
+        (d.copy / reviews).chmod(0o600)
+        [written] = d.commit()
+        assert os.path.samefile(written, d.copy / reviews) is links
+    assert target.read_bytes() == new
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not list(target.parent.glob("*.szdata-tmp"))

@@ -173,8 +173,8 @@ class Draft:
         # raw texts first: every other file is derived from them (see szdata._disk._atomic)
         changed.sort(key=lambda rel: (not rel.startswith(RAW_DIR + "/"), rel))
         with StagedFiles() as staged:
-            for rel in changed:
-                staged.write(self.root / rel, (self.copy / rel).read_bytes())
+            for rel in changed:  # the draft's own files: moved in, not copied
+                staged.move(self.root / rel, self.copy / rel)
         return [self.root / rel for rel in changed]
 
 

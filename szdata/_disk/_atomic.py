@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import secrets
 import signal
 import stat
 import tempfile
@@ -129,6 +130,34 @@ class StagedFiles:
         """Stage ``data`` for ``path``."""
         target = Path(path)
         self._pending.append((_write_temp(target, data, durable=self._durable), target))
+
+    def move(self, path: str | Path, source: str | Path) -> None:
+        """Stage the file ``source`` (a temporary file of this process's, which nothing else
+        writes) for ``path``: linked next to ``path`` and synced rather than copied, when
+        both are on one file system; else its bytes are written."""
+        target, source = Path(path), Path(source)
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, tmp, follow_symlinks=False)
+            if hasattr(os, "fchmod"):  # the target's permissions, as a written file gets
+                os.chmod(tmp, _mode_for(target))
+            if self._durable:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError:  # another file system, or no links: the bytes are written
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            self.write(target, source.read_bytes())
+            return
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._pending.append((tmp, target))
 
     @property
     def targets(self) -> list[Path]:
