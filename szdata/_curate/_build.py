@@ -374,7 +374,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     committed: dict[str, str] = {}
     rebuilt: dict[str, list[dict[str, str]]] = {}
     committed_ids: list[str] = []
-    articles_file = (pkg.path_of("articles").relative_to(pkg.root).as_posix(), b"")
+    articles_data = b""  # the committed articles table, for the descriptor
     for t in BUILT_TABLES:
         rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
         (data,) = read_files(pkg.root, [rel], missing_ok=True)
@@ -387,7 +387,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
         except UnicodeDecodeError:
             return None
         if t == "articles":
-            articles_file = (rel, data)
+            articles_data = data
         del data
         lines = old.splitlines(keepends=True)
         if (
@@ -425,8 +425,8 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     if kept is not None:  # the descriptor needs no cell of the other articles but their id
         others: list[Row] = [{"article_id": a} for a in committed_ids if a not in only]
     else:  # every cell of the other articles
-        rel, data = articles_file
-        read = read_csv_bytes(data, file=rel).check(pkg.schema("articles").field_names)
+        rel = pkg.path_of("articles").relative_to(pkg.root).as_posix()
+        read = read_csv_bytes(articles_data, file=rel).check(pkg.schema("articles").field_names)
         frame = read.frame.drop(LINE).filter(~pl.col("article_id").is_in(list(only)))
         others = list(
             frame.with_columns(
@@ -434,7 +434,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
                 pl.col("chars").cast(pl.Int64, strict=False),
             ).iter_rows(named=True)
         )
-    del articles_file
+    del articles_data
     every = [*others, *tables["articles"]]
     every.sort(key=_order)
     contents[DESCRIPTOR] = _descriptor(pkg, every, contents, kept=kept)

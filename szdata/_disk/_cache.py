@@ -133,7 +133,7 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     todo: list[tuple[int, str, tuple[int, int, int, int, int], str]] = []
     places = Beneath(root)  # a draft's raw texts are the package's (an underlay)
     frozen: list[tuple[int, str, dict[object, object]]] = []
-    folders = _FolderDigests.opener()
+    folders = None if cache_dir() is None else _Opener()
     for n, rel in enumerate(rels):
         where = places.where(rel)
         memo = None if where is places.root else frozen_memo(where)
@@ -208,11 +208,6 @@ class _FolderDigests:
             return
         if isinstance(entries, dict):
             self.entries = entries
-
-    @classmethod
-    def opener(cls) -> _Opener | None:
-        """The folders' digests of one call, opened as asked; ``None`` when caching is off."""
-        return None if cache_dir() is None else _Opener()
 
     def get(self, path: str, key: tuple[int, int, int, int, int]) -> str | None:
         """The digest of the file at ``path`` if it is as it was when hashed."""

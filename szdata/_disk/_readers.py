@@ -289,6 +289,15 @@ def read_csv_column(data: bytes, column: str) -> list[str | None] | None:
     >>> read_csv_column(b'a,b\\n1,"x,y"\\n2,\\n', "b")
     ['x,y', None]
     """
+    read = _some_columns(data, [column])
+    return None if read is None else read[1].to_series(0).to_list()
+
+
+def _some_columns(data: bytes, columns: list[str]) -> tuple[list[str], pl.DataFrame] | None:
+    """The header of a CSV file's bytes and the cells of its ``columns``, read by polars as
+    :func:`read_csv_bytes` reads every column, the others skipped. ``None`` when the header
+    holds a quote, a name twice or not every one of ``columns``, or polars refuses the file.
+    """
     import polars as pl
 
     eol = data.find(b"\n")
@@ -296,13 +305,12 @@ def read_csv_column(data: bytes, column: str) -> list[str | None] | None:
     if b'"' in header_bytes:
         return None
     header = header_bytes.decode("utf-8", errors="replace").split(",")
-    if column not in header or len(set(header)) != len(header):
+    if not set(columns) <= set(header) or len(set(header)) != len(header):
         return None
     try:
-        frame = _polars_read(data, header, extra=False, columns=[column])
+        return header, _polars_read(data, header, extra=False, columns=columns)
     except pl.exceptions.PolarsError:
         return None
-    return frame.to_series(0).to_list()
 
 
 def read_csv_rows(
@@ -329,21 +337,12 @@ def read_csv_rows(
 
     import polars as pl
 
-    eol = data.find(b"\n")
-    header_bytes = (data if eol < 0 else data[:eol]).rstrip(b"\r")
-    if b'"' in header_bytes or data.startswith(BOM):
+    if data.startswith(BOM):
         return None
-    try:
-        header = header_bytes.decode("utf-8").split(",")
-    except UnicodeDecodeError:
+    read = _some_columns(data, list(dict.fromkeys([column, *keep])))
+    if read is None:
         return None
-    columns = list(dict.fromkeys([column, *keep]))
-    if not set(columns) <= set(header) or len(set(header)) != len(header):
-        return None
-    try:
-        every = _polars_read(data, header, extra=False, columns=columns)
-    except pl.exceptions.PolarsError:
-        return None
+    header, every = read
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()  # the last line ending
