@@ -291,10 +291,11 @@ def test_the_descriptor_keeps_the_committed_blocks_of_untouched_articles(
         pkg.path_of(t).relative_to(pkg.root).as_posix(): _build._csv(pkg, t, tables[t])
         for t in _build.BUILT_TABLES
     }
-    whole = _build._descriptor(pkg, tables["articles"], contents)
+    facts = _build._Encoded(contents).facts
+    whole = _build._descriptor(pkg, tables["articles"], facts)
     kept = _build._kept_blocks(text, ids, set(ids[1:]))
     assert kept is not None and set(kept.at) == set(ids[1:])
-    assert _build._descriptor(pkg, tables["articles"], contents, kept=kept) == whole
+    assert _build._descriptor(pkg, tables["articles"], facts, kept=kept) == whole
     assert whole == text  # the package is built
 
 

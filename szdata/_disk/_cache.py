@@ -124,46 +124,58 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     own, :func:`~szdata._disk._files.underlay`), and once at all while it keeps them and
     the cache is on (:class:`_FolderDigests`: as git's index knows a file unchanged).
     ``rels`` are relative paths already checked safe.
+
+    A pass over 10,000 unchanged files costs their metadata: one ``lstat`` each, and a few
+    dictionary lookups (the folder's digests are looked up once per folder, not per file).
     """
-    import stat
+    from stat import S_ISREG
 
     from szdata._disk._files import Beneath, frozen_memo
 
-    out: list[str | None] = []
-    todo: list[tuple[int, str, tuple[int, int, int, int, int], str]] = []
+    out: list[str | None] = [None] * len(rels)
+    todo: list[tuple[int, tuple[int, int, int, int, int], str]] = []
     places = Beneath(root)  # a draft's raw texts are the package's (an underlay)
     frozen: list[tuple[int, str, dict[object, object]]] = []
     folders = None if cache_dir() is None else _Opener()
+    memos: dict[str, Any] = {}
+    lstat, split, known_here = os.lstat, os.path.split, _SHA256.get
+    folder_of: dict[str, _FolderDigests] = {}
+    own = os.fspath(places.root)
     for n, rel in enumerate(rels):
-        where = places.where(rel)
-        memo = None if where is places.root else frozen_memo(where)
-        if memo is not None:  # beneath a draft: looked at once while the draft lasts
+        where = os.fspath(places.where(rel))
+        memo = None if where == own else memos.get(where, False)
+        if memo is False:
+            memo = memos[where] = frozen_memo(where)
+        if memo is not None:
             known = memo.get(("sha256", rel), False)
-            if known is not False:
-                out.append(known)  # type: ignore[arg-type]
+            if known is not False:  # beneath a draft: looked at once while the draft lasts
+                out[n] = known  # type: ignore[assignment]
                 continue
             frozen.append((n, rel, memo))
-        path = os.path.join(where, rel)
+        path = f"{where}/{rel}"  # rel: checked safe, with '/' (os.path.join: 4x slower)
         try:
-            st = os.lstat(path)
+            st = lstat(path)
         except OSError:
-            out.append(None)
             continue
-        if not stat.S_ISREG(st.st_mode):
-            out.append(None)
+        if not S_ISREG(st.st_mode):
             continue
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        known = _SHA256.get(key)
+        known = known_here(key)
         if known is None and folders is not None:
-            known = folders(path, st.st_dev).get(path, key)
+            folder, name = split(path)
+            digests = folder_of.get(folder)
+            if digests is None:
+                digests = folder_of[folder] = folders(path, st.st_dev)
+            known = digests.get_name(name, key)
             if known is not None:
                 _SHA256[key] = known
-        out.append(known)
         if known is None:
-            todo.append((n, rel, key, path))
+            todo.append((n, key, path))
+        else:
+            out[n] = known
     if todo:
-        digests = _read_and_hash(root, [rel for _, rel, _, _ in todo])
-        for (n, _rel, key, path), found in zip(todo, digests, strict=True):
+        digests_found = _read_and_hash(root, [rels[n] for n, _, _ in todo])
+        for (n, key, path), found in zip(todo, digests_found, strict=True):
             if found is not None:
                 out[n] = _SHA256[key] = found
                 if folders is not None:
@@ -195,7 +207,7 @@ class _FolderDigests:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.entries: dict[str, list[Any]] = {}
+        self.entries: dict[str, tuple[int, int, int, int, str]] = {}
         self.dirty = False
         data = get("digests", key)
         if data is None:
@@ -206,28 +218,30 @@ class _FolderDigests:
             entries = json.loads(data)
         except ValueError:
             return
-        if isinstance(entries, dict):
-            self.entries = entries
+        if isinstance(entries, dict):  # each entry checked once, here: a wrong one is left out
+            self.entries = {
+                name: tuple(entry)  # type: ignore[misc]
+                for name, entry in entries.items()
+                if type(entry) is list
+                and len(entry) == 5
+                and all(type(x) is int for x in entry[:4])
+                and type(entry[4]) is str
+                and _HEX64.fullmatch(entry[4])
+            }
 
-    def get(self, path: str, key: tuple[int, int, int, int, int]) -> str | None:
-        """The digest of the file at ``path`` if it is as it was when hashed."""
-        entry = self.entries.get(os.path.basename(path))
-        if (
-            type(entry) is list
-            and len(entry) == 5
-            and entry[:4] == list(key[1:])
-            and type(entry[4]) is str
-            and _HEX64.fullmatch(entry[4])
-        ):
-            return entry[4]
-        return None
+    def get_name(self, name: str, key: tuple[int, int, int, int, int]) -> str | None:
+        """The digest of the file ``name`` of the folder if it is as it was when hashed."""
+        entry = self.entries.get(name)
+        if entry is None or entry[:4] != key[1:]:
+            return None
+        return entry[4]
 
     def put(self, path: str, key: tuple[int, int, int, int, int], sha: str) -> None:
         """Remember the digest of a file that had settled (see the class)."""
         import time
 
         if max(key[3], key[4]) < time.time_ns() - _SETTLED_NS:
-            self.entries[os.path.basename(path)] = [*key[1:], sha]
+            self.entries[os.path.basename(path)] = (*key[1:], sha)
             self.dirty = True
 
     def save(self) -> None:
