@@ -291,7 +291,10 @@ def test_the_descriptor_keeps_the_committed_blocks_of_untouched_articles(
         pkg.path_of(t).relative_to(pkg.root).as_posix(): _build._csv(pkg, t, tables[t])
         for t in _build.BUILT_TABLES
     }
-    facts = _build._Encoded(contents).facts
+    encoded = _build._Encoded()
+    for rel, content in contents.items():
+        encoded.add(rel, content)
+    facts = encoded.facts
     whole = _build._descriptor(pkg, tables["articles"], facts)
     kept = _build._kept_blocks(text, ids, set(ids[1:]))
     assert kept is not None and set(kept.at) == set(ids[1:])
@@ -316,3 +319,54 @@ def test_a_descriptor_not_as_printed_is_printed_whole(package_copy: Path, edit) 
     text = (package_copy / "datapackage.json").read_text(encoding="utf-8")
     ids = [r["article_id"] for r in _build.table_records(pkg, "articles")]
     assert _build._kept_blocks(edit(text), ids, set(ids)) is None
+
+
+_TABLE = b"row_id,article_id,x\na.1,a,1\na.2,a,2\nc,c,3\ne.1,e,4\n"
+"""A built table in article order: each row's first cell is its article, or a key starting
+with it and a dot."""
+
+
+def _spliced_by_lines(data: bytes, rows: dict[str, list[str]]) -> bytes:
+    """What :func:`szdata._curate._build._splice` must give, from the table's lines."""
+    lines = data.decode().splitlines(keepends=True)
+    kept = [ln for ln in lines[1:] if ln.split(",")[1] not in rows]
+    new = [ln for article in rows for ln in rows[article]]
+    return (lines[0] + "".join(sorted(kept + new, key=lambda ln: ln.split(",")[1]))).encode()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        {"0": ["0.1,0,9\n"]},  # before the first article
+        {"b": ["b.1,b,9\n", "b.2,b,9\n"]},  # between two
+        {"z": ["z,z,9\n"]},  # after the last
+        {"c": ["c,c,8\n"]},  # in place of an article's rows
+        {"a": ["a.1,a,7\n"], "e": []},  # fewer rows; none
+        {"a": [], "c": [], "e": []},  # every article's rows gone
+        {"b": ["b,b,9\n"], "d": ["d,d,9\n"], "c": ["c,c,5\n"]},  # several, in any order
+    ],
+    ids=["first", "between", "last", "replaced", "fewer", "all-gone", "several"],
+)
+def test_splice_puts_the_rows_of_articles_where_a_whole_build_would(rows) -> None:
+    from szdata._curate._build import _splice
+
+    keys = [ln.split(",")[1] for ln in _TABLE.decode().splitlines()[1:]]
+    assert _splice(_TABLE, keys, rows) == _spliced_by_lines(_TABLE, rows)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'row_id,article_id,x\na.1,a,1\n"c",c,3\n',  # a quoted first cell, where it goes
+        b'row_id,article_id,x\na.1,a,"1\n2"\nc,c,3\n',  # a record over two lines
+        b"row_id,article_id,x\nc,a,1\nc,c,3\n",  # a first cell that is not its article's
+        b"row_id,article_id,x\na.1,a,1\nc,c,3",  # no line break at the end
+    ],
+    ids=["quoted", "two-lines", "other-key", "no-final-break"],
+)
+def test_splice_refuses_a_table_not_laid_out_as_the_build_writes(data: bytes) -> None:
+    """Then the caller builds everything: no row is put in a wrong place."""
+    from szdata._curate._build import _splice
+
+    keys = ["a", "c"]
+    assert _splice(data, keys, {"b": ["b,b,9\n"]}) is None
