@@ -115,3 +115,28 @@ def test_the_numpy_counts_read_as_the_plain_ones(rows: list[list[str]], step: in
     assert (plain is None) == (counted is None)
     if plain is not None and counted is not None:
         assert plain.frame.rows() == counted.frame.rows()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), max_size=60),
+    final=st.booleans(),
+    block=st.sampled_from([1, 2, 5, 64, 1 << 16]),
+    data=st.data(),
+)
+def test_lines_taken_by_number_are_the_lines_of_a_split(lines, final, block, data) -> None:
+    """``read_csv_rows`` takes a draft's lines by number, without splitting 45 MB: the same
+    lines as a split, whatever the block a count covers."""
+    from szdata._disk import _readers
+
+    raw = b"\n".join(lines) + (b"\n" if final and lines else b"")
+    expected = raw.split(b"\n")
+    if raw.endswith(b"\n") or not raw:
+        expected.pop()
+    taken = _readers._Lines.__new__(_readers._Lines)
+    taken._BLOCK = block
+    taken.__init__(raw)
+    assert taken.count == len(expected)
+    numbers = sorted(data.draw(st.sets(st.integers(1, max(1, len(expected))))))
+    if expected:
+        assert taken.take(numbers) == [expected[n - 1] for n in numbers]
