@@ -207,7 +207,7 @@ class _FolderDigests:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.entries: dict[str, tuple[int, int, int, int, str]] = {}
+        self.entries: dict[str, Any] = {}
         self.dirty = False
         data = get("digests", key)
         if data is None:
@@ -218,30 +218,30 @@ class _FolderDigests:
             entries = json.loads(data)
         except ValueError:
             return
-        if isinstance(entries, dict):  # each entry checked once, here: a wrong one is left out
-            self.entries = {
-                name: tuple(entry)  # type: ignore[misc]
-                for name, entry in entries.items()
-                if type(entry) is list
-                and len(entry) == 5
-                and all(type(x) is int for x in entry[:4])
-                and type(entry[4]) is str
-                and _HEX64.fullmatch(entry[4])
-            }
+        if isinstance(entries, dict):  # each entry checked when asked for (10,000 of them)
+            self.entries = entries
 
     def get_name(self, name: str, key: tuple[int, int, int, int, int]) -> str | None:
         """The digest of the file ``name`` of the folder if it is as it was when hashed."""
         entry = self.entries.get(name)
-        if entry is None or entry[:4] != key[1:]:
+        if (
+            type(entry) is not list
+            or len(entry) != 5
+            or entry[0] != key[1]
+            or entry[1] != key[2]
+            or entry[2] != key[3]
+            or entry[3] != key[4]
+        ):
             return None
-        return entry[4]
+        sha = entry[4]
+        return sha if type(sha) is str and _HEX64.fullmatch(sha) else None
 
     def put(self, path: str, key: tuple[int, int, int, int, int], sha: str) -> None:
         """Remember the digest of a file that had settled (see the class)."""
         import time
 
         if max(key[3], key[4]) < time.time_ns() - _SETTLED_NS:
-            self.entries[os.path.basename(path)] = (*key[1:], sha)
+            self.entries[os.path.basename(path)] = [*key[1:], sha]
             self.dirty = True
 
     def save(self) -> None:
