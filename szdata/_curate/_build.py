@@ -499,6 +499,11 @@ def _splice(data: bytes, keys: list[str], rows: dict[str, list[str]]) -> bytes |
     return b"".join(out)
 
 
+def built_files(pkg: Package) -> list[str]:
+    """The files a build of ``pkg`` writes: its built tables and the descriptor."""
+    return [*(pkg.path_of(t).relative_to(pkg.root).as_posix() for t in BUILT_TABLES), DESCRIPTOR]
+
+
 def _key_columns(pkg: Package, result: BuildResult) -> None:
     for t in BUILT_TABLES:
         schema = pkg.schema(t)

@@ -63,6 +63,8 @@ class Draft:
     """The files written into the draft (the others are the package's, byte for byte)."""
     _sha256: dict[str, str] = field(default_factory=dict, repr=False)
     """The SHA-256 of the files the last build wrote, by file, until a file is written again."""
+    _taken: dict[str, str | None] = field(default_factory=dict, repr=False)
+    """The SHA-256 of each file a build replaced, as the draft took it from the package."""
 
     def read(self, rel: str) -> bytes:
         """The draft's bytes of ``rel``."""
@@ -116,12 +118,17 @@ class Draft:
         (:func:`~szdata._curate._build.build_touched`). Otherwise everything is built
         (without the parse cache: the rows written are never taken from it).
         """
-        from szdata._curate._build import build_package, build_touched
+        from szdata._curate._build import build_package, build_touched, built_files
+        from szdata._disk._cache import file_sha256
 
+        pkg = self.package()
+        # as the package has them (hashed by is_built: known to this process)
+        taken = [rel for rel in built_files(pkg) if rel not in self.written]
+        self._taken.update(zip(taken, file_sha256(self.copy, taken), strict=True))
         # the draft is a temporary folder: its files need no syncing to disk
-        result = build_touched(self.package(), touched, durable=False) if touched else None
+        result = build_touched(pkg, touched, durable=False) if touched else None
         if result is None:
-            result = build_package(self.package(), check=False, durable=False)
+            result = build_package(pkg, check=False, durable=False)
         self._package = None
         self.files.update(result.contents)
         self.written.update(result.changed)
@@ -157,16 +164,12 @@ class Draft:
     def changed(self) -> list[str]:
         """The files of the draft whose bytes differ from the package's, sorted (only a file
         written into the draft can). A file the last build wrote is compared by its digest
-        (the build's, and the package's file's, which the draft's checks hashed): 45 MB of
-        tables are not read twice more."""
-        from szdata._disk._cache import file_sha256
-
-        built = [rel for rel in sorted(self.written) if rel in self._sha256]
-        theirs = dict(zip(built, file_sha256(self.root, built), strict=True))
+        with the package's file as the draft took it (the lock held, no other command
+        changed it since): 45 MB of tables are not read twice more."""
         out = []
         for rel in sorted(self.written):
-            if rel in theirs:
-                same = theirs[rel] == self._sha256[rel]
+            if rel in self._sha256 and self._taken.get(rel) is not None:
+                same = self._taken[rel] == self._sha256[rel]
             else:
                 (old,) = read_files(self.root, [rel], missing_ok=True)
                 same = old == (self.copy / rel).read_bytes()
