@@ -181,3 +181,32 @@ def test_a_draft_moves_its_files_into_the_package(
     assert target.read_bytes() == new
     assert target.stat().st_mode & 0o777 == 0o640
     assert not list(target.parent.glob("*.szdata-tmp"))
+
+
+@pytest.mark.parametrize("edit", ["review", "nothing"])
+def test_a_draft_lists_as_changed_the_files_whose_bytes_differ(
+    package_copy: Path, edit: str
+) -> None:
+    """``changed`` compares a built file by digest with the package's file as the draft
+    took it: the same list as comparing every byte."""
+    pkg = open_package(package_copy)
+    reviews = pkg.resource("reviews")["path"]
+    (first_review,) = read_files(package_copy, [reviews])
+    article_id = first_review.decode().splitlines()[1].split(",")[0]  # a reviewed article
+    with draft(package_copy, command="test") as d:
+        assert d.is_built()
+        data = d.read(reviews)
+        if edit == "review":  # the article's review status turned: its rows' status changes
+            lines = data.splitlines(keepends=True)
+            cells = lines[1].split(b",")
+            cells[1] = b"unreviewed" if cells[1] == b"reviewed" else b"reviewed"
+            data = b"".join([lines[0], b",".join(cells), *lines[2:]])
+        d.write(reviews, data)
+        d.build(touched=[article_id])
+        by_bytes = [
+            rel
+            for rel in sorted(d.written)
+            if [*read_files(package_copy, [rel], missing_ok=True)] != [(d.copy / rel).read_bytes()]
+        ]
+        assert d.changed() == by_bytes
+        assert (edit == "nothing") == (by_bytes == [])
