@@ -348,9 +348,11 @@ def _spliced_by_lines(data: bytes, rows: dict[str, list[str]]) -> bytes:
     ids=["first", "between", "last", "replaced", "fewer", "all-gone", "several"],
 )
 def test_splice_puts_the_rows_of_articles_where_a_whole_build_would(rows) -> None:
+    import polars as pl
+
     from szdata._curate._build import _splice
 
-    keys = [ln.split(",")[1] for ln in _TABLE.decode().splitlines()[1:]]
+    keys = pl.Series([ln.split(",")[1] for ln in _TABLE.decode().splitlines()[1:]])
     assert _splice(_TABLE, keys, rows) == _spliced_by_lines(_TABLE, rows)
 
 
@@ -366,7 +368,8 @@ def test_splice_puts_the_rows_of_articles_where_a_whole_build_would(rows) -> Non
 )
 def test_splice_refuses_a_table_not_laid_out_as_the_build_writes(data: bytes) -> None:
     """Then the caller builds everything: no row is put in a wrong place."""
+    import polars as pl
+
     from szdata._curate._build import _splice
 
-    keys = ["a", "c"]
-    assert _splice(data, keys, {"b": ["b,b,9\n"]}) is None
+    assert _splice(data, pl.Series(["a", "c"]), {"b": ["b,b,9\n"]}) is None

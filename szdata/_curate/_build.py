@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import functools
@@ -50,6 +49,8 @@ from szdata._disk._readers import LINE, table_records
 from szdata._schemas._curation import added_row, correctable_columns, records_deletion
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from szdata._disk._package import Package
     from szdata._parse import ParsedArticle, Registry
 
@@ -409,14 +410,13 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
         if data is None:
             return None
         # the file is the build's (the caller knows it): where each article's rows are
-        column = read_csv_column(data, "article_id")
+        keys = read_csv_column(data, "article_id")
         header = ",".join(pkg.schema(t).field_names).encode("utf-8")
-        if column is None or None in column or not data.startswith(header + b"\n"):
+        if keys is None or keys.null_count() or not data.startswith(header + b"\n"):
             return None
         committed[rel] = data
-        keys: list[str] = column  # type: ignore[assignment]  # no empty cell
         if t == "articles":
-            committed_ids, articles_data = keys, data
+            committed_ids, articles_data = keys.to_list(), data
         new_text = _csv(pkg, t, tables[t])
         rebuilt[t] = list(csv.DictReader(io.StringIO(new_text, newline="")))
         new_lines = new_text.splitlines(keepends=True)[1:]
@@ -456,10 +456,11 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     return _settle(pkg, result, data_of, committed, check=False, durable=durable)
 
 
-def _splice(data: bytes, keys: list[str], rows: dict[str, list[str]]) -> bytes | None:
+def _splice(data: bytes, keys: pl.Series, rows: dict[str, list[str]]) -> bytes | None:
     """The CSV bytes ``data`` (a built table: a line a row, in article order, each row's
     first cell its article id or a key starting with it and a dot; ``keys``, the article
-    of each row) with the rows of each article of ``rows`` replaced by its lines there.
+    of each row, sorted) with the rows of each article of ``rows`` replaced by its lines
+    there.
 
     ``None`` when the bytes are not laid out so (a record over several lines, a first cell
     quoted): the lines counted between the places found must be the rows ``keys`` says.
@@ -483,8 +484,10 @@ def _splice(data: bytes, keys: list[str], rows: dict[str, list[str]]) -> bytes |
     out: list[bytes | memoryview] = [view[:header_end]]
     row, at = 0, header_end
     for article in sorted(rows):
-        start = bisect.bisect_left(keys, article, lo=row)
-        end = bisect.bisect_right(keys, article, lo=start)
+        start = int(keys.search_sorted(article, side="left"))
+        end = int(keys.search_sorted(article, side="right"))
+        if start < row:
+            return None  # not sorted
         begin = first_line(start, at)
         if begin is None or data.count(b"\n", at, begin) != start - row:
             return None
