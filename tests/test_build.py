@@ -373,3 +373,32 @@ def test_splice_refuses_a_table_not_laid_out_as_the_build_writes(data: bytes) ->
     from szdata._curate._build import _splice
 
     assert _splice(data, pl.Series(["a", "c"]), {"b": ["b,b,9\n"]}) is None
+
+
+def test_a_build_of_some_articles_gives_the_descriptor_json_loads_reads(
+    package_copy: Path,
+) -> None:
+    """The draft's new descriptor is not parsed again: the build gives the object, its
+    kept entries those of the descriptor it opened, said checked; the rest is new."""
+    from szdata._curate._draft import draft
+
+    with draft(package_copy, command="test") as d:
+        pkg = d.package()
+        ids = [r["article_id"] for r in _build_records(pkg)]
+        assert d.is_built() and len(ids) >= 2
+        d.write("data/curation/reviews.csv", d.read("data/curation/reviews.csv"))
+        result = d.build(touched=[ids[0]])
+        parsed, checked = result._parsed
+        text = result.contents["datapackage.json"]
+        assert parsed == json.loads(text)
+        raws = [i for i, r in enumerate(parsed["resources"]) if r["name"].startswith("raw-")]
+        assert checked["resources"] == set(raws[1:])  # every article's but the rebuilt one
+        assert checked["sources"] == set(range(1, len(parsed["sources"])))
+        kept = {id(r) for r in pkg.descriptor["resources"]}
+        assert all(id(parsed["resources"][i]) in kept for i in checked["resources"])
+
+
+def _build_records(pkg):
+    from szdata._curate._build import table_records
+
+    return table_records(pkg, "articles")

@@ -291,3 +291,21 @@ def test_the_same_descriptor_elsewhere_checks_its_own_files(package_copy: Path) 
     (package_copy / open_package(package_copy).resource("dates")["path"]).unlink()
     with pytest.raises(DescriptorError, match="missing file"):
         open_package(package_copy)
+
+
+def test_the_profile_skips_only_the_entries_said_checked_and_names_a_new_ones_fault() -> None:
+    """A build of some articles keeps the others' entries of a descriptor this process
+    checked (``checked``); every other entry is checked, and its fault named where it is."""
+    from szdata._core._errors import DescriptorError
+    from szdata._disk._descriptor._profile import check_descriptor_profile
+
+    desc = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    last = len(desc["resources"]) - 1
+    desc["resources"][last] = {**desc["resources"][last], "bytes": "many"}  # not an integer
+    with pytest.raises(DescriptorError, match=rf"resources\[{last}\]\.bytes"):
+        check_descriptor_profile(desc, "datapackage.json")
+    others = set(range(last))
+    with pytest.raises(DescriptorError, match=rf"resources\[{last}\]\.bytes"):
+        check_descriptor_profile(desc, "datapackage.json", checked={"resources": others})
+    # said checked (as it would be: an entry of a descriptor that passed), it is not again
+    check_descriptor_profile(desc, "datapackage.json", checked={"resources": {last}})

@@ -94,6 +94,11 @@ class BuildResult:
     (``""`` for an empty cell); ``None`` after a whole build."""
     sha256: dict[str, str] = field(default_factory=dict, repr=False)
     """The SHA-256 of each file's built content, by file (once the build recorded them)."""
+    _parsed: tuple[dict[str, Any] | None, dict[str, set[int]]] = field(
+        default=(None, {}), repr=False
+    )
+    """The built descriptor as ``json.loads`` reads it, and its entries already checked
+    (:func:`_printed_descriptor`), when the build kept them."""
 
     def old(self, rel: str) -> str:
         """The content of ``rel`` before the build (the built content when unchanged)."""
@@ -331,7 +336,7 @@ def _remember_built(pkg: Package, result: BuildResult, data: dict[str, bytes]) -
     from szdata._disk import _cache
     from szdata._disk._descriptor import printed
 
-    printed(data[DESCRIPTOR])  # printed from objects: no key twice, no lone surrogate
+    printed(data[DESCRIPTOR], *result._parsed)  # no key twice, no lone surrogate
     key = _inputs_key(pkg, result.sha256[DESCRIPTOR])
     if key is None:
         return
@@ -451,8 +456,14 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     del articles_data
     every = [*others, *tables["articles"]]
     every.sort(key=_order)
-    contents[DESCRIPTOR] = _descriptor(pkg, every, data_of.facts, kept=kept)
+    from szdata._disk._descriptor import opened_from
+
+    old = None if kept is None else opened_from(committed[DESCRIPTOR])
+    contents[DESCRIPTOR], parsed, checked = _printed_descriptor(
+        pkg, every, data_of.facts, kept=kept, old=old
+    )
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings, touched=rebuilt)
+    result._parsed = (parsed, checked)
     return _settle(pkg, result, data_of, committed, check=False, durable=durable)
 
 
@@ -980,6 +991,19 @@ def _descriptor(
     *,
     kept: _KeptBlocks | None = None,
 ) -> str:
+    """``datapackage.json`` with its raw-text resources, sources and file facts rebuilt
+    (:func:`_printed_descriptor`, its text)."""
+    return _printed_descriptor(pkg, articles, built, kept=kept)[0]
+
+
+def _printed_descriptor(
+    pkg: Package,
+    articles: list[Row],
+    built: dict[str, dict[str, Any]],
+    *,
+    kept: _KeptBlocks | None = None,
+    old: dict[str, Any] | None = None,
+) -> tuple[str, dict[str, Any] | None, dict[str, set[int]]]:
     """``datapackage.json`` with its raw-text resources, sources and file facts rebuilt.
 
     Every table's ``hash`` and ``bytes`` are those of the file the build leaves: those of
@@ -990,6 +1014,12 @@ def _descriptor(
     ``kept``: the raw-text resource and the source of the articles whose rows did not
     change, as the committed descriptor prints them (:func:`_kept_blocks`): put in as they
     are, not built and printed again (10,000 of them for one ``add``).
+
+    Returns the text; with ``kept`` and ``old``, the committed descriptor as this process
+    opened and checked it (:func:`szdata._disk._descriptor.opened_from`), also what
+    ``json.loads`` of the text gives, its kept entries those of ``old``, and their positions
+    (:func:`szdata._disk._descriptor.printed`: the new descriptor is then not parsed, and
+    the profile checks its new entries alone). Else ``None`` and ``{}``.
     """
     # the descriptor as opened (checked, shared read-only): its keys are replaced, never changed
     desc = dict(pkg.descriptor)
@@ -1007,17 +1037,32 @@ def _descriptor(
     if kept is None or not articles:
         desc["resources"] = resources + [_raw_resource(art) for art in articles]
         desc["sources"] = [_source(art, orgs) for art in articles]
-        return dumps_indented(desc, 2) + "\n"
+        return dumps_indented(desc, 2) + "\n", None, {}
+    old_raws: list[Any] = []
+    old_sources: list[Any] = []
+    if old is not None:
+        old_raws = old["resources"][len(old["resources"]) - len(kept.resources) :]
+        old_sources = old["sources"]
+        if len(old_raws) != len(kept.resources) or len(old_sources) != len(kept.sources):
+            old = None
     raws: list[str] = []
     sources: list[str] = []
+    objects: list[tuple[Any, Any]] = []  # the parsed entries, while ``old`` holds
+    checked: list[int] = []
     for art in articles:
         at = kept.at.get(art["article_id"])
         if at is not None:  # as the committed descriptor prints it
             raws.append(kept.resources[at])
             sources.append(kept.sources[at])
+            if old is not None:
+                if old_raws[at].get("name") != RAW_PREFIX + art["article_id"].replace("_", "-"):
+                    old = None
+                checked.append(len(objects))
+                objects.append((old_raws[at], old_sources[at]))
         else:
             raws.append(_element(_raw_resource(art)))
             sources.append(_element(_source(art, orgs)))
+            objects.append((json.loads(raws[-1]), json.loads(sources[-1])))
     # printed with a mark in place of each list of blocks, then the blocks put in
     desc["resources"] = [*resources, _MARK + "R"]
     desc["sources"] = [_MARK + "S"]
@@ -1031,7 +1076,14 @@ def _descriptor(
         out += [text[at:start], _BETWEEN.join(blocks)]
         at = start + len(_PRINTED_MARK) + 2
     out.append(text[at:])
-    return "".join(out)
+    if old is None:
+        return "".join(out), None, {}
+    parsed = json.loads(text)  # the descriptor with its marks: its tables, a few KB
+    parsed["resources"][-1:] = [r for r, _ in objects]
+    parsed["sources"] = [s for _, s in objects]
+    offset = len(resources)
+    done = {"resources": {offset + i for i in checked}, "sources": set(checked)}
+    return "".join(out), parsed, done
 
 
 def _element(item: dict[str, Any]) -> str:

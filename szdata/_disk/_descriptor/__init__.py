@@ -29,7 +29,14 @@ from szdata._disk._descriptor._json import (
 )
 from szdata._disk._limits import limit
 
-__all__ = ["MAX_DEPTH", "MAX_DESCRIPTOR_BYTES", "MAX_SCHEMA_BYTES", "check_package", "printed"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DESCRIPTOR_BYTES",
+    "MAX_SCHEMA_BYTES",
+    "check_package",
+    "opened_from",
+    "printed",
+]
 
 
 def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -67,13 +74,16 @@ def check_package(root: Path, rel: str) -> tuple[dict[str, Any], dict[str, dict[
         return known
     verdict = _Verdict("descriptor", data)
     # duplicate keys and lone surrogates: decided by the bytes, checked until they pass once
-    # (a descriptor this process printed from its objects holds neither)
-    descriptor = loads(data, rel, strict=not verdict.passed and not _printed_here(data))
+    # (a descriptor this process printed from its objects holds neither); a descriptor a
+    # build printed with its objects is not parsed again
+    descriptor, checked = _printed_object(data)
+    if descriptor is None:
+        descriptor = loads(data, rel, strict=not verdict.passed and not _printed_here(data))
     read: dict[str, bytes] = {}
 
     def document() -> None:  # what the descriptor's bytes alone decide, in this order
         check_paths_safe(descriptor, rel)
-        check_descriptor_profile(descriptor, rel)
+        check_descriptor_profile(descriptor, rel, checked=checked)
         check_resources(descriptor, rel, None)
         check_sources(descriptor, rel)
 
@@ -148,19 +158,30 @@ def _checked_before(
     return None
 
 
-_PRINTED: set[bytes] = set()
-"""The SHA-256 of the descriptors this process printed (:func:`printed`)."""
+_PRINTED: dict[bytes, tuple[dict[str, Any] | None, dict[str, set[int]]]] = {}
+"""The SHA-256 of the descriptors this process printed (:func:`printed`), with the object
+each was printed from and the entries of it already checked (``None``, ``{}``: not kept)."""
 
 
-def printed(data: bytes) -> None:
+def printed(
+    data: bytes,
+    descriptor: dict[str, Any] | None = None,
+    checked: dict[str, set[int]] | None = None,
+) -> None:
     """Record that this process printed the descriptor ``data`` (a build): a key printed
     twice or a lone surrogate cannot be in it, since a dict holds a key once, no UTF-8
     encoding holds a lone surrogate, and the entries a build keeps as the committed
     descriptor prints them were read strictly when it was opened (or had passed before).
-    Its other checks are run as for any descriptor."""
+
+    ``descriptor``: what ``json.loads(data)`` gives, built with the bytes, so that opening
+    ``data`` parses nothing; ``checked``: the positions in its ``resources`` and
+    ``sources`` of entries that are entries of a descriptor this process opened and
+    checked (:func:`opened_from`), which the profile does not check again (a build of some
+    articles keeps the other 10,000 articles' entries). Every other check runs as for any
+    descriptor."""
     import hashlib
 
-    _PRINTED.add(hashlib.sha256(data).digest())
+    _PRINTED[hashlib.sha256(data).digest()] = (descriptor, checked or {})
 
 
 def _printed_here(data: bytes) -> bool:
@@ -169,6 +190,23 @@ def _printed_here(data: bytes) -> bool:
     import hashlib
 
     return hashlib.sha256(data).digest() in _PRINTED
+
+
+def _printed_object(data: bytes) -> tuple[dict[str, Any] | None, dict[str, set[int]]]:
+    if not _PRINTED:
+        return None, {}
+    import hashlib
+
+    return _PRINTED.get(hashlib.sha256(data).digest(), (None, {}))
+
+
+def opened_from(data: bytes) -> dict[str, Any] | None:
+    """The descriptor this process opened and checked from these very bytes (shared,
+    read-only), if it still holds it."""
+    for _name, before, _schemas, result in _CHECKED:
+        if before == data:
+            return result[0]
+    return None
 
 
 class _Verdict:

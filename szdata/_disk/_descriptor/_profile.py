@@ -194,8 +194,14 @@ def _raise(validator: Validator, instance: Any, file: str, base: tuple[Any, ...]
         )
 
 
-def check_descriptor_profile(descriptor: Any, file: str) -> None:
+def check_descriptor_profile(
+    descriptor: Any, file: str, *, checked: dict[str, set[int]] | None = None
+) -> None:
     """Refuse a descriptor that the Data Package v2 profile refuses, naming the JSON path.
+
+    ``checked``: the positions of entries of ``resources`` and ``sources`` that passed
+    already (entries of a descriptor this process checked, kept by a build): not checked
+    again.
 
     Raises
     ------
@@ -208,16 +214,19 @@ def check_descriptor_profile(descriptor: Any, file: str) -> None:
         arrays = {k: descriptor[k] for k in SPLIT if isinstance(descriptor.get(k), list)}
         check_depth({k: v for k, v in descriptor.items() if k not in arrays}, file)
     _raise(validators.package, descriptor, file, ())  # the arrays' items aside
-    for name, entries in arrays.items():
+    for name, every in arrays.items():
         fast = _fast(name)
+        done = (checked or {}).get(name, set())
+        at = [i for i in range(len(every)) if i not in done] if done else range(len(every))
+        entries = [every[i] for i in at] if done else every
         # the first items first: jsonschema's verdict on them lets the fast path vouch for
         # the values they share with the others (the same licences on every raw text)
         head = min(len(entries), 12)
         for i in range(head):
-            _check_item(validators.items[name], entries[i], file, (name, i))
+            _check_item(validators.items[name], entries[i], file, (name, at[i]))
             fast.remember(entries[i])
         for i in fast.unvouched(entries[head:]):
-            _check_item(validators.items[name], entries[head + i], file, (name, head + i))
+            _check_item(validators.items[name], entries[head + i], file, (name, at[head + i]))
 
 
 def _check_item(validator: Validator, item: Any, file: str, at: tuple[Any, ...]) -> None:
