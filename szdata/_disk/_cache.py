@@ -141,8 +141,10 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     lstat, known_here = os.lstat, _SHA256.get
     folder_of: dict[str, _FolderDigests] = {}
     own = os.fspath(places.root)
+    named: dict[int, str] = {id(places.root): own}  # a Path's str: once, not once a file
     for n, rel in enumerate(rels):
-        where = os.fspath(places.where(rel))
+        place = places.where(rel)
+        where = named.get(id(place)) or named.setdefault(id(place), os.fspath(place))
         memo = None if where == own else memos.get(where, False)
         if memo is False:
             memo = memos[where] = frozen_memo(where)
