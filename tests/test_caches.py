@@ -528,7 +528,8 @@ def test_a_descriptor_the_build_printed_is_read_without_the_strict_pass(
     from szdata._disk._descriptor import _json
 
     monkeypatch.setenv("SZDATA_NO_CACHE", "1")
-    monkeypatch.setattr(_descriptor, "_PRINTED", {})  # none printed by another test
+    monkeypatch.setattr(_descriptor, "_PRINTED", set())  # none printed by another test
+    monkeypatch.setattr(_descriptor, "_PRINTED_OBJECTS", [])
     seen: list[bool] = []
     real = _json.loads
 

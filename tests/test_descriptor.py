@@ -309,3 +309,18 @@ def test_the_profile_skips_only_the_entries_said_checked_and_names_a_new_ones_fa
         check_descriptor_profile(desc, "datapackage.json", checked={"resources": others})
     # said checked (as it would be: an entry of a descriptor that passed), it is not again
     check_descriptor_profile(desc, "datapackage.json", checked={"resources": {last}})
+
+
+def test_a_process_keeps_the_objects_of_its_last_printed_descriptors_only(monkeypatch) -> None:
+    """A loop of builds in one process (``add_articles`` called many times) holds no more
+    than the last descriptors' objects; the digests of all it printed stay known."""
+    from szdata._disk import _descriptor
+
+    monkeypatch.setattr(_descriptor, "_PRINTED", set())
+    monkeypatch.setattr(_descriptor, "_PRINTED_OBJECTS", [])
+    for n in range(6):
+        _descriptor.printed(f'{{"n": {n}}}'.encode(), {"n": n}, {"resources": {n}})
+    assert len(_descriptor._PRINTED_OBJECTS) <= _descriptor._REMEMBERED
+    assert _descriptor._printed_object(b'{"n": 5}') == ({"n": 5}, {"resources": {5}})
+    assert _descriptor._printed_object(b'{"n": 0}') == (None, {})  # let go
+    assert _descriptor._printed_here(b'{"n": 0}')

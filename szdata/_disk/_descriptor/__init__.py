@@ -158,9 +158,12 @@ def _checked_before(
     return None
 
 
-_PRINTED: dict[bytes, tuple[dict[str, Any] | None, dict[str, set[int]]]] = {}
-"""The SHA-256 of the descriptors this process printed (:func:`printed`), with the object
-each was printed from and the entries of it already checked (``None``, ``{}``: not kept)."""
+_PRINTED: set[bytes] = set()
+"""The SHA-256 of the descriptors this process printed (:func:`printed`)."""
+
+_PRINTED_OBJECTS: list[tuple[bytes, dict[str, Any], dict[str, set[int]]]] = []
+"""The last descriptors printed with their objects (newest first, as many as
+:data:`_REMEMBERED`): the SHA-256, the object, the positions of its entries checked."""
 
 
 def printed(
@@ -178,10 +181,14 @@ def printed(
     ``sources`` of entries that are entries of a descriptor this process opened and
     checked (:func:`opened_from`), which the profile does not check again (a build of some
     articles keeps the other 10,000 articles' entries). Every other check runs as for any
-    descriptor."""
+    descriptor. Only the last few objects are kept (a loop of builds holds no more)."""
     import hashlib
 
-    _PRINTED[hashlib.sha256(data).digest()] = (descriptor, checked or {})
+    digest = hashlib.sha256(data).digest()
+    _PRINTED.add(digest)
+    if descriptor is not None:
+        kept = [entry for entry in _PRINTED_OBJECTS if entry[0] != digest]
+        _PRINTED_OBJECTS[:] = [(digest, descriptor, checked or {}), *kept[: _REMEMBERED - 1]]
 
 
 def _printed_here(data: bytes) -> bool:
@@ -193,11 +200,15 @@ def _printed_here(data: bytes) -> bool:
 
 
 def _printed_object(data: bytes) -> tuple[dict[str, Any] | None, dict[str, set[int]]]:
-    if not _PRINTED:
+    if not _PRINTED_OBJECTS:
         return None, {}
     import hashlib
 
-    return _PRINTED.get(hashlib.sha256(data).digest(), (None, {}))
+    digest = hashlib.sha256(data).digest()
+    for known, descriptor, checked in _PRINTED_OBJECTS:
+        if known == digest:
+            return descriptor, checked
+    return None, {}
 
 
 def opened_from(data: bytes) -> dict[str, Any] | None:
