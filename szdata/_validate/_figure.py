@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from szdata._validate._common import decided, has_columns
@@ -290,6 +291,7 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
         .iter_rows()
     )  # one string per article, not one per row
     spans: dict[tuple[str, int], list[tuple[int, int]]] = {}  # a paragraph split once
+    starts: dict[tuple[str, int], list[int]] = {}  # its sentences' starts, ascending
     for line, group in by_line.items():
         first = group[0]
         text, start = raw.get(first["article_id"]), first["start"]
@@ -302,7 +304,11 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
         if key not in spans:
             folded = fold(text[p0:p1])
             spans[key] = [(a + p0, b + p0) for a, b in sentence_spans(folded, 0, len(folded))]
-        sentence = next(((a, b) for a, b in spans[key] if a <= start < b), (start, start))
+            starts[key] = [a for a, _ in spans[key]]
+        # the sentence holding the figure: found by its start, not by a pass over the
+        # paragraph's sentences (a text of one paragraph has thousands)
+        at = bisect.bisect_right(starts[key], start) - 1
+        sentence = spans[key][at] if at >= 0 and start < spans[key][at][1] else (start, start)
         if not any(r["__ds"] is not None and sentence[0] <= r["__ds"] < sentence[1] for r in group):
             issues.append(
                 figures.issue(
