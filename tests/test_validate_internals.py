@@ -292,3 +292,67 @@ def test_rule_columns_are_columns_of_the_schemas() -> None:
     package = szdata.open_package(REPO)
     for table, columns in _checks.RULE_COLUMNS.items():
         assert set(columns) <= set(package.schema(table).field_names), table
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet="ab é€\n.", max_size=30), min_size=1, max_size=4),
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.one_of(st.none(), st.integers(-40, 40)),
+            st.one_of(st.none(), st.integers(0, 40)),
+        ),
+        max_size=30,
+    ),
+    long_from=st.sampled_from([0, 5, 10_000]),
+    joined=st.booleans(),
+)
+def test_text_slices_cut_in_python_are_what_polars_cuts(texts, rows, long_from, joined) -> None:
+    """The rules cut the rows of a long raw text in Python (polars counts the characters
+    before each row's offset anew): the same strings as ``str.slice`` (a missing length
+    cuts nothing), rows of articles without a text left out as a join leaves them."""
+    import types
+
+    import polars as pl
+
+    from szdata._validate import _common
+
+    ctx = types.SimpleNamespace(
+        texts=pl.DataFrame(
+            {
+                "article_id": [f"a{i}" for i in range(len(texts))],
+                _common.TEXT: texts,
+                _common.LENGTH: [len(t) for t in texts],
+            },
+            schema_overrides={_common.LENGTH: pl.Int64},
+        )
+    )
+    frame = pl.DataFrame(
+        {
+            "row": list(range(len(rows))),
+            "article_id": [f"a{a}" for a, _, _ in rows],  # a4 may have no text
+            "o": [o for _, o, _ in rows],
+            "n": [n for _, _, n in rows],
+        },
+        schema={"row": pl.Int64, "article_id": pl.String, "o": pl.Int64, "n": pl.Int64},
+    ).lazy()
+    expected = (
+        frame.join(ctx.texts.lazy(), on="article_id", how="inner")
+        .select(
+            "row",
+            pl.col(_common.TEXT).str.slice(pl.col("o"), pl.col("n").fill_null(0)).alias("cut"),
+        )
+        .sort("row")
+        .collect()
+    )
+    if joined:  # as a rule gives it: its rows joined with their texts already
+        frame = frame.join(ctx.texts.lazy(), on="article_id", how="inner")
+    original = _common.LONG_TEXT
+    _common.LONG_TEXT = long_from
+    try:
+        got = _common.with_text_slices(ctx, frame, {"cut": (pl.col("o"), pl.col("n"))})
+        got = got.select("row", "cut").sort("row").collect()
+    finally:
+        _common.LONG_TEXT = original
+    assert got.to_dicts() == expected.to_dicts()

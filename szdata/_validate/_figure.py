@@ -144,7 +144,7 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     """
     import polars as pl
 
-    from szdata._validate._common import LENGTH, TEXT, texts_frame
+    from szdata._validate._common import LENGTH, texts_frame, with_text_slices
 
     figures = ctx.table("figures")
     needed = ("article_id", "start", "end", "counted", "refers_to")
@@ -155,24 +155,23 @@ def check_figure_context(ctx: Context) -> list[Issue]:
     frame = combined(figures, needed).lazy().join(texts, on="article_id", how="inner")
     end, counted = pl.col("end"), pl.col("counted")
     inside = pl.col("start").is_not_null() & end.is_not_null() & (end <= pl.col(LENGTH))
-    after = pl.col(TEXT).str.slice(end, _WINDOW)
     # cleared: the counted phrase printed right after the quote (a few spaces between), and
     # no letter of a longer word after it; only as many characters as that takes are cut
-    head = pl.col(TEXT).str.slice(end, counted.str.len_chars() + _SPACES + 1)
-    printed = head.str.strip_chars_start(" \t\u00a0")
+    cut = {"__head": (end, counted.str.len_chars() + _SPACES + 1)}
+    frame = with_text_slices(ctx, frame, cut)
+    printed = pl.col("__head").str.strip_chars_start(" \t\u00a0")
     next_char = printed.str.slice(counted.str.len_chars(), 1)
     cleared = (
         printed.str.starts_with(counted)
         & (next_char.str.len_chars() == 1)
         & ~next_char.str.contains(r"^[\w-]").fill_null(False)
     )
-    # the doubtful rows keep only their place: filtering rows that carry their whole raw
-    # text may copy it once per row, so the few doubtful ones get it back by a join
+    doubtful = frame.filter(
+        inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False)
+    ).select(LINE, "article_id", "end", "counted")
     doubtful = (
-        frame.filter(inside & counted.is_not_null() & (counted != AGE) & ~cleared.fill_null(False))
-        .select(LINE, "article_id", "end", "counted")
-        .join(texts.select("article_id", TEXT), on="article_id", how="inner")
-        .select(LINE, "counted", after.alias("__after"))
+        with_text_slices(ctx, doubtful, {"__after": (end, _WINDOW)})
+        .select(LINE, "counted", "__after")
         .collect()
     )
     issues = []
@@ -214,7 +213,7 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
     """
     import polars as pl
 
-    from szdata._validate._common import TEXT, texts_frame
+    from szdata._validate._common import TEXT, texts_frame, with_text_slices
 
     dates = ctx.table("dates")
     if not has_columns(dates, "article_id", "date", "start", "end"):
@@ -245,17 +244,16 @@ def _check_refers_to(ctx: Context, figures, frame) -> list[Issue]:
 
     lo = pl.min_horizontal(pl.col("start"), pl.col("__ds"))
     hi = pl.max_horizontal(pl.col("start"), pl.col("__ds"))
-    between = pl.col(TEXT).str.slice(lo, (hi - lo).clip(0, _NEAR))
     near = (
         pl.col("__ds").is_not_null()
         & (hi - lo <= _NEAR)
-        & ~between.str.contains(r"[.!?]|\n").fill_null(True)
+        & ~pl.col("__between").str.contains(r"[.!?]|\n").fill_null(True)
     )
-    texts = texts_frame(ctx).lazy().select("article_id", TEXT)
 
     def cleared(pairs: pl.LazyFrame) -> pl.LazyFrame:
+        between = {"__between": (lo, (hi - lo).clip(0, _NEAR))}
         return (
-            pairs.join(texts, on="article_id", how="inner")
+            with_text_slices(ctx, pairs.select(LINE, "article_id", "start", "__ds"), between)
             .select(LINE, near.alias("__near"))
             .filter(pl.col("__near"))
             .select(LINE)

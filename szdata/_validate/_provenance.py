@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from szdata._validate._common import LENGTH, TEXT, has_columns, spanned_tables, texts_frame
+from szdata._validate._common import (
+    LENGTH,
+    TEXT,
+    has_columns,
+    spanned_tables,
+    texts_frame,
+    with_text_slices,
+)
 from szdata._validate._load import LINE, Context
 from szdata._validate._structural import MaskCheck, combined, run_masks
 
@@ -210,6 +217,9 @@ def check_spans(ctx: Context) -> list[Issue]:
     keep = ["article_id", "start", "end", "quote"]
     for table in spanned_tables(ctx):
         frame = combined(table, keep).lazy().join(texts, on="article_id", how="inner")
+        if has_columns(table, "quote"):  # the length is clipped: polars evaluates the slice
+            # on every row, a reversed span's included, and a negative length is an error
+            frame = with_text_slices(ctx, frame, {"__raw": (start, (end - start).clip(0))})
         both = start.is_not_null() & end.is_not_null()
         checks = [
             MaskCheck(
@@ -237,9 +247,7 @@ def check_spans(ctx: Context) -> list[Issue]:
         ]
         if has_columns(table, "quote"):
             inside = both & (start >= 0) & (start < end) & (end <= length)
-            # the length is clipped: polars evaluates the slice on every row, the rows the
-            # mask excludes (a reversed span) included, and a negative length is an error
-            raw = pl.col(TEXT).str.slice(start, (end - start).clip(0))
+            raw = pl.col("__raw")
             checks.append(
                 MaskCheck(
                     "provenance.quote-span",
