@@ -37,11 +37,19 @@ def with_text_slices(
     ctx: Context, frame: pl.LazyFrame, slices: dict[str, tuple[pl.Expr, pl.Expr | int]]
 ) -> pl.LazyFrame:
     """``frame`` (rows with an ``article_id``, joined with their raw texts or not) with a
-    column ``name`` for each slice
-    ``name: (offset, length)``: the characters of the row's raw text that polars'
-    ``str.slice(offset, length)`` gives, a missing length cutting nothing (never a copy of
-    the text to its end a row); rows whose article has no raw text are left out, as a join
-    of the texts leaves them out, and the raw text itself is not kept.
+    column for each slice ``name: (offset, length)``: the characters of the row's raw text
+    that polars' ``str.slice(offset, length)`` gives, a missing length cutting nothing
+    (never a copy of the text to its end a row). Rows whose article has no raw text are
+    left out, as a join of the texts leaves them out; the raw text itself is not kept.
+
+    Examples
+    --------
+    >>> import polars as pl, types
+    >>> ctx = types.SimpleNamespace(texts=pl.DataFrame(
+    ...     {"article_id": ["a"], TEXT: ["Ten cases."], LENGTH: [10]}))
+    >>> rows = pl.LazyFrame({"article_id": ["a", "b"], "start": [4, 0]})
+    >>> with_text_slices(ctx, rows, {"word": (pl.col("start"), 5)}).collect().rows()
+    [('a', 4, 'cases')]
 
     Polars counts the characters before each row's offset anew: the rows of a raw text of
     millions of characters cost its length each (a 5 MB text of 95,000 figures took 20 s,
