@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from szdata._validate._common import LENGTH, TEXT, has_columns, texts_frame
+from szdata._validate._common import LENGTH, TEXT, has_columns, texts_frame, with_text_slices
 from szdata._validate._load import LINE, Context
 from szdata._validate._structural import MaskCheck, combined, run_masks
 
@@ -39,7 +39,7 @@ _SOURCE_TAIL = 40
 """Characters after an item's printed source, to its end (``)``, a full stop, spaces)."""
 
 
-def _check_printed(items, texts) -> list[Issue]:
+def _check_printed(ctx: Context, items) -> list[Issue]:
     """``item.printed-from-text``: an item's ``headline`` is printed at its start, right
     after its number, and its ``source_printed`` at its end (``(Source: ...)``), verbatim."""
     import polars as pl
@@ -47,20 +47,24 @@ def _check_printed(items, texts) -> list[Issue]:
     frame = combined(items, ["article_id", "item_no", "start", "end", "headline", "source_printed"])
     # lazily: joined eagerly, the raw text of an article may be copied once per item
     frame = frame.lazy().join(
-        texts.lazy().select("article_id", TEXT, LENGTH), on="article_id", how="inner"
+        texts_frame(ctx).lazy().select("article_id", TEXT, LENGTH), on="article_id", how="inner"
     )
     start, end, headline, source = (
         pl.col("start"), pl.col("end"), pl.col("headline"), pl.col("source_printed")
     )  # fmt: skip
     label = pl.col("item_no").cast(pl.String).str.len_chars() + 1
     inside = start.is_not_null() & end.is_not_null() & (start >= 0) & (end <= pl.col(LENGTH))
-    after_number = (
-        pl.col(TEXT)
-        .str.slice(start + label, headline.str.len_chars() + _SPACES)
-        .str.strip_chars_start(" \t\u00a0")
-    )
     tail = source.str.len_chars() + _SOURCE_TAIL
-    at_end = pl.col(TEXT).str.slice((end - tail).clip(start), tail)
+    frame = with_text_slices(
+        ctx,
+        frame,
+        {
+            "__after_number": (start + label, headline.str.len_chars() + _SPACES),
+            "__at_end": ((end - tail).clip(start), tail),
+        },
+    )
+    after_number = pl.col("__after_number").str.strip_chars_start(" \t\u00a0")
+    at_end = pl.col("__at_end")
     checks = [
         MaskCheck(
             "item.printed-from-text",
@@ -95,7 +99,15 @@ def check_items(ctx: Context) -> list[Issue]:
     by_no = frame.sort("article_id", "item_no", LINE).with_columns(
         (_rank_in_run("article_id") + 1).alias("__expected")
     )
-    printed = frame.join(texts_frame(ctx).lazy(), on="article_id", how="inner")
+    label = no.cast(pl.String) + pl.lit(".")
+    printed = with_text_slices(
+        ctx,
+        frame.join(texts_frame(ctx).lazy(), on="article_id", how="inner"),
+        {
+            "__label": (start, label.str.len_chars()),
+            "__shown": (start, label.str.len_chars() + 8),
+        },
+    )
     # sorted by article and start, the previous row of the same article is the previous item
     same = pl.col("article_id") == pl.col("article_id").shift(1)
     by_start = (
@@ -121,9 +133,8 @@ def check_items(ctx: Context) -> list[Issue]:
             )
         ],
     )
-    label = no.cast(pl.String) + pl.lit(".")
     if has_columns(items, "headline", "source_printed"):
-        issues += _check_printed(items, texts_frame(ctx))
+        issues += _check_printed(ctx, items)
     issues += run_masks(
         items,
         printed,
@@ -131,14 +142,11 @@ def check_items(ctx: Context) -> list[Issue]:
             MaskCheck(
                 "item.numbering",
                 "item_no",
-                (start < pl.col(LENGTH))
-                & (pl.col(TEXT).str.slice(start, label.str.len_chars()) != label),
+                (start < pl.col(LENGTH)) & (pl.col("__label") != label),
                 lambda v, d: (
                     f"item {v} starts at {d['s']} with {d['t']!r}, not with its number {v}."
                 ),
-                detail=pl.struct(
-                    s=start, t=pl.col(TEXT).str.slice(start, label.str.len_chars() + 8)
-                ),
+                detail=pl.struct(s=start, t=pl.col("__shown")),
             )
         ],
     )
