@@ -276,12 +276,12 @@ def _settle(
     return result
 
 
-def _inputs_key(pkg: Package, descriptor: str | None = None) -> str | None:
+def _inputs_key(pkg: Package, descriptor_sha256: str | None = None) -> str | None:
     """The digest of everything a build of ``pkg`` reads, or ``None`` when a file is missing.
 
-    The raw texts (names and bytes), the descriptor (``descriptor``: the SHA-256 of other
-    bytes than the file's), every Table Schema file, the curated tables, and the code of
-    the build and the parser. Two packages with the same key build the same files.
+    The raw texts (names and bytes), the descriptor (``descriptor_sha256``: the digest of
+    other bytes than the file's), every Table Schema file, the curated tables, and the code
+    of the build and the parser. Two packages with the same key build the same files.
     """
     from szdata._curate._parses import parser_version
     from szdata._disk import _cache
@@ -301,10 +301,10 @@ def _inputs_key(pkg: Package, descriptor: str | None = None) -> str | None:
     )
     rels += [f"{RAW_DIR}/{n}" for n in names]
     h = hashlib.sha256(_cache.digest("build", parser_version(), _code_version()).encode())
-    if descriptor is None:
+    if descriptor_sha256 is None:
         rels.insert(0, DESCRIPTOR)
     else:
-        h.update(f"{DESCRIPTOR}\0{descriptor}\n".encode())
+        h.update(f"{DESCRIPTOR}\0{descriptor_sha256}\n".encode())
     digests = _cache.file_sha256(pkg.root, rels)
     if None in digests:
         return None

@@ -111,12 +111,6 @@ def frozen_memo(base: str | Path) -> dict[object, object] | None:
     return _FROZEN.get(os.fspath(base)) if _FROZEN else None
 
 
-def _name_in(folder: str, rel: str) -> str:
-    """The file name of ``rel`` when the file is right in ``folder``, else ``""``."""
-    name = rel[len(folder) + 1 :] if rel.startswith(folder + "/") else ""
-    return "" if "/" in name else name
-
-
 class Beneath:
     """Where each file of ``root`` is, for one pass over many: ``root`` itself, or the root
     of its :func:`underlay` when ``root`` lacks it (its own folder listed once, so that a
@@ -132,7 +126,7 @@ class Beneath:
         """The root to read ``rel`` from."""
         if self._entry is None or not rel.startswith(self._prefix):
             return self.root
-        name = rel[len(self._prefix) :]  # as _name_in, once per file of 10,000
+        name = rel[len(self._prefix) :]  # a file right in the folder, or ""
         if not name or "/" in name:
             return self.root
         if self._own is None:
