@@ -250,6 +250,17 @@ def test_base_and_no_cache_validate_everything(
     assert calls == [1]
 
 
+def test_no_cache_computes_no_key(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the cache off, the report's key (a digest of szdata's code, 20-40 ms) is not
+    worked out: nothing would be looked up with it."""
+    import szdata
+    from szdata._validate import _verdicts
+
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    monkeypatch.setattr(_verdicts, "_key", lambda *a, **k: pytest.fail("a key was computed"))
+    assert szdata.validate(package_copy).ok
+
+
 def test_a_focus_validates_its_articles_rows_and_their_keys_against_every_row(
     package_copy: Path,
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from szdata._core._normalize import name_key
@@ -40,7 +40,6 @@ class Registry:
     """Organization id -> canonical name."""
     units: UnitWords
     by_key: dict[str, str] = field(init=False, repr=False)
-    mention_regex: re.Pattern[str] = field(init=False, repr=False)
     longest_name: int = field(init=False, repr=False)
     first_words: frozenset[str] = field(init=False, repr=False)
     acronyms: frozenset[str] = field(init=False, repr=False)
@@ -51,16 +50,20 @@ class Registry:
         by_key: dict[str, str] = {}
         for name, org in self.names:
             by_key.setdefault(name_key(name), org)
-        body = trie_regex(by_key) if by_key else r"(?!x)x"
-        # not inside a word, an e-mail address or a longer host name ("edu@sz.gov.cn")
-        regex = re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])", re.IGNORECASE)
         object.__setattr__(self, "by_key", by_key)
-        object.__setattr__(self, "mention_regex", regex)
         object.__setattr__(self, "longest_name", max((len(k) for k in by_key), default=0))
         object.__setattr__(self, "first_words", frozenset(k.split()[0] for k in by_key if k))
         acronyms = {name_key(n) for n, _ in self.names if _is_acronym(n)}
         acronyms -= {name_key(n) for n, _ in self.names if not _is_acronym(n)}
         object.__setattr__(self, "acronyms", frozenset(acronyms))
+
+    @cached_property
+    def mention_regex(self) -> re.Pattern[str]:
+        """Any registered name, as printed in a text (compiled when first asked: 40 ms of a
+        command that only looks names up, as validation does)."""
+        body = trie_regex(self.by_key) if self.by_key else r"(?!x)x"
+        # not inside a word, an e-mail address or a longer host name ("edu@sz.gov.cn")
+        return re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])", re.IGNORECASE)
 
     def organization_of(self, printed: str) -> str | None:
         """The organization a printed name names, or ``None``."""

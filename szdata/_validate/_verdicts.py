@@ -122,6 +122,8 @@ def recall(root: Path, *, strict: bool) -> Report | None:
     report is only ever stored for bytes that opened (and their checks passed)."""
     from szdata._core._errors import SzdataError
 
+    if _cache.cache_dir() is None:  # SZDATA_NO_CACHE: not even the key is worth its cost
+        return None
     try:
         key = _key(root, strict)
     except SzdataError:  # a descriptor that cannot be read: opening the package says why
