@@ -93,7 +93,10 @@ def run_masks(
     )
     # values and details on the few broken rows, once they are collected (polars 2.1 can
     # panic slicing strings in the same query as the filter)
-    broken = query.collect().select(columns)
+    broken = query.collect()
+    if not broken.height:  # the common case: no query per check on an empty frame
+        return []
+    broken = broken.select(columns)
     issues: list[Issue] = []
     for i, check in enumerate(checks):
         rows = broken.filter(pl.col(masks[i]))
