@@ -152,8 +152,12 @@ def check_decisions(ctx: Context) -> list[Issue]:
         )
     issues += _check_values(ctx, decisions)
     issues += _check_applies(ctx, decisions)
-    texts = dict(texts_frame(ctx).select("article_id", TEXT).iter_rows())
-    for line, did, key, evidence, _ in rows.filter(pl.col("evidence").is_not_null()).iter_rows():
+    quoted = rows.filter(pl.col("evidence").is_not_null()).rows()
+    # the texts of the articles decided about, not of all (100,000 texts copied into Python)
+    articles = {(key or "").split(".", 1)[0] for _, _, key, _, _ in quoted}
+    wanted = texts_frame(ctx).filter(pl.col("article_id").is_in(list(articles)))
+    texts = dict(wanted.select("article_id", TEXT).iter_rows())
+    for line, did, key, evidence, _ in quoted:
         article = (key or "").split(".", 1)[0]
         if article not in texts:  # no raw text read (missing, or an unknown article): no verdict
             continue
