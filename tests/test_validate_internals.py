@@ -356,3 +356,45 @@ def test_text_slices_cut_in_python_are_what_polars_cuts(texts, rows, long_from, 
     finally:
         _common.LONG_TEXT = original
     assert got.to_dicts() == expected.to_dicts()
+
+
+_EDGES = st.sampled_from(
+    # the starts, ends and characters the text rules look for, one by one
+    [
+        *" \t\n\x00\x7f\u00a0\u200b\ufeff\u00ad=+-@|%0＝﹦ｘéÅﬁa1x",
+        "%0A",
+        "0x",
+        "0X1b",
+        "00_",
+        "e\u0301",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(st.text(max_size=8), st.lists(_EDGES, max_size=4).map("".join)),
+        min_size=1,
+        max_size=30,
+    ),
+    curated=st.booleans(),
+)
+def test_every_cell_a_text_rule_flags_is_a_suspect(cells: list[str], curated: bool) -> None:
+    """The cheap pass of the text rules (``SUSPECT``) lets through only cells that break
+    none of them: every cell a precise check flags matches it."""
+    from szdata._validate._text import SUSPECT, _text_checks
+
+    frame = pl.DataFrame({"c": cells}, schema={"c": pl.String})
+    checks = _text_checks("c", "c", curated)
+    flagged = frame.select(pl.any_horizontal(c.mask.fill_null(False) for c in checks)).to_series()
+    suspect = frame.select(pl.col("c").str.contains(SUSPECT).fill_null(False)).to_series()
+    missed = [cell for cell, f, s in zip(cells, flagged, suspect, strict=True) if f and not s]
+    assert missed == []
+
+
+def test_an_id_starting_with_zero_is_no_suspect_and_a_hex_payload_is() -> None:
+    from szdata._validate._text import SUSPECT
+
+    cells = pl.Series(["000_7a64f3334c1b3195", "0x1b", "0X1B", "=1+1", "a "])
+    assert cells.str.contains(SUSPECT).to_list() == [False, True, True, True, True]
