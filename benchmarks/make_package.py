@@ -71,7 +71,11 @@ REGISTRY_SOURCES_PER_ARTICLE = 2  # items whose printed source is a registry org
 MENTIONS_PER_ARTICLE = 1 + ITEMS_PER_ARTICLE + REGISTRY_SOURCES_PER_ARTICLE
 MANIFEST = "injected.json"
 COPIED_TABLES = ("organizations", "aliases", "units")  # the curated vocabularies, as they are
-SYNTHETIC_PREFIX = "syn"
+SYNTHETIC_ID = "000_{index:016x}"
+"""A synthetic article's id, in the form of a real one (``004_4c9b5674638746a7``: digits, an
+underscore, 16 hexadecimal digits), and in the order of the articles: a check whose fast path
+holds only for ids of another form (one starting with a letter, say) is measured as it runs
+on real ids."""
 
 # --------------------------------------------------------------------------------------
 # vocabulary of the synthetic briefings (organization names come from the curated tables)
@@ -289,7 +293,7 @@ class _Vocabulary:
 
 
 def _make_article(index: int, rng: random.Random, vocab: _Vocabulary) -> _Article:
-    aid = f"{SYNTHETIC_PREFIX}{index:07d}"
+    aid = SYNTHETIC_ID.format(index=index)
     published = dt.date(2020, 1, 20) + dt.timedelta(days=rng.randrange(330))
     iso = published.isoformat()
     t = _Text()
