@@ -152,13 +152,15 @@ def check_decisions(ctx: Context) -> list[Issue]:
         )
     issues += _check_values(ctx, decisions)
     issues += _check_applies(ctx, decisions)
-    quoted = rows.filter(pl.col("evidence").is_not_null()).rows()
+    quoted = [
+        (line, did, (key or "").split(".", 1)[0], evidence)  # the article of a row's key
+        for line, did, key, evidence, _ in rows.filter(pl.col("evidence").is_not_null()).rows()
+    ]
     # the texts of the articles decided about, not of all (100,000 texts copied into Python)
-    articles = {(key or "").split(".", 1)[0] for _, _, key, _, _ in quoted}
-    wanted = texts_frame(ctx).filter(pl.col("article_id").is_in(list(articles)))
+    articles = list({article for _, _, article, _ in quoted})
+    wanted = texts_frame(ctx).filter(pl.col("article_id").is_in(articles))
     texts = dict(wanted.select("article_id", TEXT).iter_rows())
-    for line, did, key, evidence, _ in quoted:
-        article = (key or "").split(".", 1)[0]
+    for line, did, article, evidence in quoted:
         if article not in texts:  # no raw text read (missing, or an unknown article): no verdict
             continue
         if not evidence_found(evidence, texts[article]):
