@@ -33,7 +33,9 @@ _PROGRESS_FROM = 4  # files; fewer are quick enough without a bar
 
 
 def add(
-    raw_files: Annotated[list[Path], typer.Argument(help="UTF-8 texts, exactly as published.")],
+    raw_files: Annotated[
+        list[Path], typer.Argument(metavar="RAW_FILE...", help="UTF-8 texts, exactly as published.")
+    ],
     published: Annotated[
         str | None,
         typer.Option(

@@ -10,7 +10,9 @@ from szdata._commands._options import PackageOption, announce, package_location
 
 
 def review(
-    article_ids: Annotated[list[str], typer.Argument(help="The articles reviewed.")],
+    article_ids: Annotated[
+        list[str], typer.Argument(metavar="ARTICLE...", help="The articles reviewed.")
+    ],
     accept: Annotated[
         bool, typer.Option("--accept", help="Mark the articles' rows reviewed.")
     ] = False,

@@ -243,7 +243,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("show")
     def show(
-        table: Annotated[str, typer.Argument(help="The table to show (see `szdata info`).")],
+        table: Annotated[
+            str, typer.Argument(metavar="TABLE", help="The table to show (see `szdata info`).")
+        ],
         limit: Annotated[
             int | None,
             typer.Option(

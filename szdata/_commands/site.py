@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 
 def site(
-    out: Annotated[Path, typer.Argument(help="The folder to write the site into.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The folder to write the site into.")],
     path: PackageOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace OUT even if it holds other files.")
