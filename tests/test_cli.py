@@ -133,6 +133,17 @@ def test_unreadable_package_with_json_prints_a_json_document(tmp_path: Path, cap
     assert document == {"ok": False, "exit_code": 2, "error": message}
 
 
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [(["add"], "RAW_FILE..."), (["review"], "ARTICLE..."), (["show"], "TABLE"), (["site"], "OUT")],
+    ids=["add", "review", "show", "site"],
+)
+def test_a_missing_argument_is_named_in_capitals(args: list[str], name: str, capsys) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert f"Missing argument '{name}'" in out + err
+
+
 def test_bad_usage_exits_2_with_a_json_document(capsys) -> None:
     code, out, _ = run(["validate", "--no-such-option", "--json"], capsys)
     assert code == 2
