@@ -140,8 +140,7 @@ class StagedFiles:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, tmp, follow_symlinks=False)
-            if hasattr(os, "fchmod"):  # the target's permissions, as a written file gets
-                os.chmod(tmp, _mode_for(target))
+            os.chmod(tmp, _mode_for(target))  # the target's permissions, as a written file gets
             if self._durable:
                 fd = os.open(tmp, os.O_RDONLY)
                 try:
