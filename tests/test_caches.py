@@ -560,3 +560,77 @@ def test_a_descriptor_the_build_printed_is_read_without_the_strict_pass(
     _descriptor._CHECKED.clear()
     open_package(package_copy)
     assert seen == [True, False, True]
+
+
+def _no_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_read(*_a: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(_cache, "_read_and_hash", no_read)
+
+
+def test_files_hashed_ahead_are_not_read_again(cache: Path, tmp_path: Path, monkeypatch) -> None:
+    """What a thread hashed ahead, :func:`file_sha256` takes; a link, a folder or a missing
+    file is skipped, and then reported by the command's own read as always."""
+    (tmp_path / "t.csv").write_bytes(b"a,b\n1,2\n")
+    (tmp_path / "sub").mkdir()
+    os.symlink(tmp_path / "t.csv", tmp_path / "link.csv")
+    _cache.hash_ahead(tmp_path, ["t.csv", "sub", "link.csv", "missing.csv"])()
+    _no_read(monkeypatch)
+    assert _cache.file_sha256(tmp_path, ["t.csv", "link.csv", "missing.csv"]) == [
+        _cache.hashlib.sha256(b"a,b\n1,2\n").hexdigest(),
+        None,
+        None,
+    ]
+
+
+def test_a_file_changed_while_hashed_ahead_is_not_taken(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its inode, size or times after the read are not those before it: no digest is kept,
+    and the file is hashed when asked for, as it is then."""
+    from szdata._disk import _files
+
+    target = tmp_path / "t.csv"
+    target.write_bytes(b"old,bytes\n")
+    reads = _files.read_files
+
+    def read_then_change(root, rels, **kw):
+        out = list(reads(root, rels, **kw))
+        target.write_bytes(b"new,bytes,longer\n")
+        return iter(out)
+
+    monkeypatch.setattr(_files, "read_files", read_then_change)
+    _cache.hash_ahead(tmp_path, ["t.csv"])()
+    monkeypatch.undo()
+    assert _cache._SHA256 == {}
+    assert _cache.file_sha256(tmp_path, ["t.csv"]) == [
+        _cache.hashlib.sha256(b"new,bytes,longer\n").hexdigest()
+    ]
+
+
+def test_a_draft_hashes_what_it_took_before_its_checks_and_waits_for_it(
+    cache: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables, curated files and descriptor a draft took from the package are hashed
+    ahead; the draft's checks find them hashed, and nothing is left running after it."""
+    import threading
+
+    from szdata._curate._draft import draft
+
+    started: list[threading.Thread] = []
+    real = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        started.append(self)
+        real(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with draft(package_copy, command="test") as d:
+        d.known_valid()
+        taken = sorted(f for f in d.files if not f.startswith("data/raw/"))
+        with monkeypatch.context() as m:
+            _no_read(m)
+            assert None not in _cache.file_sha256(d.copy, taken)
+        assert d.is_built()
+    assert started and not any(t.is_alive() for t in started)

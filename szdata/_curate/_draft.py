@@ -30,7 +30,7 @@ import dataclasses
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +65,16 @@ class Draft:
     """The SHA-256 of the files the last build wrote, by file, until a file is written again."""
     _taken: dict[str, str | None] = field(default_factory=dict, repr=False)
     """The SHA-256 of each file a build replaced, as the draft took it from the package."""
+    _hashing: Callable[[], None] | None = field(default=None, repr=False)
+    """Waits for the digests of the files the draft took from the package, computed in a
+    thread from its start (:func:`~szdata._disk._cache.hash_ahead`) while the command
+    reads its input: every check of the draft hashes them first."""
+
+    def _hashed(self) -> None:
+        """Wait until the digests of the files taken from the package are known."""
+        if self._hashing is not None:
+            self._hashing()
+            self._hashing = None
 
     def read(self, rel: str) -> bytes:
         """The draft's bytes of ``rel``."""
@@ -102,6 +112,8 @@ class Draft:
         """
         from szdata._curate._build import build_package, known_built
 
+        self._hashed()
+
         pkg = self.package()
         return (
             known_built(pkg)
@@ -119,6 +131,8 @@ class Draft:
         (without the parse cache: the rows written are never taken from it).
         """
         from szdata._curate._build import build_package, build_touched, built_files
+
+        self._hashed()
         from szdata._disk._cache import file_sha256
 
         pkg = self.package()
@@ -140,6 +154,8 @@ class Draft:
         changes it): then :meth:`validate` may check only the articles it changes."""
         from szdata._validate._verdicts import known_clean
 
+        self._hashed()
+
         return known_clean(self.package())
 
     def validate(self, touched: list[str] | None = None) -> Report:
@@ -151,6 +167,8 @@ class Draft:
         recorded as such, for the next command.
         """
         from szdata._validate import validate, validate_articles
+
+        self._hashed()
 
         if not touched:
             return validate(self.copy)
@@ -263,5 +281,13 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
             # the copy's descriptor and schemas are the package's, byte for byte: opened as
             # they were, in the copy
             opened = dataclasses.replace(pkg, root=copy.resolve())
-            with underlay(copy, RAW_DIR, pkg.root):
-                yield Draft(root=pkg.root, copy=copy, files=files, _package=opened)
+            from szdata._disk._cache import hash_ahead
+
+            taken = sorted(f for f in files if not f.startswith(RAW_DIR + "/"))
+            d = Draft(root=pkg.root, copy=copy, files=files, _package=opened)
+            d._hashing = hash_ahead(copy, taken)
+            try:
+                with underlay(copy, RAW_DIR, pkg.root):
+                    yield d
+            finally:
+                d._hashed()  # before the folder is removed

@@ -33,7 +33,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _MAGIC = b"szdata-cache 1\n"
 """Every entry starts with this line, then the key it was written under, then the data."""
@@ -285,6 +288,61 @@ def _read_and_hash(root: str | Path, rels: list[str]) -> list[str | None]:
 
     found = read_files(root, rels, missing_ok=True)
     return [None if d is None else hashlib.sha256(d).hexdigest() for d in found]
+
+
+def hash_ahead(root: str | Path, rels: list[str]) -> Callable[[], None]:
+    """Start hashing the files ``root/rel`` in a thread, for :func:`file_sha256` to find
+    later in this process; returns the function that waits until it is done.
+
+    For what a command is sure to hash a moment later, while it does other work first: a
+    draft's copies of a package's tables (60 MB at 10,000 articles, 45-55 ms to read and
+    hash), while ``szdata add`` parses the new text. Reading and :mod:`hashlib` release the
+    GIL, so on a machine with a core to spare the digests cost no wall time.
+
+    A digest is kept only for a regular file whose inode, size and times were the same
+    before and after it was read (so a file changed meanwhile is hashed again when asked
+    for); a file that cannot be read is skipped (the command's own read says why). Nothing
+    is stored in the cache folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "t.csv").write_bytes(b"a,b\\n")
+    >>> wait = hash_ahead(root, ["t.csv", "missing.csv"])
+    >>> wait()
+    >>> file_sha256(root, ["t.csv"]) == [hashlib.sha256(b"a,b\\n").hexdigest()]
+    True
+    """
+    import threading
+
+    thread = threading.Thread(
+        target=_hash_into_memo, args=(os.fspath(root), list(rels)), daemon=True
+    )
+    thread.start()
+    return thread.join
+
+
+def _hash_into_memo(root: str, rels: list[str]) -> None:
+    from stat import S_ISREG
+
+    from szdata._disk._files import read_files
+
+    def key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    for rel in rels:
+        path = f"{root}/{rel}"
+        try:
+            before = os.lstat(path)
+            if not S_ISREG(before.st_mode) or key(before) in _SHA256:
+                continue
+            (data,) = read_files(root, [rel], missing_ok=True)
+            if data is None or key(os.lstat(path)) != key(before) or len(data) != before.st_size:
+                continue
+        except Exception:  # the command's own read reports what is wrong
+            continue
+        _SHA256.setdefault(key(before), hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True)
