@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from szdata._core._address import is_web_address
 from szdata._core._errors import BuildError
 from szdata._core._typing import BUILT_TABLES
+from szdata._disk._cache import Sha256Ahead
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
 from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import LINE, table_records
@@ -236,13 +237,25 @@ class _Encoded:
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}
-        self.facts: dict[str, dict[str, Any]] = {}
-        """The ``hash`` and ``bytes`` of each file, as the descriptor lists them."""
+        self._hashing: dict[str, Sha256Ahead] = {}
+        self._facts: dict[str, dict[str, Any]] = {}
 
     def add(self, rel: str, text: str, data: bytes | None = None) -> None:
-        """The file ``rel`` holds ``text`` (``data``: its UTF-8 bytes, when known)."""
+        """The file ``rel`` holds ``text`` (``data``: its UTF-8 bytes, when known); a large
+        file is hashed in a thread meanwhile (until :attr:`facts` is asked for)."""
         self.data[rel] = text.encode("utf-8") if data is None else data
-        self.facts[rel] = file_facts(self.data[rel])
+        self._hashing[rel] = Sha256Ahead(self.data[rel])
+        self._facts.pop(rel, None)
+
+    @property
+    def facts(self) -> dict[str, dict[str, Any]]:
+        """The ``hash`` and ``bytes`` of each file, as the descriptor lists them
+        (:func:`file_facts`)."""
+        for rel in self.data:
+            if rel not in self._facts:
+                sha = self._hashing.pop(rel).hexdigest()
+                self._facts[rel] = {"hash": f"sha256:{sha}", "bytes": len(self.data[rel])}
+        return self._facts
 
     def sha256(self) -> dict[str, str]:
         return {rel: f["hash"].removeprefix("sha256:") for rel, f in self.facts.items()}

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from szdata._core._errors import PackageError
+from szdata._disk._cache import Sha256Ahead
 
 if TYPE_CHECKING:
     import polars as pl
@@ -266,7 +267,7 @@ def read_csv_bytes(data: bytes, *, file: str) -> CsvTable:
     PackageError
         When the bytes are not UTF-8 (rule ``text.utf8``).
     """
-    hashed = _Sha256(data)
+    hashed = Sha256Ahead(data)
     body = data[len(BOM) :] if data.startswith(BOM) else data
     try:
         table = _fast(body, file) or _slow(body, file)
@@ -338,7 +339,7 @@ def read_csv_rows(
 
     if data.startswith(BOM):
         return None
-    sha256 = _Sha256(data)  # while polars reads
+    sha256 = Sha256Ahead(data)  # while polars reads
     read = _some_columns(data, list(dict.fromkeys([column, *keep])))
     if read is None:
         sha256.hexdigest()
@@ -407,35 +408,6 @@ class _Lines:
             out.append(data[at:end])
             line, at = k + 1, end + 1
         return out
-
-
-class _Sha256:
-    """The SHA-256 of ``data``, computed in a thread while polars reads the same bytes.
-
-    :mod:`hashlib` releases the GIL on large inputs, so hashing costs no wall time on a
-    machine with a core to spare; a small file is hashed at once.
-    """
-
-    _THREAD_FROM = 1 << 20
-
-    def __init__(self, data: bytes) -> None:
-        import hashlib
-
-        self._hash = hashlib.sha256()
-        self._thread = None
-        if len(data) < self._THREAD_FROM:
-            self._hash.update(data)
-        else:
-            import threading
-
-            self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
-            self._thread.start()
-
-    def hexdigest(self) -> str:
-        """The digest, once the thread is done."""
-        if self._thread is not None:
-            self._thread.join()
-        return self._hash.hexdigest()
 
 
 def read_text_table(path: Path) -> pl.DataFrame:
