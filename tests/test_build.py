@@ -398,6 +398,28 @@ def test_a_build_of_some_articles_gives_the_descriptor_json_loads_reads(
         assert all(id(parsed["resources"][i]) in kept for i in checked["resources"])
 
 
+def test_a_build_of_some_articles_gives_every_file_as_it_wrote_it(package_copy: Path) -> None:
+    """Its tables are kept as bytes and decoded when read: the text is the file's, and the
+    facts in the descriptor are those of the bytes written."""
+    from szdata._curate._build import file_facts
+    from szdata._curate._draft import draft
+
+    with draft(package_copy, command="test") as d:
+        ids = [r["article_id"] for r in _build_records(d.package())]
+        assert d.is_built()
+        d.write("data/curation/reviews.csv", d.read("data/curation/reviews.csv"))
+        result = d.build(touched=[ids[-1]])
+        listed = {
+            r["path"]: r for r in json.loads(result.contents["datapackage.json"])["resources"]
+        }
+        assert set(result.contents) >= {"data/figures.csv", "datapackage.json"}
+        for rel in result.contents:
+            data = (d.copy / rel).read_bytes()
+            assert result.contents[rel] == data.decode("utf-8"), rel
+            if rel in listed:
+                assert {k: listed[rel][k] for k in ("hash", "bytes")} == file_facts(data), rel
+
+
 def _build_records(pkg):
     from szdata._curate._build import table_records
 

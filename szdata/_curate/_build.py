@@ -35,6 +35,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -82,7 +83,7 @@ class BuildResult:
     """
 
     root: Path
-    contents: dict[str, str]
+    contents: MutableMapping[str, str]
     changed: list[str] = field(default_factory=list)
     written: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -228,6 +229,47 @@ def build_package(
     contents[DESCRIPTOR] = _descriptor(pkg, tables["articles"], data.facts)
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings)
     return _settle(pkg, result, data, {}, check=check, durable=durable)
+
+
+class _Decoded(MutableMapping[str, str]):
+    """Texts kept as the UTF-8 bytes they were built as, each decoded when first read.
+
+    The tables :func:`build_touched` splices are bytes (52 MB at 10,000 articles); nothing
+    of a draft's build reads them as text, so they are not decoded (30 ms) unless asked.
+
+    Examples
+    --------
+    >>> texts = _Decoded()
+    >>> texts.put("t.csv", "é,1\\n".encode("utf-8"))
+    >>> texts["d.json"] = "{}"
+    >>> list(texts), texts["t.csv"]
+    (['t.csv', 'd.json'], 'é,1\\n')
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes | str] = {}
+
+    def put(self, rel: str, data: bytes) -> None:
+        """``rel`` holds the text these UTF-8 bytes encode."""
+        self._data[rel] = data
+
+    def __getitem__(self, rel: str) -> str:
+        value = self._data[rel]
+        if isinstance(value, bytes):
+            value = self._data[rel] = value.decode("utf-8")
+        return value
+
+    def __setitem__(self, rel: str, text: str) -> None:
+        self._data[rel] = text
+
+    def __delitem__(self, rel: str) -> None:
+        del self._data[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class _Encoded:
@@ -416,7 +458,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
 
     only = set(articles)
     tables, warnings = build_tables(pkg, cache=False, only=only)
-    contents: dict[str, str] = {}
+    contents = _Decoded()
     data_of = _Encoded()
     committed: dict[str, bytes] = {}
     rebuilt: dict[str, list[dict[str, str]]] = {}
@@ -446,11 +488,9 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
         spliced = _splice(data, keys, by_article)
         if spliced is None:
             return None
-        try:
-            contents[rel] = spliced.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        data_of.add(rel, contents[rel], spliced)
+        # UTF-8: the committed file is what a build printed, the new lines are encoded
+        contents.put(rel, spliced)
+        data_of.add(rel, "", spliced)
     committed[DESCRIPTOR] = _committed(pkg, DESCRIPTOR) or b""
     old_descriptor = committed[DESCRIPTOR].decode("utf-8", errors="replace")
     kept = _kept_blocks(old_descriptor, committed_ids, set(committed_ids) - only)
