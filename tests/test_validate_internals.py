@@ -288,6 +288,79 @@ def test_validate_reports_what_the_checks_report_in_registry_order(broken: Path)
     assert len({i.rule for i in report.issues}) > 25
 
 
+def test_the_checks_run_side_by_side_only_read_the_context(broken: Path) -> None:
+    """After the first :data:`~szdata._validate._checks.READ_FIRST` checks, no check sets
+    anything of the context or of a table (they run in threads, sharing it)."""
+    package = szdata.open_package(broken)
+    ctx = load(package)
+    check_structure(ctx)
+    for check in _checks.CHECKS[: _checks.READ_FIRST]:
+        check(ctx)
+
+    def state() -> dict[str, object]:
+        seen: dict[str, object] = {k: id(v) for k, v in vars(ctx).items()}
+        seen["issues"] = len(ctx.issues)
+        for name, table in ctx.tables.items():
+            seen |= {f"{name}.{k}": id(v) for k, v in vars(table).items()}
+        return seen
+
+    before = state()
+    for check in _checks.CHECKS[_checks.READ_FIRST :]:
+        check(ctx)
+        assert state() == before, check.__name__
+
+
+def _fake(name: str, result: list | Exception, *, delay: float = 0.0):
+    import time
+
+    def check(_ctx) -> list:
+        time.sleep(delay)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    check.__name__ = f"check_{name}"
+    return check
+
+
+@pytest.mark.parametrize("cores", [1, 2], ids=["one core", "two cores"])
+def test_checks_side_by_side_give_their_issues_under_each_check(monkeypatch, cores: int) -> None:
+    from szdata._validate import _run
+
+    monkeypatch.setattr(_run, "_cores", lambda: cores)
+    checks = [_fake("slow", ["a"], delay=0.05), _fake("fast", ["b"]), _fake("none", [])]
+    found: dict = {}
+    steps: list[str] = []
+    _run._run_side_by_side(checks, None, steps.append, found)
+    assert [found[c] for c in checks] == [["a"], ["b"], []]
+    assert steps == ["slow", "fast", "none"]
+
+
+def test_the_first_failing_check_in_order_is_the_error(monkeypatch) -> None:
+    """A later check that fails sooner does not hide the error of an earlier one, and a
+    failure stops the checks not yet started."""
+    from szdata._validate import _run
+
+    monkeypatch.setattr(_run, "_cores", lambda: 2)
+    import time
+
+    ran: list[int] = []
+
+    def later(n: int):
+        def check(_ctx) -> list:
+            time.sleep(0.01)
+            ran.append(n)
+            return []
+
+        return check
+
+    late = _fake("late", PackageError("data/raw/a.txt is a symbolic link"), delay=0.1)
+    soon = _fake("soon", PackageError("data/raw/b.txt is a named pipe"))
+    with pytest.raises(PackageError, match=r"a\.txt is a symbolic link"):
+        _run._run_side_by_side([late, soon, *map(later, range(50))], None, lambda _s: None, {})
+    assert len(ran) < 50  # the checks not yet started were not run
+
+
 def test_rule_columns_are_columns_of_the_schemas() -> None:
     package = szdata.open_package(REPO)
     for table, columns in _checks.RULE_COLUMNS.items():
