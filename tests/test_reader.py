@@ -140,3 +140,18 @@ def test_lines_taken_by_number_are_the_lines_of_a_split(lines, final, block, dat
     numbers = sorted(data.draw(st.sets(st.integers(1, max(1, len(expected))))))
     if expected:
         assert taken.take(numbers) == [expected[n - 1] for n in numbers]
+
+
+@pytest.mark.parametrize("ragged", [False, True], ids=["even", "a short record"])
+def test_a_large_file_is_read_into_columns_of_one_piece(ragged: bool) -> None:
+    """Polars reads a file of some megabytes in pieces; the table's columns, its line
+    numbers among them, come out in one piece each (else every later step joins them again),
+    and the line numbers are those of the file."""
+    rows = [b"r%d,name number %d\n" % (i, i) for i in range(200_000)]
+    if ragged:
+        rows[150_000] = b"short\n"
+    table = read_csv_bytes(b"id,name\n" + b"".join(rows), file="t.csv")
+    assert set(table.frame.n_chunks("all")) == {1}
+    lines = table.frame["__line"]
+    assert lines[0] == 2 and lines[-1] == 200_001 and lines.is_sorted()
+    assert [i.line for i in table.issues] == ([150_002] if ragged else [])

@@ -349,7 +349,7 @@ def read_csv_rows(
     if lines.count != every.height + 1:
         sha256.hexdigest()
         return None  # a record over several lines, or a blank line
-    every = every.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
+    every = with_lines(every)
     picked = every.filter(pl.col(column).is_in(sorted(wanted)))[LINE].to_list()
     part = read_csv_bytes(b"\n".join(lines.take([1, *picked])) + b"\n", file=file)
     part.sha256, part.size = sha256.hexdigest(), len(data)
@@ -527,11 +527,30 @@ def _fast(data: bytes, file: str) -> CsvTable | None:
             empty = [c for c, e in zip(header, stats[2:], strict=True) if e]
     if separators != (width - 1) * frame.height:
         return _ragged(data, file, _polars_read(data, header, extra=True), header)
-    lines = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)
     # a quoted empty cell ("") is empty too, as csv reads it (polars keeps it as "")
     nulls = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in empty]
-    frame = frame.with_columns(*nulls, lines)
+    frame = with_lines(frame.with_columns(*nulls) if nulls else frame)
     return CsvTable(file=file, header=header, frame=frame)
+
+
+def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (the records of a file, from its second line) with :data:`LINE`, the line of
+    each record, as its last column; every column in one piece.
+
+    Polars reads a large file in pieces (62 at 1,000,000 figures); a column made in one
+    piece beside them (``int_range``, ``with_row_index``) makes every later operation on
+    the frame join the pieces again: a ``select`` of one column of 1,000,000 rows took
+    11-57 ms, and 0.3 ms once the frame is put in one piece (12 ms, once).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> with_lines(pl.DataFrame({"a": ["x", "y"]})).rows()
+    [('x', 2), ('y', 3)]
+    """
+    import polars as pl
+
+    return frame.rechunk().with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
 
 
 _NUMPY_FROM = 1 << 25
@@ -630,9 +649,8 @@ def _ragged(data: bytes, file: str, frame: pl.DataFrame, header: list[str]) -> C
     if (lines == "").any():
         return None  # a blank line
     counts = lines.str.replace_all(r'"(?:[^"]|"")*"', "").str.count_matches(",") + 1
-    frame = frame.with_columns(
-        *(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header),
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
+    frame = with_lines(
+        frame.with_columns(*(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in header))
     )
     ragged = frame.with_columns(counts.alias("__cells")).filter(pl.col("__cells") != width)
     issues = [
