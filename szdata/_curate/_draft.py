@@ -113,7 +113,6 @@ class Draft:
         from szdata._curate._build import build_package, known_built
 
         self._hashed()
-
         pkg = self.package()
         return (
             known_built(pkg)
@@ -131,10 +130,9 @@ class Draft:
         (without the parse cache: the rows written are never taken from it).
         """
         from szdata._curate._build import build_package, build_touched, built_files
-
-        self._hashed()
         from szdata._disk._cache import file_sha256
 
+        self._hashed()
         pkg = self.package()
         # as the package has them (hashed by is_built: known to this process)
         taken = [rel for rel in built_files(pkg) if rel not in self.written]
@@ -155,7 +153,6 @@ class Draft:
         from szdata._validate._verdicts import known_clean
 
         self._hashed()
-
         return known_clean(self.package())
 
     def validate(self, touched: list[str] | None = None) -> Report:
@@ -169,7 +166,6 @@ class Draft:
         from szdata._validate import validate, validate_articles
 
         self._hashed()
-
         if not touched:
             return validate(self.copy)
         report = validate_articles(self.package(), touched)
@@ -269,6 +265,7 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
     PackageError
         When the package cannot be read (a link where a file should be, ...).
     """
+    from szdata._disk._cache import hash_ahead
     from szdata._disk._lock import package_lock
     from szdata._disk._package import open_package
 
@@ -281,11 +278,14 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
             # the copy's descriptor and schemas are the package's, byte for byte: opened as
             # they were, in the copy
             opened = dataclasses.replace(pkg, root=copy.resolve())
-            from szdata._disk._cache import hash_ahead
-
             taken = sorted(f for f in files if not f.startswith(RAW_DIR + "/"))
-            d = Draft(root=pkg.root, copy=copy, files=files, _package=opened)
-            d._hashing = hash_ahead(copy, taken)
+            d = Draft(
+                root=pkg.root,
+                copy=copy,
+                files=files,
+                _package=opened,
+                _hashing=hash_ahead(copy, taken),
+            )
             try:
                 with underlay(copy, RAW_DIR, pkg.root):
                     yield d
