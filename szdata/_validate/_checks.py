@@ -86,7 +86,7 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
 """Every rule check, in order: ``check_package_files`` first (it refuses a link or a pipe in
 ``data/raw/``, as ``build`` does), then ``check_raw_texts`` (it reads the raw texts)."""
 
-READ_FIRST = 2
-"""The first checks of :data:`CHECKS` run one after the other before the rest:
-``check_raw_texts`` reads the raw texts into the context; every later check only reads the
-context, so they run side by side (:func:`szdata._validate._run.run_checks`)."""
+READ_FIRST = CHECKS.index(check_raw_texts) + 1
+"""How many checks of :data:`CHECKS` run one after the other before the rest: up to
+``check_raw_texts``, which reads the raw texts into the context; every later check only
+reads the context, so they run side by side (:func:`szdata._validate._run.run_checks`)."""
