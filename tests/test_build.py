@@ -424,3 +424,28 @@ def _build_records(pkg):
     from szdata._curate._build import table_records
 
     return table_records(pkg, "articles")
+
+
+def test_an_amount_hyphenated_as_an_adjective_is_built_and_validated(tmp_path: Path) -> None:
+    """ "a 1.5-billion-yuan fund": the parser's row and the validator's reading of its quote
+    agree (value, unit), and the package is valid."""
+    import szdata
+    from tests.fixture_package import build_fixture_package
+
+    raw = tmp_path / "raw" / "998_00000000000000a1.txt"
+    raw.parent.mkdir()
+    raw.write_text(
+        "Daily Briefing on Fighting against COVID-19(Mar. 25)\n\n"
+        "Writer:  |  Editor: A. Tester  |  From: Foreign Affairs Office of Shenzhen Municipal "
+        "Government  |  Updated: 2020-03-25 11:24:00\n\n"
+        "1. The city set up a 1.5-billion-yuan fund and a 300 million-yuan loan for small "
+        "firms. (Source: Shenzhen TV)\n",
+        encoding="utf-8",
+    )
+    pkg = build_fixture_package(tmp_path / "pkg", [raw])
+    figures = szdata.load("figures", path=pkg, backend="polars")
+    rows = {r["quote"]: (r["value"], r["unit"]) for r in figures.iter_rows(named=True)}
+    assert rows["1.5-billion-yuan"] == (1_500_000_000, "CNY")
+    assert rows["300 million-yuan"] == (300_000_000, "CNY")
+    report = szdata.validate(pkg)
+    assert report.ok, [i for i in report.issues if i.severity == "error"]

@@ -412,6 +412,24 @@ FIGURES = [
         "4,000-square-meter",
         (4000, "square_metre", None, "exact"),
     ),
+    (
+        "hyphenated-scale-and-currency",
+        "The city set up a 1.5-billion-yuan fund for small firms.",
+        "1.5-billion-yuan",
+        (1_500_000_000, "CNY", None, "exact"),
+    ),
+    (
+        "scale-hyphenated-to-currency",
+        "It is a 10 million-yuan project.",
+        "10 million-yuan",
+        (10_000_000, "CNY", None, "exact"),
+    ),
+    (
+        "qualified-hyphenated-scale",
+        "Nearly 2-billion-yuan loans were granted.",
+        "Nearly 2-billion-yuan",
+        (2_000_000_000, "CNY", None, "nearly"),
+    ),
 ]
 
 

@@ -66,6 +66,8 @@ EDGE_QUOTES = [
     "5,000 u.s. dollars", "up to 264,000 RMB", "nearly 519 billion yuan", "5 million million",
     "", "x", "4.1 billion yuan", "33.3 million", "0.35%", "5-8℃", "below 12℃", "from 30 to 50",
     "2-3 million", "one-fifth", "a third", "five-day", "37.3 degrees", "1.23456789012345678",
+    "1.5-billion-yuan", "1.5 billion-yuan", "nearly 100-million-yuan", "3.25-trillion-yuan",
+    "1.5-billion", "7-million-square-meter",
 ]  # fmt: skip
 
 

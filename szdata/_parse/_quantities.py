@@ -7,6 +7,7 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
                | [qualifier] "half"                            ("nearly half" of them)
                | [qualifier] number "in" number                ("one in five": a share)
     amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
+               | number ("-" | " ") scale "-" singular unit word  ("a 1.5-billion-yuan fund")
                | number [scale] "and" number [scale]           (after "between" only)
     qualifier := "more than" | "over" | "nearly" | "about" | "around" | "almost"
                | "at least" | "up to" | "below" | ...      (see QUALIFIER_PHRASES)
@@ -203,6 +204,7 @@ _ATOM_WORD = rf"(?:(?:{_TENS_RE})-(?:{_UNIT_RE})|{_trie_alternation([*_ONES, *_T
 _ATOM = rf"{_ATOM_WORD}{_B}"
 _SCALE = rf"(?:{'|'.join(SCALES)}){_B}"
 _WORD_SCALE = rf"(?:{'|'.join(w for w in SCALES if w != 'dozen')}){_B}"
+_SCALE_WORD = rf"(?:{'|'.join(SCALES)})"
 """The scales a run of number words holds ("two hundred and five"); "dozen" follows a
 number as its scale ("two dozen", "a dozen") but is no word of such a run."""
 
@@ -395,6 +397,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     out_of = "" if in_text else rf"(?:\s+out\s+of\s+{NUMBER})?"
     units_re = units.pattern()
     half_of = r"(?=\s+of(?![\w-]))" if in_text else ""  # "half of them"; the quote ends there
+    # a scale glued to its unit by a hyphen, as an adjective: "a 1.5-billion-yuan fund"
+    glued = rf"-(?:{units.singular_pattern()})(?![\w-])"
     return rf"""
         (?:(?P<aged>aged)\s+)?
         (?:(?P<qual>{QUALIFIER})\s+)?
@@ -408,7 +412,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
           |
             (?:(?P<cur>{units.currency_pattern()})\s*)?
             (?:
-                (?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE}))?
+                (?P<num>{NUMBER})
+                (?:(?:\s+|-(?={_SCALE_WORD}-))(?P<scale>{_SCALE_WORD}(?:(?![\w-])|(?={glued}))))?
                 (?:(?:\s*-\s*|\s+to\s+|(?(btw)\s+and\s+|(?!)))
                    (?P<num2>{NUMBER})(?:\s+(?P<scale2>{SCALE}))?)?
                 (?(btw)(?(num2)|(?!)))
