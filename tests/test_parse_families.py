@@ -425,6 +425,18 @@ FIGURES = [
         (10_000_000, "CNY", None, "exact"),
     ),
     (
+        "odd-after-a-number",
+        "Some 1,100-odd companies applied.",
+        "Some 1,100-odd",
+        (1100, "count", "companies", "about"),
+    ),
+    (
+        "odd-before-a-unit",
+        "The work took 20-odd days.",
+        "20-odd days",
+        (20, "day", None, "more_than"),
+    ),
+    (
         "qualified-hyphenated-scale",
         "Nearly 2-billion-yuan loans were granted.",
         "Nearly 2-billion-yuan",

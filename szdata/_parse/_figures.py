@@ -650,7 +650,7 @@ def _read(m: re.Match[str], text: str, units: UnitWords, skip: _Spans) -> Figure
         and g["num"] is not None
         and (value := quick_value(number)) is not None
     ):  # a number alone: what read_match reads, without exact arithmetic
-        plain = g["qual"] is None and g["post"] is None
+        plain = g["qual"] is None and g["post"] is None and g["odd"] is None
         return _figure(s, e, value, None, units, g, text, EXACT if plain else qualifier_of(g))
     try:
         q = read_match(m)

@@ -6,7 +6,8 @@ The grammar of a quote (case-insensitive, after :func:`szdata._core._normalize.f
                | [qualifier] fraction [post]                   ("one-fifth", "a third")
                | [qualifier] "half"                            ("nearly half" of them)
                | [qualifier] number "in" number                ("one in five": a share)
-    amount    := number [scale] [("-" | "to") number [scale]]  (a range: "5-8", "30 to 50")
+    amount    := number [scale] [("-" | "to") number [scale]] ["-odd"]
+                                                    (a range: "5-8", "30 to 50"; "300-odd")
                | number ("-" | " ") scale "-" singular unit word  ("a 1.5-billion-yuan fund")
                | number [scale] "and" number [scale]           (after "between" only)
     qualifier := "more than" | "over" | "nearly" | "about" | "around" | "almost"
@@ -152,6 +153,9 @@ POST_QUALIFIER_PHRASES: dict[str, str] = {
 """Qualifier phrase printed after the number (and its unit) -> value of ``figures.qualifier``:
 "37.3℃ or above" is ``at_least``, "aged 14 and under" ``up_to``. A qualifier printed before
 the number wins over one printed after it."""
+
+ODD_QUALIFIER = "more_than"
+""""-odd" glued to a number ("1,100-odd companies", "20-odd years"): somewhat more than it."""
 
 AGE_UNIT_WORD = "years"
 """The unit word of an age printed after "aged" ("aged 42", "aged between 18 and 60"),
@@ -389,8 +393,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     ``num2``, ``scale2`` (a range's upper end), ``btw`` ("between", before a range),
     ``half`` ("half" of something, a fraction: "nearly half of them"), ``snum``/``sden``
     (a share: "one in five"), ``aged`` (an age),
-    ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``unit``, ``adj``,
-    ``old``, ``post`` (a qualifier after the number).
+    ``hnum`` (a number word glued to ``-adj``), ``an``/``ascale``, ``odd`` ("-odd" glued to
+    the number), ``unit``, ``adj``, ``old``, ``post`` (a qualifier after the number).
     """
     an_start = r"(?<=\s)" if in_text else ""
     from_ = "" if in_text else r"(?:(?P<from>from)\s+)?"
@@ -417,6 +421,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
                 (?:(?:\s*-\s*|\s+to\s+|(?(btw)\s+and\s+|(?!)))
                    (?P<num2>{NUMBER})(?:\s+(?P<scale2>{SCALE}))?)?
                 (?(btw)(?(num2)|(?!)))
+                (?P<odd>-odd(?![\w-]))?
               | (?P<hnum>{HYPHEN_WORD})(?=-(?:{units.singular_pattern()})(?![\w]))
               | {an_start}(?P<an>an?)\s+(?=(?:{SCALE}|{units_re}))(?P<ascale>{SCALE})?
             )
@@ -560,7 +565,8 @@ def to_float(value: Fraction) -> float:
 
 def qualifier_of(groups: dict[str, str | None]) -> str:
     """The qualifier of a match of :func:`quantity_pattern` (its ``groupdict()``): the
-    phrase before the number, else the one after it, else ``exact``.
+    phrase before the number, else "-odd" glued to it, else the phrase after it, else
+    ``exact``.
 
     Examples
     --------
@@ -571,6 +577,8 @@ def qualifier_of(groups: dict[str, str | None]) -> str:
     """
     if groups["qual"]:
         return QUALIFIER_PHRASES[" ".join(groups["qual"].split()).casefold()]
+    if groups.get("odd"):
+        return ODD_QUALIFIER
     if groups.get("post"):
         return POST_QUALIFIER_PHRASES[" ".join(groups["post"].split()).casefold()]
     return EXACT
