@@ -439,7 +439,7 @@ def test_an_amount_hyphenated_as_an_adjective_is_built_and_validated(tmp_path: P
         "Writer:  |  Editor: A. Tester  |  From: Foreign Affairs Office of Shenzhen Municipal "
         "Government  |  Updated: 2020-03-25 11:24:00\n\n"
         "1. The city set up a 1.5-billion-yuan fund and a 300 million-yuan loan for "
-        "1,100-odd small firms. (Source: Shenzhen TV)\n",
+        "1,100-odd small firms run by people aged from 18 to 60. (Source: Shenzhen TV)\n",
         encoding="utf-8",
     )
     pkg = build_fixture_package(tmp_path / "pkg", [raw])
@@ -450,5 +450,6 @@ def test_an_amount_hyphenated_as_an_adjective_is_built_and_validated(tmp_path: P
     assert rows["1.5-billion-yuan"] == (1_500_000_000, "CNY", "exact")
     assert rows["300 million-yuan"] == (300_000_000, "CNY", "exact")
     assert rows["1,100-odd"] == (1100, "count", "more_than")
+    assert rows["aged from 18 to 60"] == (18, "year", "exact")
     report = szdata.validate(pkg)
     assert report.ok, [i for i in report.issues if i.severity == "error"]

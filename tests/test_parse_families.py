@@ -386,6 +386,12 @@ FIGURES = [
         "aged 60 or above",
         (60, "year", "age", "at_least"),
     ),
+    (
+        "aged-from-to",
+        "Residents aged from 18 to 60 may apply.",
+        "aged from 18 to 60",
+        (18, "year", "age", "exact"),
+    ),
     ("two-dozen", "It sent two dozen masks.", "two dozen", (24, "count", "masks", "exact")),
     ("a-hundred", "A hundred people came.", "A hundred", (100, "count", "people", "exact")),
     (
@@ -655,3 +661,20 @@ def test_registry_can_be_passed_in() -> None:
         "Title\n\nThe Barcelona  city council met Shenzhen Daily.", file_name="r.txt", registry=reg
     )
     assert [m["organization_id"] for m in art.mentions] == ["barcelona"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quotes"),
+    [
+        ("Prices went from 30 to 50 yuan.", ["30 to 50 yuan"]),
+        ("People aged from 18 upwards may apply.", ["18"]),
+        ("It moved from 5 to 6 places, aged from 2 to 3.", ["5 to 6", "aged from 2 to 3"]),
+    ],
+    ids=["from-without-aged", "aged-from-without-a-range", "both"],
+)
+def test_from_opens_a_figure_only_after_aged_and_before_a_range(
+    sentence: str, quotes: list[str]
+) -> None:
+    art = parse(f"Title\n\n{sentence}", file_name="a.txt")
+    assert [f["quote"] for f in art.figures] == quotes
+    _spans_hold(art, f"Title\n\n{sentence}")

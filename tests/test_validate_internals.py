@@ -68,7 +68,7 @@ EDGE_QUOTES = [
     "2-3 million", "one-fifth", "a third", "five-day", "37.3 degrees", "1.23456789012345678",
     "1.5-billion-yuan", "1.5 billion-yuan", "nearly 100-million-yuan", "3.25-trillion-yuan",
     "1.5-billion", "7-million-square-meter", "1,100-odd", "20-odd years", "some 300-odd",
-    "5-8-odd",
+    "5-8-odd", "aged from 18 to 60", "aged from 18",
 ]  # fmt: skip
 
 

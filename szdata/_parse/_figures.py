@@ -461,8 +461,8 @@ def find_figures(
         qual_start = _prefix_before(folded, a_start, start)
         if qual_start is not None:
             m = figure.match(folded, qual_start, end)
-            if m is not None and m.end() <= a_start:
-                m = None
+            if m is not None and (m.end() <= a_start or (m["from"] and not m["num2"])):
+                m = None  # "aged from 18 upwards": "from" opens only a range
         if m is None:
             m = figure.match(folded, a_start, end)
         if m is None:
@@ -512,13 +512,15 @@ def _anchor_regex(units: UnitWords) -> re.Pattern[str]:
 
 
 _QUALIFIER_WORDS = max(len(p.split()) for p in QUALIFIER_PHRASES)
-_PREFIX_LAST_WORDS = frozenset([*(p.split()[-1] for p in QUALIFIER_PHRASES), "between", "aged"])
+_PREFIX_LAST_WORDS = frozenset(
+    [*(p.split()[-1] for p in QUALIFIER_PHRASES), "between", "aged", "from"]
+)
 
 
 def _prefix_before(text: str, pos: int, floor: int) -> int | None:
     """The start of what opens a figure just before ``pos`` (spaces apart): a qualifier
     phrase ("more than 5"), or "between" ("between 30 and 50 yuan", a range), after
-    "aged" when an age is printed so ("aged over 50", "aged 42")."""
+    "aged" when an age is printed so ("aged over 50", "aged 42", "aged from 18 to 60")."""
     window = text[pos - 24 if pos - 24 > floor else floor : pos]
     if not window[-1:].isspace():
         return None  # glued to what precedes it: no word opens it
@@ -528,6 +530,11 @@ def _prefix_before(text: str, pos: int, floor: int) -> int | None:
         return None
     if word == "aged":
         return _word_start(text, pos - len(window) + len(window.rstrip()) - 4, floor)
+    if word == "from":  # only after "aged": "from 30 to 50" elsewhere opens no figure
+        fs = pos - len(window) + len(window.rstrip()) - 4
+        if text[fs - 5 : fs].casefold() != "aged ":
+            return None
+        return _word_start(text, fs - 5, floor)
     qs = _opening_before(text, pos, floor, window, word)
     if qs is None:
         return None

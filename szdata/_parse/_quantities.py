@@ -397,6 +397,9 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     the number), ``unit``, ``adj``, ``old``, ``post`` (a qualifier after the number).
     """
     an_start = r"(?<=\s)" if in_text else ""
+    # "from" opens a range in a quote; in running text only after "aged" ("aged from 18 to 60"):
+    # "from 30 to 50" there is a range without it
+    aged = r"(?:(?P<aged>aged)\s+(?:(?P<from>from)\s+)?)?" if in_text else r"(?:(?P<aged>aged)\s+)?"
     from_ = "" if in_text else r"(?:(?P<from>from)\s+)?"
     out_of = "" if in_text else rf"(?:\s+out\s+of\s+{NUMBER})?"
     units_re = units.pattern()
@@ -404,7 +407,7 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     # a scale glued to its unit by a hyphen, as an adjective: "a 1.5-billion-yuan fund"
     glued = rf"-(?:{units.singular_pattern()})(?![\w-])"
     return rf"""
-        (?:(?P<aged>aged)\s+)?
+        {aged}
         (?:(?P<qual>{QUALIFIER})\s+)?
         {from_}
         (?:(?P<btw>between)\s+)?
