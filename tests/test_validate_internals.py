@@ -326,17 +326,33 @@ def _fake(name: str, result: list | Exception, *, delay: float = 0.0):
     return check
 
 
-@pytest.mark.parametrize("cores", [1, 2], ids=["one core", "two cores"])
+@pytest.mark.parametrize("cores", [1, 2, 64], ids=["one core", "two cores", "many cores"])
 def test_checks_side_by_side_give_their_issues_under_each_check(monkeypatch, cores: int) -> None:
+    import threading
+
     from szdata._validate import _run
 
     monkeypatch.setattr(_run, "_cores", lambda: cores)
-    checks = [_fake("slow", ["a"], delay=0.05), _fake("fast", ["b"]), _fake("none", [])]
+    monkeypatch.setattr(_run, "MAX_CHECK_THREADS", 3)  # many cores: no more than this
+    threads: set[str] = set()
+
+    def recorded(name: str, result: list, delay: float = 0.0):
+        inner = _fake(name, result, delay=delay)
+
+        def check(ctx) -> list:
+            threads.add(threading.current_thread().name)
+            return inner(ctx)
+
+        check.__name__ = inner.__name__
+        return check
+
+    checks = [recorded("slow", ["a"], 0.05), *(recorded(f"c{i}", [i]) for i in range(8))]
     found: dict = {}
     steps: list[str] = []
     _run._run_side_by_side(checks, None, steps.append, found)
-    assert [found[c] for c in checks] == [["a"], ["b"], []]
-    assert steps == ["slow", "fast", "none"]
+    assert [found[c] for c in checks] == [["a"], *([i] for i in range(8))]
+    assert steps == ["slow", *(f"c{i}" for i in range(8))]
+    assert len(threads) <= min(cores, 3)
 
 
 def test_the_first_failing_check_in_order_is_the_error(monkeypatch) -> None:

@@ -82,6 +82,12 @@ def run_checks(
     return ctx, issues
 
 
+MAX_CHECK_THREADS = 4
+"""At most this many checks at once, however many cores: each holds its intermediate frames
+(at 1,000,000 figures, hundreds of megabytes), and polars spreads each query over the
+cores already."""
+
+
 def _step_name(check: Callable[[Context], list[Issue]]) -> str:
     return check.__name__.removeprefix("check_").replace("_", " ")
 
@@ -101,7 +107,7 @@ def _run_side_by_side(
     registry's order. The first check, in that order, that raises is the error raised (the
     checks not yet started are not run); ``step`` is told each check's name in order.
     """
-    workers = _cores()
+    workers = min(_cores(), MAX_CHECK_THREADS)
     if workers < 2 or len(checks) < 2:
         for check in checks:
             step(_step_name(check))
