@@ -114,6 +114,12 @@ def put(kind: str, key: str, data: bytes) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What identifies a file's bytes without reading them: device, inode, size, and the
+    modification and change times."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 _SHA256: dict[tuple[int, int, int, int, int], str] = {}
 """SHA-256 of files this process read, by (device, inode, size, modification and change
 times)."""
@@ -164,7 +170,7 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
             continue
         if not S_ISREG(st.st_mode):
             continue
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        key = _stat_key(st)
         known = known_here(key)
         if known is None and folders is not None:
             folder, _, name = path.rpartition("/")
@@ -328,21 +334,19 @@ def _hash_into_memo(root: str, rels: list[str]) -> None:
 
     from szdata._disk._files import read_files
 
-    def key(st: os.stat_result) -> tuple[int, int, int, int, int]:
-        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
     for rel in rels:
         path = f"{root}/{rel}"
         try:
             before = os.lstat(path)
-            if not S_ISREG(before.st_mode) or key(before) in _SHA256:
+            key = _stat_key(before)
+            if not S_ISREG(before.st_mode) or key in _SHA256:
                 continue
             (data,) = read_files(root, [rel], missing_ok=True)
-            if data is None or key(os.lstat(path)) != key(before) or len(data) != before.st_size:
+            if data is None or _stat_key(os.lstat(path)) != key or len(data) != before.st_size:
                 continue
         except Exception:  # the command's own read reports what is wrong
             continue
-        _SHA256.setdefault(key(before), hashlib.sha256(data).hexdigest())
+        _SHA256.setdefault(key, hashlib.sha256(data).hexdigest())
 
 
 class Sha256Ahead:

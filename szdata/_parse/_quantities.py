@@ -206,9 +206,9 @@ _TENS_RE = "|".join(_TENS)
 _UNIT_RE = "|".join(_ONES[1:])
 _ATOM_WORD = rf"(?:(?:{_TENS_RE})-(?:{_UNIT_RE})|{_trie_alternation([*_ONES, *_TEENS, *_TENS])})"
 _ATOM = rf"{_ATOM_WORD}{_B}"
-_SCALE = rf"(?:{'|'.join(SCALES)}){_B}"
-_WORD_SCALE = rf"(?:{'|'.join(w for w in SCALES if w != 'dozen')}){_B}"
 _SCALE_WORD = rf"(?:{'|'.join(SCALES)})"
+_SCALE = rf"{_SCALE_WORD}{_B}"
+_WORD_SCALE = rf"(?:{'|'.join(w for w in SCALES if w != 'dozen')}){_B}"
 """The scales a run of number words holds ("two hundred and five"); "dozen" follows a
 number as its scale ("two dozen", "a dozen") but is no word of such a run."""
 
@@ -405,7 +405,8 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
     units_re = units.pattern()
     half_of = r"(?=\s+of(?![\w-]))" if in_text else ""  # "half of them"; the quote ends there
     # a scale glued to its unit by a hyphen, as an adjective: "a 1.5-billion-yuan fund"
-    glued = rf"-(?:{units.singular_pattern()})(?![\w-])"
+    singular = units.singular_pattern()
+    glued = rf"-(?:{singular})(?![\w-])"
     return rf"""
         {aged}
         (?:(?P<qual>{QUALIFIER})\s+)?
@@ -425,13 +426,13 @@ def quantity_pattern(units: UnitWords, *, in_text: bool) -> str:
                    (?P<num2>{NUMBER})(?:\s+(?P<scale2>{SCALE}))?)?
                 (?(btw)(?(num2)|(?!)))
                 (?P<odd>-odd(?![\w-]))?
-              | (?P<hnum>{HYPHEN_WORD})(?=-(?:{units.singular_pattern()})(?![\w]))
+              | (?P<hnum>{HYPHEN_WORD})(?=-(?:{singular})(?![\w]))
               | {an_start}(?P<an>an?)\s+(?=(?:{SCALE}|{units_re}))(?P<ascale>{SCALE})?
             )
             {out_of}
             (?:
                 (?:\s+{_UNIT_ADJECTIVE}(?=\s))?\s*(?P<unit>%|{units_re})
-              | -(?P<adj>{units.singular_pattern()})(?P<old>-old)?(?![\w-])
+              | -(?P<adj>{singular})(?P<old>-old)?(?![\w-])
             )?
         )
         (?:\s+(?P<post>{POST_QUALIFIER})(?![\w-]))?
