@@ -546,3 +546,19 @@ def test_every_broken_row_is_reported(package_copy: Path, capsys) -> None:
     assert code == 1
     lines = sorted(i["row"] for i in report["issues"] if i["rule"] == "structure.enum")
     assert lines == list(range(2, len(rows) + 1))
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_huge_cell_is_reported_in_a_line_of_reasonable_length(
+    package_copy: Path, capsys, fmt: str
+) -> None:
+    """A listing quotes the cell an issue is about: a 1 MB quote is cut in the listing and
+    kept whole in ``--json``."""
+    huge = "x" * 1_000_000
+    set_cell("figures", 2, "quote", huge)(package_copy)
+    code, out, _ = run(["validate", "--path", str(package_copy), "--format", fmt], capsys)
+    assert code == 1
+    assert "figures.csv" in out and "quote" in out and "more characters" in out
+    assert max(map(len, out.splitlines())) < 2_000
+    _, report = run_json(package_copy, capsys)
+    assert any(huge in i["message"] for i in report["issues"])

@@ -34,6 +34,27 @@ def _short(value: str | None) -> str:
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."
 
 
+_MESSAGE_WIDTH = 500
+"""Characters of an issue's message a listing prints: a message quotes the cell it is about,
+which a contribution may make megabytes long; ``--json`` keeps every character."""
+
+
+def _clipped(message: str) -> str:
+    """``message``, cut to :data:`_MESSAGE_WIDTH` characters and saying how many it left out.
+
+    Examples
+    --------
+    >>> _clipped("short")
+    'short'
+    >>> _clipped("x" * 600)[-52:]
+    'xxx... (100 more characters: --json prints them all)'
+    """
+    if len(message) <= _MESSAGE_WIDTH:
+        return message
+    rest = len(message) - _MESSAGE_WIDTH
+    return f"{message[:_MESSAGE_WIDTH]}... ({rest:,} more characters: --json prints them all)"
+
+
 def _counts(issues: list[Issue]) -> str:
     errors = sum(1 for i in issues if i.severity == "error")
     warnings = len(issues) - errors
@@ -70,7 +91,7 @@ def _raw_issue_lines(report: Report, limit: int | None) -> Iterator[tuple[str, s
             first = _first(group, limit)
             for i in first:
                 column = f" {i.column}" if i.column else ""
-                yield "issue", f"    {i.where}{column}: {i.message}"
+                yield "issue", f"    {i.where}{column}: {_clipped(i.message)}"
             if len(group) > len(first):
                 yield "more", f"    {_more(len(group) - len(first))}"
             yield "hint", f"    hint: {group[0].hint}"
@@ -230,6 +251,6 @@ def render_github(report: Report) -> str:
             props.append(f"line={i.row}")
         props.append(f"title={_escape_property(i.rule)}")
         column = f"column {i.column}; " if i.column else ""
-        body = shown(f"{i.message} ({column}hint: {i.hint})")
+        body = shown(f"{_clipped(i.message)} ({column}hint: {i.hint})")
         out.append(f"::{i.severity} {','.join(props)}::{_escape_data(body)}")
     return "".join(line + "\n" for line in out)
