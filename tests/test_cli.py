@@ -176,6 +176,35 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys) -> None:
     assert err.strip() == "interrupted"
 
 
+@pytest.mark.parametrize("fails", [False, True], ids=["succeeds", "raises"])
+def test_a_command_runs_without_the_cycle_collector_and_gives_it_back(
+    fails: bool, monkeypatch, capsys
+) -> None:
+    import gc
+
+    import szdata._validate
+
+    seen: list[bool] = []
+
+    def validate(*args, **kwargs):
+        seen.append(gc.isenabled())
+        if fails:
+            raise ZeroDivisionError("a bug")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(szdata._validate, "validate", validate)
+    assert gc.isenabled()
+    run(["validate"], capsys)
+    assert seen == [False]  # its full passes walk every object the command holds
+    assert gc.isenabled()  # a caller of main() keeps its own setting
+    gc.disable()
+    try:
+        run(["validate"], capsys)
+        assert not gc.isenabled()  # nor is it turned on for a caller that had it off
+    finally:
+        gc.enable()
+
+
 def test_sigint_in_a_real_process_exits_130_without_a_traceback(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", "import time, sys; from szdata._commands._main import main; "
