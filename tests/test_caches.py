@@ -634,3 +634,21 @@ def test_a_draft_hashes_what_it_took_before_its_checks_and_waits_for_it(
             assert None not in _cache.file_sha256(d.copy, taken)
         assert d.is_built()
     assert started and not any(t.is_alive() for t in started)
+
+
+def test_a_copy_with_the_same_curated_files_shares_the_registry(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    from szdata._parse._registry import Registry
+
+    twin = tmp_path / "twin"
+    shutil.copytree(package_copy, twin)
+    first = Registry.load(open_package(package_copy))
+    assert Registry.load(open_package(twin)) is first  # a draft's regexes are not compiled again
+    aliases = twin / "data" / "curation" / "aliases.csv"
+    with aliases.open("a", encoding="utf-8", newline="") as f:
+        f.write("Twin Bureau of Tests,shenzhen-government,\n")
+    changed = Registry.load(open_package(twin))
+    assert changed is not first
+    assert changed.organization_of("Twin Bureau of Tests") == "shenzhen-government"
+    assert first.organization_of("Twin Bureau of Tests") is None
