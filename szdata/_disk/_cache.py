@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from szdata._disk import _files
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -199,10 +201,11 @@ def file_sha256(root: str | Path, rels: list[str]) -> list[str | None]:
     return out
 
 
-_SETTLED_NS = 2_000_000_000
+_SETTLED_NS = _files.SETTLED_NS
 """How long ago a file must have last changed for its digest to be remembered across
-processes (2 s): a file changed again within the same tick of the file system's clock
-could keep its times, as git's "racy" files; those are hashed every time."""
+processes (:data:`szdata._disk._files.SETTLED_NS`, 2 s): a file changed again within the
+same tick of the file system's clock could keep its times, as git's "racy" files; those are
+hashed every time."""
 
 
 class _FolderDigests:

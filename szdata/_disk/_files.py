@@ -405,6 +405,53 @@ def _folder_path(root: str | Path, rel: str) -> Path | None:
     return path
 
 
+SETTLED_NS = 2_000_000_000
+"""How long ago a file or folder must have last changed for what was learnt of it to be
+used again without looking (2 s): one changed again within the same tick of the file
+system's clock could keep its times, as git's "racy" files; those are looked at every time."""
+
+_LISTED: dict[str, tuple[tuple[int, int, int, int], tuple[tuple[str, str], ...]]] = {}
+"""The entries of the folders this process listed that had settled, by path, with the
+folder's device, inode, and modification and change times when listed."""
+
+
+def _folder_entries(folder: str | Path) -> tuple[tuple[str, str], ...]:
+    """The ``(name, kind)`` of every entry right in ``folder`` (see :func:`_entry_kind`).
+
+    A folder listed before in this process is not listed again while its device, inode and
+    times are the same and it had settled (:data:`SETTLED_NS`) when listed: adding,
+    removing, renaming or replacing an entry changes the folder's times, and the kind of
+    an entry cannot change without one of those. A command lists the 10,000 raw texts of
+    a large package several times (its lock's clean-up, its draft, its caches' keys): each
+    listing cost 7-10 ms there; a look at the folder's times costs a few microseconds.
+
+    Raises
+    ------
+    OSError
+        When the folder cannot be listed.
+    """
+    path = os.fspath(folder)
+    try:
+        info = os.lstat(path)  # before the listing: a change during it is a change after
+    except OSError:
+        info = None
+    if info is not None:
+        key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+        known = _LISTED.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+    import time
+
+    started = time.time_ns()
+    with os.scandir(path) as found:
+        entries = tuple((entry.name, _entry_kind(entry)) for entry in found)
+    if info is not None and max(key[2], key[3]) < started - SETTLED_NS:
+        if len(_LISTED) >= 64:
+            _LISTED.clear()
+        _LISTED[path] = (key, entries)
+    return entries
+
+
 def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
     """The names of the regular files in the package folder ``root/rel`` ending in ``suffix``,
     sorted.
@@ -438,13 +485,11 @@ def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
     if path is None:
         return []
     names = []
-    with os.scandir(path) as entries:
-        for entry in entries:
-            kind = _entry_kind(entry)
-            if kind != "file":
-                raise not_regular(f"{rel.rstrip('/')}/{entry.name}", kind)
-            if entry.name.endswith(suffix):
-                names.append(entry.name)
+    for name, kind in _folder_entries(path):
+        if kind != "file":
+            raise not_regular(f"{rel.rstrip('/')}/{name}", kind)
+        if name.endswith(suffix):
+            names.append(name)
     shown = _shown_beneath(root, rel)
     if shown is not None and shown[0] == rel.strip("/"):
         memo = frozen_memo(shown[1])
@@ -508,15 +553,14 @@ def walk_folder(root: str | Path, rel: str) -> list[tuple[str, str]]:
     while pending:  # a stack, not recursion: a folder tree may be deeper than Python's stack
         folder, prefix = pending.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = _folder_entries(folder)
         except OSError as exc:
             raise PackageError(f"{prefix} cannot be listed: {exc.strerror}") from None
-        for entry in entries:
-            name = f"{prefix}/{entry.name}"
-            kind = _entry_kind(entry)
+        for entry_name, kind in entries:
+            name = f"{prefix}/{entry_name}"
             found.append((name, kind))
             if kind == "folder":
-                pending.append((Path(entry.path), name))
+                pending.append((folder / entry_name, name))
     shown = _shown_beneath(root, rel)
     if shown is not None:
         own = {name for name, _ in found}
