@@ -652,3 +652,63 @@ def test_a_copy_with_the_same_curated_files_shares_the_registry(
     assert changed is not first
     assert changed.organization_of("Twin Bureau of Tests") == "shenzhen-government"
     assert first.organization_of("Twin Bureau of Tests") is None
+
+
+def test_a_file_read_ahead_is_taken_once_and_never_once_changed(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_bytes(b"article_id\na\n")
+    _cache.hash_ahead(tmp_path, ["t.csv"], keep={"t.csv": len})()
+    assert _cache.take_ahead(table) == (b"article_id\na\n", 13)
+    assert _cache.take_ahead(table) is None  # taken once: not held any longer
+    _cache.hash_ahead(tmp_path, ["t.csv"], keep={"t.csv": len})()
+    spare = tmp_path / "spare.csv"
+    spare.write_bytes(b"article_id\nb\n")
+    os.replace(spare, table)  # the same size, another file
+    assert _cache.take_ahead(table) is None
+    _cache.forget_ahead()
+
+
+def test_a_read_ahead_that_fails_keeps_nothing_and_raises_nothing(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_bytes(b"x\n")
+
+    def broken(data: bytes) -> object:
+        raise ValueError("polars refused it")
+
+    _cache.hash_ahead(tmp_path, ["t.csv", "missing.csv"], keep={"t.csv": broken})()
+    assert _cache.take_ahead(tmp_path / "t.csv") is None  # the build reads it itself
+    assert _cache.file_sha256(tmp_path, ["t.csv"])[0] is not None
+
+
+def test_a_draft_build_takes_the_tables_read_ahead_and_writes_what_a_whole_build_does(
+    cache: Path, one_article: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    from szdata._curate import _build
+
+    read: list[str] = []
+    real = _build.read_files
+
+    def reading(root, rels, **kwargs):
+        read.extend(rels)
+        return real(root, rels, **kwargs)
+
+    monkeypatch.setattr(_build, "read_files", reading)
+    code, report = _add(one_article, capsys)
+    assert code == 0, report
+    tables = {f"data/{t}.csv" for t in ("articles", "items", "figures", "dates", "mentions")}
+    assert not tables & set(read)  # read in the draft's thread while the text was parsed
+    assert not _cache._KEPT  # nothing held once the draft is gone
+    monkeypatch.setenv("SZDATA_NO_CACHE", "1")
+    assert main(["build", "--path", str(one_article), "--check", "-q"]) == 0
+
+
+def test_known_built_waits_for_the_tables_digests_only_when_a_build_is_recorded(
+    cache: Path, one_article: Path
+) -> None:
+    from szdata._curate._build import known_built
+
+    calls: list[str] = []
+    assert known_built(open_package(one_article), before_tables=lambda: calls.append("wait"))
+    assert calls == ["wait"]
+    (one_article / "data" / "curation" / "reviews.csv").write_bytes(b"changed\n")
+    assert not known_built(open_package(one_article), before_tables=lambda: calls.append("x"))
+    assert calls == ["wait"]  # no record of these inputs: nothing to compare, nothing waited

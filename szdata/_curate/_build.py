@@ -35,16 +35,16 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from szdata._core._address import is_web_address
 from szdata._core._errors import BuildError
 from szdata._core._typing import BUILT_TABLES
-from szdata._disk._cache import Sha256Ahead
+from szdata._disk._cache import Sha256Ahead, take_ahead
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
 from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import LINE, table_records
@@ -403,13 +403,16 @@ def _remember_built(pkg: Package, result: BuildResult, data: dict[str, bytes]) -
     _cache.put("builds", key, json.dumps(digests, sort_keys=True).encode("utf-8"))
 
 
-def known_built(pkg: Package) -> bool:
+def known_built(pkg: Package, *, before_tables: Callable[[], None] | None = None) -> bool:
     """Whether a build of these very inputs is known to produce the files ``pkg`` has.
 
     From the cache of builds (:mod:`szdata._disk._cache`): a build that left the package
     as it is now recorded the digests of its tables under the digest of its inputs. Only a
     ``True`` is ever taken from it; ``False`` means: build to know. ``szdata build --check``
     never asks.
+
+    ``before_tables``: called once the inputs are hashed, before the built tables are (a
+    draft waits there for the digests its thread computes of them meanwhile).
     """
     from szdata._disk import _cache
 
@@ -417,6 +420,8 @@ def known_built(pkg: Package) -> bool:
     data = None if key is None else _cache.get("builds", key)
     if data is None:
         return False
+    if before_tables is not None:
+        before_tables()
     try:
         digests = json.loads(data)
         rels = sorted(digests)
@@ -458,7 +463,7 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     """
     import polars as pl
 
-    from szdata._disk._readers import read_csv_bytes, read_csv_column
+    from szdata._disk._readers import read_csv_bytes
 
     only = set(articles)
     tables, warnings = build_tables(pkg, cache=False, only=only)
@@ -470,11 +475,15 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     articles_data = b""  # the committed articles table, for the descriptor
     for t in BUILT_TABLES:
         rel = pkg.path_of(t).relative_to(pkg.root).as_posix()
-        (data,) = read_files(pkg.root, [rel], missing_ok=True)
-        if data is None:
-            return None
-        # the file is the build's (the caller knows it): where each article's rows are
-        keys = read_csv_column(data, "article_id")
+        ahead = take_ahead(pkg.root / rel)  # read while the command read its input
+        if ahead is not None:
+            data, keys = ahead[0], cast("pl.Series | None", ahead[1])
+        else:
+            (data,) = read_files(pkg.root, [rel], missing_ok=True)
+            if data is None:
+                return None
+            # the file is the build's (the caller knows it): where each article's rows are
+            keys = _article_column(data)
         header = ",".join(pkg.schema(t).field_names).encode("utf-8")
         if keys is None or keys.null_count() or not data.startswith(header + b"\n"):
             return None
@@ -522,6 +531,20 @@ def build_touched(pkg: Package, articles: list[str], *, durable: bool = True) ->
     result = BuildResult(root=pkg.root, contents=contents, warnings=warnings, touched=rebuilt)
     result._parsed = (parsed, checked)
     return _settle(pkg, result, data_of, committed, check=False, durable=durable)
+
+
+def _article_column(data: bytes) -> pl.Series | None:
+    """The ``article_id`` cells of a built table's bytes (see :func:`build_touched`)."""
+    from szdata._disk._readers import read_csv_column
+
+    return read_csv_column(data, "article_id")
+
+
+def ahead_of_build(pkg: Package) -> dict[str, Callable[[bytes], object]]:
+    """What :func:`build_touched` reads of each built table of ``pkg``, by file: for a draft
+    to read it ahead (:func:`~szdata._disk._cache.hash_ahead`), in a thread, while the
+    command reads its input."""
+    return {pkg.resource(t)["path"]: _article_column for t in BUILT_TABLES}
 
 
 def _splice(data: bytes, keys: pl.Series, rows: dict[str, list[str]]) -> bytes | None:

@@ -110,15 +110,25 @@ class Draft:
         First, a build of these very inputs may be known to give these files
         (:func:`~szdata._curate._build.known_built`): then nothing is built.
         """
-        from szdata._curate._build import build_package, known_built
+        from szdata._curate._build import build_package
 
+        if self.known_built():
+            return True
         self._hashed()
         pkg = self.package()
         return (
-            known_built(pkg)
-            or build_package(pkg, check=True, cache=True).ok
+            build_package(pkg, check=True, cache=True).ok
             or build_package(pkg, check=True, cache=False).ok
         )
+
+    def known_built(self) -> bool:
+        """Whether the draft's committed tables are known, from the cache of builds, to be
+        what the build produces (:func:`~szdata._curate._build.known_built`); ``False``:
+        build to know. The raw texts are hashed while the thread still reads the tables,
+        which is waited for only before their digests are compared."""
+        from szdata._curate._build import known_built
+
+        return known_built(self.package(), before_tables=self._hashed)
 
     def build(self, touched: list[str] | None = None) -> BuildResult:
         """Rebuild the draft's tables (no lock: the draft is this process's own).
@@ -265,7 +275,8 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
     PackageError
         When the package cannot be read (a link where a file should be, ...).
     """
-    from szdata._disk._cache import hash_ahead
+    from szdata._curate._build import ahead_of_build
+    from szdata._disk._cache import forget_ahead, hash_ahead
     from szdata._disk._lock import package_lock
     from szdata._disk._package import open_package
 
@@ -284,10 +295,13 @@ def draft(root: str | Path, *, command: str) -> Iterator[Draft]:
                 copy=copy,
                 files=files,
                 _package=opened,
-                _hashing=hash_ahead(copy, taken),
+                # the tables, read and hashed while the command reads its input, and what
+                # a draft's build reads of them
+                _hashing=hash_ahead(copy, taken, keep=ahead_of_build(opened)),
             )
             try:
                 with underlay(copy, RAW_DIR, pkg.root):
                     yield d
             finally:
                 d._hashed()  # before the folder is removed
+                forget_ahead()

@@ -85,7 +85,6 @@ def set_review(
     >>> set_review([], status="reviewed", reviewer="A. Reviewer")
     []
     """
-    from szdata._curate._build import known_built
     from szdata._curate._draft import draft
     from szdata._curate._rows import with_rows
     from szdata._disk._package import open_package
@@ -139,7 +138,7 @@ def set_review(
         if not changed:
             return []
         # when the draft is known to be built, only the reviewed articles' rows change
-        built = known_built(pkg)
+        built = d.known_built()
         reviews = with_rows(pkg, "reviews", replace=replaced, append=added)  # their lines alone
         d.write(pkg.resource("reviews")["path"], reviews)
         d.build(touched=changed if built else None)
