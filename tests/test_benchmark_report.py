@@ -71,3 +71,16 @@ def test_the_readme_table_is_written_between_its_markers(tmp_path: Path) -> None
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("a\n<!-- perf:start -->\n| measurement |") and "old" not in text
     assert text.endswith("<!-- perf:end -->\nb\n")
+
+
+def test_the_code_is_compiled_before_it_is_measured(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("B = 2\n", encoding="utf-8")
+    assert bench.compile_code(tmp_path) == 2  # no bytecode yet
+    assert bench.compile_code(tmp_path) == 0  # as an install leaves it: nothing to do
+    source = tmp_path / "a.py"
+    source.write_text("A = 10\n", encoding="utf-8")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
+    assert bench.compile_code(tmp_path) == 1  # a changed module only
