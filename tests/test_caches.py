@@ -10,6 +10,7 @@ new article's rows and still leaves exactly what a whole build produces.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -712,3 +713,34 @@ def test_known_built_waits_for_the_tables_digests_only_when_a_build_is_recorded(
     (one_article / "data" / "curation" / "reviews.csv").write_bytes(b"changed\n")
     assert not known_built(open_package(one_article), before_tables=lambda: calls.append("x"))
     assert calls == ["wait"]  # no record of these inputs: nothing to compare, nothing waited
+
+
+def test_a_draft_validation_takes_the_digests_of_the_tables_its_build_wrote(
+    cache: Path, one_article: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    from szdata._disk import _readers
+
+    given: dict[str, str | None] = {}
+    real = _readers.read_csv_rows
+
+    def reading(data, *, file, **kwargs):
+        given[file] = kwargs.get("sha256")
+        return real(data, file=file, **kwargs)
+
+    assert main(["validate", "--path", str(one_article)]) == 0  # known clean: rows alone
+    monkeypatch.setattr(_readers, "read_csv_rows", reading)
+    code, report = _add(one_article, capsys)
+    assert code == 0, report
+    figures = "data/figures.csv"
+    assert given[figures] is not None  # the build's digest of the bytes it wrote
+    written = (one_article / figures).read_bytes()
+    assert given[figures] == hashlib.sha256(written).hexdigest()
+
+
+def test_a_digest_is_noted_only_for_the_size_written(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n")
+    _cache.note_sha256(path, "0" * 64, 3)  # not the file's size: another file
+    assert _cache.known_sha256(path) is None
+    _cache.note_sha256(tmp_path / "missing.csv", "0" * 64, 3)  # nothing there: nothing noted
+    assert _cache.known_sha256(tmp_path / "missing.csv") is None

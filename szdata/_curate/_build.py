@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, cast
 from szdata._core._address import is_web_address
 from szdata._core._errors import BuildError
 from szdata._core._typing import BUILT_TABLES
-from szdata._disk._cache import Sha256Ahead, take_ahead
+from szdata._disk._cache import Sha256Ahead, note_sha256, take_ahead
 from szdata._disk._files import list_folder, max_raw_bytes, read_files
 from szdata._disk._paths import RAW_PREFIX, is_raw_resource
 from szdata._disk._readers import LINE, table_records
@@ -386,6 +386,8 @@ def _write(pkg: Package, result: BuildResult, data: dict[str, bytes], durable: b
         for rel in result.changed:
             staged.write(pkg.root / rel, data[rel])
     result.written = True
+    for rel in result.changed:  # hashed as they were printed: not read and hashed again
+        note_sha256(pkg.root / rel, result.sha256[rel], len(data[rel]))
 
 
 def _remember_built(pkg: Package, result: BuildResult, data: dict[str, bytes]) -> None:

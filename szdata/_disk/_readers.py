@@ -316,7 +316,13 @@ def _some_columns(data: bytes, columns: list[str]) -> tuple[list[str], pl.DataFr
 
 
 def read_csv_rows(
-    data: bytes, *, file: str, column: str, wanted: Collection[str], keep: Sequence[str]
+    data: bytes,
+    *,
+    file: str,
+    column: str,
+    wanted: Collection[str],
+    keep: Sequence[str],
+    sha256: str | None = None,
 ) -> tuple[CsvTable, pl.DataFrame] | None:
     """The records of a CSV file whose ``column`` holds one of ``wanted``, read and checked
     as :func:`read_csv_bytes` reads a file, with their line numbers in the file; and the
@@ -326,7 +332,9 @@ def read_csv_rows(
     :func:`szdata._validate.validate_articles`), so that 10,000 articles' rows are not all
     read and checked again for one. The table's ``sha256`` and ``size`` are the whole
     file's. ``None`` when that cannot be done line by line (a record over several lines,
-    a header with quotes, a file polars refuses): then read the whole file.
+    a header with quotes, a file polars refuses): then read the whole file. ``sha256``:
+    the digest of ``data`` when it is known (this process wrote the file,
+    :func:`~szdata._disk._cache.note_sha256`); else it is computed while polars reads.
 
     Examples
     --------
@@ -339,20 +347,23 @@ def read_csv_rows(
 
     if data.startswith(BOM):
         return None
-    sha256 = Sha256Ahead(data)  # while polars reads
+    hashing = None if sha256 is not None else Sha256Ahead(data)  # while polars reads
     read = _some_columns(data, list(dict.fromkeys([column, *keep])))
     if read is None:
-        sha256.hexdigest()
+        if hashing is not None:
+            hashing.hexdigest()
         return None
     header, every = read
     lines = _Lines(data)
     if lines.count != every.height + 1:
-        sha256.hexdigest()
+        if hashing is not None:
+            hashing.hexdigest()
         return None  # a record over several lines, or a blank line
     every = with_lines(every)
     picked = every.filter(pl.col(column).is_in(sorted(wanted)))[LINE].to_list()
     part = read_csv_bytes(b"\n".join(lines.take([1, *picked])) + b"\n", file=file)
-    part.sha256, part.size = sha256.hexdigest(), len(data)
+    part.sha256 = sha256 if hashing is None else hashing.hexdigest()
+    part.size = len(data)
     if part.frame.height != len(picked) or part.header != header:
         return None
     at = [1, 1, *picked]  # a line of the part -> its line in the file

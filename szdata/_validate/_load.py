@@ -208,6 +208,7 @@ def _read_focused(
     is about no article or cannot be read line by line (then read it whole)."""
     import polars as pl
 
+    from szdata._disk._cache import known_sha256
     from szdata._disk._files import read_file
     from szdata._disk._readers import read_csv_rows
     from szdata._schemas._typed import cast_expr
@@ -218,8 +219,14 @@ def _read_focused(
     keys = _key_sets(schema)
     columns = list(dict.fromkeys(["article_id", *(c for k in keys for c in k)]))
     rel = package.resource(name)["path"]
+    sha256 = known_sha256(package.root / rel)  # when this process wrote it: not hashed again
     got = read_csv_rows(
-        read_file(package.root, rel), file=rel, column="article_id", wanted=focus, keep=columns
+        read_file(package.root, rel),
+        file=rel,
+        column="article_id",
+        wanted=focus,
+        keep=columns,
+        sha256=sha256,
     )
     if got is None:
         return None
