@@ -302,6 +302,26 @@ def test_the_descriptor_keeps_the_committed_blocks_of_untouched_articles(
     assert whole == text  # the package is built
 
 
+@pytest.mark.parametrize("kept", [(), (0,), (1,), (0, 1)], ids=["none", "first", "second", "both"])
+def test_kept_articles_are_put_in_as_printed_whatever_runs_they_make(
+    package_copy: Path, kept: tuple[int, ...]
+) -> None:
+    from szdata._curate import _build
+    from szdata._disk._package import open_package
+
+    pkg = open_package(package_copy)
+    text = (package_copy / "datapackage.json").read_text(encoding="utf-8")
+    ids = [r["article_id"] for r in _build.table_records(pkg, "articles")]
+    tables, _ = _build.build_tables(pkg)
+    encoded = _build._Encoded()
+    for t in _build.BUILT_TABLES:
+        encoded.add(pkg.path_of(t).relative_to(pkg.root).as_posix(), _build._csv(pkg, t, tables[t]))
+    blocks = _build._kept_blocks(text, ids, {ids[n] for n in kept})
+    assert blocks is not None
+    printed = _build._descriptor(pkg, tables["articles"], encoded.facts, kept=blocks)
+    assert printed == text
+
+
 @pytest.mark.parametrize(
     "edit",
     [
