@@ -155,3 +155,45 @@ def test_a_large_file_is_read_into_columns_of_one_piece(ragged: bool) -> None:
     lines = table.frame["__line"]
     assert lines[0] == 2 and lines[-1] == 200_001 and lines.is_sorted()
     assert [i.line for i in table.issues] == ([150_002] if ragged else [])
+
+
+def test_a_built_table_s_rows_by_their_lines_are_the_rows_read_whole(package_copy) -> None:
+    import csv
+
+    from szdata._disk._package import open_package
+    from szdata._disk._readers import built_table_records, table_records
+
+    pkg = open_package(package_copy)
+    with (package_copy / "data" / "figures.csv").open(encoding="utf-8", newline="") as fh:
+        ids = [r["figure_id"] for r in csv.DictReader(fh)]
+    for where in [
+        ("figure_id", ids[0]),
+        ("figure_id", ids[-1]),
+        ("figure_id", {ids[1], ids[-2]}),
+        ("figure_id", "no-such-figure"),
+        ("article_id", {ids[0].split(".")[0]}),
+    ]:
+        by_lines = built_table_records(pkg, "figures", where=where)
+        assert by_lines == table_records(pkg, "figures", where=where), where
+
+
+def test_a_table_with_a_record_over_two_lines_is_read_whole(package_copy) -> None:
+    import csv
+    import io
+
+    from szdata._disk._package import open_package
+    from szdata._disk._readers import built_table_records, table_records
+
+    path = package_copy / "data" / "curation" / "organizations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = next(csv.reader([lines[1]]))
+    cells[header.index("name")] = "Two\nlines"  # quoted over two lines: no line per record
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    path.write_text("".join([lines[0], out.getvalue(), *lines[2:]]), encoding="utf-8")
+    pkg = open_package(package_copy)
+    where = ("organization_id", cells[header.index("organization_id")])
+    rows = built_table_records(pkg, "organizations", where=where)
+    assert rows == table_records(pkg, "organizations", where=where)
+    assert rows[0]["name"] == "Two\nlines"

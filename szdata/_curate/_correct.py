@@ -160,7 +160,7 @@ def correct(
     from szdata._curate._draft import draft
     from szdata._curate._rows import with_rows
     from szdata._disk._package import open_package
-    from szdata._disk._readers import table_records
+    from szdata._disk._readers import built_table_records, table_records
 
     kinds = [k for k, given in (("set", set_values), ("add", add_values), ("remove", remove),
                                  ("note", notes)) if given]  # fmt: skip
@@ -194,7 +194,8 @@ def correct(
             raise UsageError(f"table {table!r} cannot be corrected (one of: {', '.join(tables)})")
         schema = pkg.schema(table)
         (pk,) = schema.primary_key
-        row = next(iter(table_records(pkg, table, where=(pk, key))), None)
+        # the draft is known built: its tables are the build's, read by the row's line
+        row = next(iter(built_table_records(pkg, table, where=(pk, key))), None)
         changes = _changes(kind, table, key, row, schema, set_values, add_values, notes)
         recorded = table_records(pkg, "decisions")
         existing = [r["decision_id"] for r in recorded]

@@ -246,6 +246,45 @@ def table_records(
     return table.records(where=where)
 
 
+def built_table_records(package: Package, name: str, *, where: Where) -> list[dict[str, str]]:
+    """The records of table ``name`` whose column ``where[0]`` holds ``where[1]``, as
+    :func:`table_records` gives them, read from their lines alone: for a built table that
+    the caller knows is what the build wrote (a draft known built), whose other rows need no
+    checking (``szdata correct`` looks one figure up among 100,000: 70 ms read whole at
+    10,000 articles). Read whole, as :func:`table_records` does, when the file cannot be
+    read line by line (a record over several lines).
+
+    Raises
+    ------
+    PackageError
+        When the lines read have a CSV syntax issue, or the header is not the schema's.
+
+    Examples
+    --------
+    >>> from szdata._disk._package import open_package
+    >>> pkg = open_package()
+    >>> rows = built_table_records(pkg, "articles", where=("article_id", "000_7a64f3334c1b3195"))
+    >>> [r["article_id"] for r in rows]
+    ['000_7a64f3334c1b3195']
+    """
+    from szdata._disk._cache import known_sha256
+    from szdata._disk._files import read_file
+
+    rel = package.resource(name)["path"]
+    column, wanted = where
+    got = read_csv_rows(
+        read_file(package.root, rel),
+        file=rel,
+        column=column,
+        wanted={wanted} if isinstance(wanted, str) else wanted,
+        keep=[column],
+        sha256=known_sha256(package.root / rel),
+    )
+    if got is None:
+        return table_records(package, name, where=where)
+    return got[0].check(package.schema(name).field_names).records()
+
+
 def table_frame(package: Package, name: str) -> pl.DataFrame:
     """Table ``name`` as text columns (empty cells null), refused if malformed (as above)."""
     table = read_table(package, name).check(package.schema(name).field_names)
