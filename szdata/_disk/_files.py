@@ -499,6 +499,8 @@ def list_folder(root: str | Path, rel: str, *, suffix: str = "") -> list[str]:
             below = list_folder(shown[1], rel, suffix=suffix)
             if memo is not None:
                 memo[key] = below
+        if not names:  # a draft's own folder holds nothing yet: the package's, as listed
+            return list(below)  # type: ignore[arg-type]
         names = list({*names, *below})  # type: ignore[misc]
     return sorted(names)
 
