@@ -95,3 +95,18 @@ def test_a_folder_changed_just_now_is_listed_every_time(tmp_path: Path, scans: l
     list_folder(root, "data/raw")
     list_folder(root, "data/raw")
     assert scans.count(str(root / "data" / "raw")) == 2
+
+
+def test_a_draft_s_listing_of_the_package_s_texts_is_its_own_copy(tmp_path: Path) -> None:
+    from szdata._disk._files import underlay
+
+    package = _package(tmp_path)
+    draft = tmp_path / "draft"
+    (draft / "data" / "raw").mkdir(parents=True)
+    with underlay(draft, "data/raw", package):
+        first = list_folder(draft, "data/raw", suffix=".txt")
+        assert first == ["a.txt", "b.txt"]
+        first.append("changed by the caller")
+        assert list_folder(draft, "data/raw", suffix=".txt") == ["a.txt", "b.txt"]
+        (draft / "data" / "raw" / "0_new.txt").write_text("n", encoding="utf-8")
+        assert list_folder(draft, "data/raw", suffix=".txt") == ["0_new.txt", "a.txt", "b.txt"]
